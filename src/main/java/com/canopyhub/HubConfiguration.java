@@ -1,0 +1,155 @@
+package com.canopyhub;
+
+import com.canopyhub.config.HubSettings;
+import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.db.HubDatabase;
+import com.canopyhub.deadletter.DeadLetterStore;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.distru.SandboxSizes;
+import com.canopyhub.sink.reporting.ReportingSink;
+import com.canopyhub.source.RetryAfterDelay;
+import com.canopyhub.source.distru.DistruClient;
+import com.canopyhub.source.distru.DistruEntity;
+import com.canopyhub.source.distru.DistruMapper;
+import com.canopyhub.source.distru.DistruPager;
+import com.canopyhub.sync.ChangeDetector;
+import com.canopyhub.sync.ChangeStream;
+import com.canopyhub.sync.CursorStore;
+import com.canopyhub.sync.RecordChangeLog;
+import com.canopyhub.sync.SourcePolicy;
+import com.canopyhub.sync.SyncRuns;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the hub: validates the settings, opens the database (embedded by default), starts the Distru sandbox
+ * when no Distru URL is configured, and binds the beans the routes call. Resources close when Camel stops.
+ */
+public class HubConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+    /** Registry name under which a test may bind its own {@link Clock}. */
+    public static final String CLOCK_BEAN = "hubClock";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        Set<String> present = pc.loadProperties(k -> k.startsWith("hub.")).stringPropertyNames();
+        HubSettings settings = HubSettings.resolve(pc::resolveProperty, present);
+        SecretRedactor redactor = SecretRedactor.of(settings);
+        Clock clock = context.getRegistry().lookupByNameAndType(CLOCK_BEAN, Clock.class);
+        if (clock == null) {
+            clock = Clock.systemUTC();
+        }
+        Resources resources = new Resources();
+        context.addService(resources, true, true);
+        try {
+            wire(context, settings, redactor, clock, resources);
+        } catch (Exception | Error e) {
+            resources.doStop();
+            throw e;
+        }
+    }
+
+    private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources)
+            throws Exception {
+        HubDatabase db = openDatabase(settings);
+        resources.add(db);
+        db.migrate();
+
+        String baseUrl = settings.get("hub.distru.base-url");
+        String apiKey = settings.get("hub.distru.api-key");
+        if (baseUrl.isEmpty()) {
+            DistruSandbox sandbox = DistruSandbox.start(new DistruSandbox.Options("sandbox-api-key",
+                    SandboxSizes.uniform(settings.getInt("hub.sandbox.records")), settings.getLong("hub.sandbox.seed"),
+                    settings.getInt("hub.sandbox.requests-per-second"), settings.getMillis("hub.sandbox.visibility-lag-ms"),
+                    settings.getDouble("hub.sandbox.fault-rate"), settings.getInt("hub.sandbox.churn-per-minute")), clock);
+            resources.add(sandbox);
+            context.getRegistry().bind("distruSandbox", sandbox);
+            baseUrl = sandbox.baseUrl().toString();
+            apiKey = sandbox.apiKey();
+            LOG.info("hub.distru.base-url is empty: syncing from the built-in Distru sandbox at {}", baseUrl);
+        }
+
+        DistruClient distru = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble("hub.distru.requests-per-second"),
+                settings.getMillis("hub.distru.connect-timeout-ms"), settings.getMillis("hub.distru.read-timeout-ms"),
+                Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), upstreamJson(), clock);
+        resources.add(distru);
+
+        SourcePolicy distruPolicy = new SourcePolicy("distru", settings.getList("hub.distru.entities"),
+                java.util.Arrays.stream(DistruEntity.values()).filter(e -> !e.incremental())
+                        .map(DistruEntity::configName).collect(Collectors.toSet()),
+                settings.getMillis("hub.distru.safety-lag-ms"), settings.getMillis("hub.distru.overlap-ms"));
+        Map<String, SourcePolicy> policies = settings.getList("hub.sync.sources").contains("distru")
+                ? Map.of("distru", distruPolicy) : Map.of();
+
+        var registry = context.getRegistry();
+        registry.bind("hubSettings", settings);
+        registry.bind("hubDataSource", db.dataSource());
+        registry.bind("distruPager", new DistruPager(distru));
+        registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency")));
+        registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
+        registry.bind("changeStream", new ChangeStream(db.dataSource(), List.of(new RecordChangeLog(), new ReportingSink())));
+        registry.bind("deadLetters", new DeadLetterStore(db.dataSource(), redactor));
+        registry.bind("syncRuns", new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()), policies, clock,
+                () -> context.isStopping() || context.isStopped(), redactor,
+                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds"))));
+        registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
+    }
+
+    private static HubDatabase openDatabase(HubSettings settings) throws Exception {
+        String url = settings.get("hub.reporting.jdbc-url");
+        int pool = settings.getInt("hub.reporting.pool-size");
+        if (url.isEmpty()) {
+            return HubDatabase.embedded(Path.of(settings.get("hub.embedded.data-dir")), settings.getInt("hub.embedded.port"), pool);
+        }
+        return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"), pool);
+    }
+
+    /** Upstream JSON keeps decimals exact: never through double, trailing zeros kept. */
+    static ObjectMapper upstreamJson() {
+        return JsonMapper.builder()
+                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
+    }
+
+    /** Closes what the hub opened, in reverse order, when the Camel context stops. */
+    private static final class Resources extends ServiceSupport {
+        private final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+        void add(AutoCloseable c) {
+            open.push(c);
+        }
+
+        @Override
+        protected void doStop() {
+            while (!open.isEmpty()) {
+                AutoCloseable c = open.pop();
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        }
+    }
+}

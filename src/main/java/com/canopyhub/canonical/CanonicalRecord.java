@@ -1,0 +1,22 @@
+package com.canopyhub.canonical;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** A record of the canonical model: every sink depends on this contract (see docs/canonical-model.md). */
+public sealed interface CanonicalRecord
+        permits Product, InventoryLot, Batch, StockLevel, Order, Company, Location, Strain {
+
+    UUID canonicalId();
+
+    Provenance provenance();
+
+    @JsonIgnore
+    EntityType entityType();
+
+    /** A stable id derived from the entity type and provenance, identical on every node and every run. */
+    static UUID canonicalId(EntityType type, String sourceSystem, String sourceId) {
+        return UUID.nameUUIDFromBytes((type.name() + ':' + sourceSystem + ':' + sourceId).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,17 @@
+package com.canopyhub.canonical;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A trading partner (customer, supplier, brand owner) with its state license numbers. */
+public record Company(UUID canonicalId, Provenance provenance, String name, String legalName, String category,
+                      String relationshipType, String email, String phone, String website,
+                      List<String> licenseNumbers, Map<String, String> customData, Instant sourceUpdatedAt)
+        implements CanonicalRecord {
+    @Override
+    public EntityType entityType() {
+        return EntityType.COMPANY;
+    }
+}

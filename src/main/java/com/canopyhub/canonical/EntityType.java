@@ -1,0 +1,24 @@
+package com.canopyhub.canonical;
+
+/** The kinds of canonical record, each with the reporting table that holds it. */
+public enum EntityType {
+    PRODUCT("products"),
+    INVENTORY_LOT("inventory_lots"),
+    BATCH("batches"),
+    STOCK_LEVEL("stock_levels"),
+    ORDER("orders"),
+    COMPANY("companies"),
+    LOCATION("locations"),
+    STRAIN("strains");
+
+    private final String table;
+
+    EntityType(String table) {
+        this.table = table;
+    }
+
+    /** Reporting table name (schema {@code reporting}). */
+    public String table() {
+        return table;
+    }
+}

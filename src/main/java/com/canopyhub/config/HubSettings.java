@@ -1,0 +1,248 @@
+package com.canopyhub.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
+ * validation, resolved through Camel's properties component (so environment variables override the
+ * properties file), and validated as a whole so one startup error names every bad key.
+ */
+public final class HubSettings {
+
+    public static final Set<String> KNOWN_SOURCES = Set.of("distru");
+    public static final List<String> DISTRU_ENTITIES =
+            List.of("strains", "companies", "locations", "products", "batches", "packages", "inventory", "orders");
+
+    public static final List<Setting> ALL = List.of(
+            // sync
+            setting("hub.sync.sources", "distru", "Comma-separated sources the hub syncs. Known: distru.",
+                    v -> unknownOf(v, KNOWN_SOURCES, "source")),
+            setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
+                    HubSettings::bool),
+            setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
+                    v -> intBetween(v, 1, 3600)),
+            // distru
+            setting("hub.distru.base-url", "", "Distru API base URL, e.g. https://app.distru.com. Empty: use the built-in Distru sandbox.",
+                    HubSettings::optionalHttpUrl),
+            secret("hub.distru.api-key", "", "Distru API key (Bearer token). Required when hub.distru.base-url is set."),
+            setting("hub.distru.schedule", "0 0/5 * * * ?", "Quartz cron expression for the scheduled Distru sync (default: every 5 minutes).",
+                    HubSettings::cron),
+            setting("hub.distru.entities", String.join(",", DISTRU_ENTITIES),
+                    "Comma-separated Distru entities to sync, in this order. Known: " + String.join(", ", DISTRU_ENTITIES) + ".",
+                    v -> unknownOf(v, Set.copyOf(DISTRU_ENTITIES), "entity")),
+            setting("hub.distru.requests-per-second", "2", "Client pacing towards Distru (Distru advises at most 2 requests/s).",
+                    v -> decimalBetween(v, 0.01, 1000)),
+            setting("hub.distru.safety-lag-ms", "2000", "A window ends this long before now: Distru is eventually consistent (up to 1 s) and clocks drift.",
+                    v -> longBetween(v, 0, 3_600_000)),
+            setting("hub.distru.overlap-ms", "300000", "A window starts this long before the previous window's end, so late-visible records are re-read (writes are idempotent).",
+                    v -> longBetween(v, 0, 86_400_000)),
+            setting("hub.distru.connect-timeout-ms", "5000", "TCP connect timeout for Distru calls.", v -> longBetween(v, 1, 600_000)),
+            setting("hub.distru.read-timeout-ms", "30000", "Response timeout for one Distru page; a timeout is retried.", v -> longBetween(v, 1, 600_000)),
+            setting("hub.distru.currency", "USD", "ISO-4217 currency of Distru prices (Distru sends bare numbers).",
+                    v -> v.matches("[A-Z]{3}") ? Optional.empty() : Optional.of("'" + v + "' is not a 3-letter ISO-4217 currency code")),
+            // retries
+            setting("hub.retry.max-redeliveries", "6", "Retries of a failed upstream call (429, 5xx, timeout) before the entity's run fails.",
+                    v -> intBetween(v, 0, 100)),
+            setting("hub.retry.initial-delay-ms", "500", "First retry delay; doubles each attempt.", v -> longBetween(v, 0, 600_000)),
+            setting("hub.retry.max-delay-ms", "60000", "Upper bound of one retry delay, including a server's Retry-After.", v -> longBetween(v, 0, 3_600_000)),
+            setting("hub.retry.max-retry-after-seconds", "300", "A Retry-After longer than this fails the run at once instead of blocking; the next scheduled sync resumes.",
+                    v -> longBetween(v, 0, 86_400)),
+            // reporting database
+            setting("hub.reporting.jdbc-url", "", "PostgreSQL JDBC URL of the reporting database. Empty: start an embedded PostgreSQL with its data under hub.embedded.data-dir.",
+                    HubSettings::optionalJdbcUrl),
+            setting("hub.reporting.username", "", "Database user (with hub.reporting.jdbc-url).", HubSettings::any),
+            secret("hub.reporting.password", "", "Database password (with hub.reporting.jdbc-url)."),
+            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool.", v -> intBetween(v, 1, 100)),
+            setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
+            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> intBetween(v, 0, 65535)),
+            // sandbox
+            setting("hub.sandbox.records", "3000", "Records per entity the Distru sandbox generates.", v -> intBetween(v, 0, 10_000_000)),
+            setting("hub.sandbox.seed", "42", "Seed of the sandbox's data generator: the same seed gives the same data.", v -> longBetween(v, Long.MIN_VALUE, Long.MAX_VALUE)),
+            setting("hub.sandbox.churn-per-minute", "30", "Products and packages the sandbox changes per minute while it runs, so scheduled syncs have work.",
+                    v -> intBetween(v, 0, 1_000_000)),
+            setting("hub.sandbox.requests-per-second", "20", "Rate limit the sandbox enforces (429 with Retry-After above it); 0 disables it.",
+                    v -> intBetween(v, 0, 1_000_000)),
+            setting("hub.sandbox.visibility-lag-ms", "500", "How long a sandbox change stays invisible to reads (Distru is eventually consistent, up to 1 s).",
+                    v -> longBetween(v, 0, 60_000)),
+            setting("hub.sandbox.fault-rate", "0", "Share of sandbox requests answered with an injected fault (429, 500, slow); 0 disables faults.",
+                    v -> decimalBetween(v, 0, 1))
+    );
+
+    private static final Map<String, Setting> BY_KEY =
+            ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+
+    private final Map<String, String> values;
+
+    private HubSettings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Resolves and validates every setting.
+     *
+     * @param lookup  resolves a key to its configured value (properties file, environment, overrides)
+     * @param present every {@code hub.*} key found in the property sources, to catch typos
+     * @throws ConfigException naming every invalid, missing or unknown key
+     */
+    public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Setting s : ALL) {
+            String value = lookup.apply(s.key()).map(String::trim).orElse(s.defaultValue());
+            values.put(s.key(), value);
+            s.validate(value).ifPresent(p -> problems.add(s.key() + ": " + p));
+        }
+        present.stream().filter(k -> k.startsWith("hub.") && !BY_KEY.containsKey(k)).sorted()
+                .forEach(k -> problems.add(k + ": unknown key (see the configuration reference in README.md)"));
+        if (!values.get("hub.distru.base-url").isEmpty() && values.get("hub.distru.api-key").isEmpty()
+                && problems.stream().noneMatch(p -> p.startsWith("hub.distru.base-url"))) {
+            problems.add("hub.distru.api-key: required when hub.distru.base-url is set (env HUB_DISTRU_API_KEY)");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new HubSettings(values);
+    }
+
+    public static Optional<Setting> find(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("Undeclared setting " + key);
+        }
+        return v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public long getLong(String key) {
+        return Long.parseLong(get(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(get(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    public Duration getMillis(String key) {
+        return Duration.ofMillis(getLong(key));
+    }
+
+    public List<String> getList(String key) {
+        return splitList(get(key));
+    }
+
+    /** Every value with secrets masked, for `check-config` and startup logs. */
+    public Map<String, String> printable() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting s : ALL) {
+            String v = values.get(s.key());
+            out.put(s.key(), s.secret() && !v.isEmpty() ? "****" : v);
+        }
+        return out;
+    }
+
+    static List<String> splitList(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Setting setting(String key, String def, String description, Function<String, Optional<String>> validator) {
+        return new Setting(key, def, false, description, validator);
+    }
+
+    private static Setting secret(String key, String def, String description) {
+        return new Setting(key, def, true, description, HubSettings::any);
+    }
+
+    private static Optional<String> any(String v) {
+        return Optional.empty();
+    }
+
+    private static Optional<String> nonBlank(String v) {
+        return v.isBlank() ? Optional.of("must not be empty") : Optional.empty();
+    }
+
+    private static Optional<String> bool(String v) {
+        return v.equals("true") || v.equals("false") ? Optional.empty() : Optional.of("'" + v + "' is not true or false");
+    }
+
+    private static Optional<String> unknownOf(String v, Set<String> known, String what) {
+        List<String> items = splitList(v);
+        if (items.isEmpty()) {
+            return Optional.of("at least one " + what + " is required");
+        }
+        List<String> unknown = items.stream().filter(i -> !known.contains(i)).toList();
+        return unknown.isEmpty() ? Optional.empty()
+                : Optional.of("unknown " + what + " " + unknown + " (known: " + known.stream().sorted().toList() + ")");
+    }
+
+    private static Optional<String> intBetween(String v, int min, int max) {
+        try {
+            int i = Integer.parseInt(v);
+            return i < min || i > max ? Optional.of(i + " is outside " + min + ".." + max) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("'" + v + "' is not a whole number");
+        }
+    }
+
+    private static Optional<String> longBetween(String v, long min, long max) {
+        try {
+            long l = Long.parseLong(v);
+            return l < min || l > max ? Optional.of(l + " is outside " + min + ".." + max) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("'" + v + "' is not a whole number");
+        }
+    }
+
+    private static Optional<String> decimalBetween(String v, double min, double max) {
+        try {
+            double d = Double.parseDouble(v);
+            return d < min || d > max ? Optional.of(v + " is outside " + min + ".." + max) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("'" + v + "' is not a number");
+        }
+    }
+
+    private static Optional<String> optionalHttpUrl(String v) {
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(v);
+            if (!uri.isAbsolute() || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                return Optional.of("'" + v + "' is not an absolute http(s) URL with a host");
+            }
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("'" + v + "' is not a valid URL");
+        }
+    }
+
+    private static Optional<String> optionalJdbcUrl(String v) {
+        return v.isEmpty() || v.startsWith("jdbc:postgresql:") ? Optional.empty()
+                : Optional.of("'" + v + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+    }
+
+    private static Optional<String> cron(String v) {
+        return org.quartz.CronExpression.isValidExpression(v) ? Optional.empty()
+                : Optional.of("'" + v + "' is not a valid Quartz cron expression (e.g. 0 0/5 * * * ?)");
+    }
+}

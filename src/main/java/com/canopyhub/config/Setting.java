@@ -1,0 +1,26 @@
+package com.canopyhub.config;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One configuration key, declared once: its name, default, meaning and validation. Startup
+ * validation and the README's config reference both come from these declarations.
+ *
+ * @param key         the {@code hub.*} property key (environment override: upper-case, dots and dashes to underscores)
+ * @param defaultValue value used when the key is absent; empty string means "unset"
+ * @param secret      true when the value must never be printed
+ * @param description one line: why the key exists and what its default means
+ * @param validator   returns an error message for a bad value, or empty when the value is acceptable
+ */
+public record Setting(String key, String defaultValue, boolean secret, String description,
+                      Function<String, Optional<String>> validator) {
+
+    public String environmentVariable() {
+        return key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+
+    public Optional<String> validate(String value) {
+        return validator.apply(value);
+    }
+}

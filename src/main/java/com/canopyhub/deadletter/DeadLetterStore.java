@@ -1,0 +1,96 @@
+package com.canopyhub.deadletter;
+
+import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.source.UpstreamException;
+import com.canopyhub.sync.EntitySync;
+import com.canopyhub.sync.MappedPage;
+import com.canopyhub.sync.RejectedRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persisted dead-letter store ({@code hub.dead_letters}). The same failure seen again (same record, or the
+ * same kind of run failure) bumps {@code attempts} on its open row instead of piling up duplicates.
+ */
+public class DeadLetterStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
+    private static final String UPSERT = "INSERT INTO hub.dead_letters (fingerprint, source_system, entity, source_id, "
+            + "route_id, reason, payload, attempts, first_failed_at, last_failed_at, sync_run_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, 1, now(), now(), ?) "
+            + "ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET attempts = hub.dead_letters.attempts + 1, "
+            + "reason = EXCLUDED.reason, payload = EXCLUDED.payload, route_id = EXCLUDED.route_id, "
+            + "last_failed_at = EXCLUDED.last_failed_at, sync_run_id = EXCLUDED.sync_run_id";
+
+    private final DataSource dataSource;
+    private final SecretRedactor redactor;
+
+    public DeadLetterStore(DataSource dataSource, SecretRedactor redactor) {
+        this.dataSource = dataSource;
+        this.redactor = redactor;
+    }
+
+    /** Stores the records of a page that could not be mapped; the page's other records carry on. */
+    public MappedPage storeRejects(MappedPage page, EntitySync sync, String routeId) throws SQLException {
+        if (page.rejects().isEmpty()) {
+            return page;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (RejectedRecord r : page.rejects()) {
+                String key = r.sourceId() != null ? "record|" + r.sourceId() : "payload|" + r.payload();
+                bind(ps, fingerprint(r.sourceSystem(), r.entity(), key), r.sourceSystem(), r.entity(), r.sourceId(),
+                        routeId, "unmappable record: " + r.reason(), r.payload(), sync.runId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        sync.recordDeadLettered(page.rejects().size());
+        LOG.warn("{}/{} page {}: {} record(s) dead-lettered, first: {}", page.sourceSystem(), page.entity(),
+                page.pageNumber(), page.rejects().size(), page.rejects().get(0).reason());
+        return page;
+    }
+
+    /** Stores a failure that ended an entity's run (after retries, or a non-retryable 4xx). */
+    public void storeRunFailure(EntitySync sync, Throwable error, String routeId) throws SQLException {
+        if (sync == null || error == null) {
+            return;
+        }
+        String payload = error instanceof UpstreamException u ? u.request() : null;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            bind(ps, fingerprint(sync.sourceSystem(), sync.entity(), "run|" + error.getClass().getName()),
+                    sync.sourceSystem(), sync.entity(), null, routeId,
+                    redactor.redact(error.getClass().getSimpleName() + ": " + error.getMessage()),
+                    redactor.redact(payload), sync.runId());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, String fingerprint, String system, String entity, String sourceId,
+                             String routeId, String reason, String payload, long runId) throws SQLException {
+        ps.setString(1, fingerprint);
+        ps.setString(2, system);
+        ps.setString(3, entity);
+        ps.setString(4, sourceId);
+        ps.setString(5, routeId);
+        ps.setString(6, reason);
+        ps.setString(7, payload);
+        ps.setLong(8, runId);
+    }
+
+    private static String fingerprint(String system, String entity, String key) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest((system + '|' + entity + '|' + key).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

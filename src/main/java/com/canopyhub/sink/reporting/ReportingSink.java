@@ -1,0 +1,71 @@
+package com.canopyhub.sink.reporting;
+
+import com.canopyhub.canonical.Order;
+import com.canopyhub.canonical.OrderLine;
+import com.canopyhub.sync.Change;
+import com.canopyhub.sync.ChangeBatch;
+import com.canopyhub.sync.ChangeSink;
+import com.canopyhub.sync.ContentHasher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes changed canonical records into the reporting tables: one batched multi-row upsert per page
+ * (pgjdbc rewrites the batch), never a round-trip per record. Order lines follow their order.
+ */
+public class ReportingSink implements ChangeSink {
+
+    @Override
+    public String name() {
+        return "reporting";
+    }
+
+    @Override
+    public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        TableSpec<Change> spec = ReportingTables.BY_TYPE.get(batch.type());
+        if (spec == null) {
+            throw new IllegalStateException("No reporting table for " + batch.type());
+        }
+        upsert(tx, spec, batch.changes());
+        if (batch.type() == com.canopyhub.canonical.EntityType.ORDER) {
+            writeOrderLines(tx, batch);
+        }
+    }
+
+    private static <T> void upsert(Connection tx, TableSpec<T> spec, List<T> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = tx.prepareStatement(spec.upsertSql())) {
+            for (T row : rows) {
+                spec.bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Upserts the lines of each changed order and deletes lines that are no longer on it. */
+    private static void writeOrderLines(Connection tx, ChangeBatch batch) throws SQLException {
+        List<ReportingTables.LineRow> lines = new ArrayList<>();
+        List<String> orderIds = new ArrayList<>();
+        for (Change c : batch.changes()) {
+            Order order = (Order) c.record();
+            orderIds.add(order.provenance().sourceId());
+            for (OrderLine line : order.lines()) {
+                lines.add(new ReportingTables.LineRow(order, line, ContentHasher.hash(line)));
+            }
+        }
+        try (PreparedStatement ps = tx.prepareStatement("DELETE FROM reporting.order_lines WHERE source_system = ? "
+                + "AND order_source_id = ANY(?) AND NOT (source_id = ANY(?))")) {
+            ps.setString(1, batch.sourceSystem());
+            ps.setArray(2, tx.createArrayOf("text", orderIds.toArray()));
+            ps.setArray(3, tx.createArrayOf("text", lines.stream().map(l -> l.line().sourceId()).toArray()));
+            ps.executeUpdate();
+        }
+        upsert(tx, ReportingTables.ORDER_LINES, lines);
+    }
+}

@@ -1,0 +1,32 @@
+package com.canopyhub.source;
+
+/**
+ * A failed call to an upstream system. Messages name the system, the request (method and path, never
+ * credentials) and the status, so they are safe for logs and {@code hub.sync_runs.error}.
+ */
+public abstract class UpstreamException extends RuntimeException {
+
+    private final String system;
+    private final String request;
+    private final int status;
+
+    protected UpstreamException(String system, String request, int status, String message, Throwable cause) {
+        super(system + " " + request + " -> " + (status > 0 ? "HTTP " + status + ": " : "") + message, cause);
+        this.system = system;
+        this.request = request;
+        this.status = status;
+    }
+
+    public String system() {
+        return system;
+    }
+
+    public String request() {
+        return request;
+    }
+
+    /** HTTP status, or 0 when no response arrived (timeout, connection failure). */
+    public int status() {
+        return status;
+    }
+}

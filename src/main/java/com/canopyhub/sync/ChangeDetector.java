@@ -1,0 +1,64 @@
+package com.canopyhub.sync;
+
+import com.canopyhub.canonical.CanonicalRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Keeps only new or changed records: hashes each record and compares it with the hash the reporting table
+ * holds for it, in one query per page. The reporting table is the hub's record of what its sinks have taken.
+ */
+public class ChangeDetector {
+
+    private final DataSource dataSource;
+
+    public ChangeDetector(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public ChangeBatch detect(MappedPage page, EntitySync sync) throws SQLException {
+        // A record may appear twice in one page if it moved while we paged; the last copy wins.
+        Map<String, CanonicalRecord> bySourceId = new LinkedHashMap<>();
+        for (CanonicalRecord r : page.records()) {
+            bySourceId.put(r.provenance().sourceId(), r);
+        }
+        Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
+        List<Change> changes = new ArrayList<>();
+        for (CanonicalRecord r : bySourceId.values()) {
+            String newHash = ContentHasher.hash(r);
+            String oldHash = known.get(r.provenance().sourceId());
+            if (!newHash.equals(oldHash)) {
+                changes.add(new Change(r, oldHash, newHash));
+            }
+        }
+        sync.recordChanged(changes.size());
+        return new ChangeBatch(page.sourceSystem(), page.entity(), page.type(), sync.runId(), changes);
+    }
+
+    private Map<String, String> knownHashes(MappedPage page, String[] sourceIds) throws SQLException {
+        Map<String, String> known = new HashMap<>(sourceIds.length * 2);
+        if (sourceIds.length == 0) {
+            return known;
+        }
+        String sql = "SELECT source_id, content_hash FROM reporting." + page.type().table()
+                + " WHERE source_system = ? AND source_id = ANY(?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, page.sourceSystem());
+            ps.setArray(2, c.createArrayOf("text", sourceIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return known;
+    }
+}

@@ -1,0 +1,42 @@
+package com.canopyhub.sync;
+
+import com.canopyhub.canonical.CanonicalRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 of a canonical record's content, serialised with sorted keys so the same content always gives the
+ * same hash on every node and JVM. Equal hashes mean "nothing to send"; that is what keeps a no-op sync free.
+ */
+public final class ContentHasher {
+
+    private static final ObjectMapper CANONICAL_JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private ContentHasher() {
+    }
+
+    public static String hash(Object record) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(CANONICAL_JSON.writeValueAsBytes(record)));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash " + record.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String hash(CanonicalRecord record) {
+        return hash((Object) record);
+    }
+}

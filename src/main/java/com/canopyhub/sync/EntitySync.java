@@ -1,0 +1,142 @@
+package com.canopyhub.sync;
+
+import java.util.function.BooleanSupplier;
+
+/** The state of one entity's run while its pages flow: window, paging position and counters. */
+public final class EntitySync {
+
+    private final SyncPass pass;
+    private final String sourceSystem;
+    private final String entity;
+    private final long runId;
+    private final SyncWindow window;
+    private final BooleanSupplier stopRequested;
+    private final long startedNanos = System.nanoTime();
+    private int nextPage = 1;
+    private boolean hasMore = true;
+    private long fetched;
+    private long changed;
+    private long written;
+    private long deadLettered;
+    private volatile SyncStatus status;
+    private String error;
+    private long lastProgressNanos = startedNanos;
+    private long finishedNanos;
+
+    EntitySync(SyncPass pass, String sourceSystem, String entity, long runId, SyncWindow window,
+               BooleanSupplier stopRequested, SyncStatus initial) {
+        this.pass = pass;
+        this.sourceSystem = sourceSystem;
+        this.entity = entity;
+        this.runId = runId;
+        this.window = window;
+        this.stopRequested = stopRequested;
+        this.status = initial;
+    }
+
+    /** Loop condition of the sync routes: more pages, still running, and the hub is not shutting down. */
+    public boolean continuePaging() {
+        return status == SyncStatus.RUNNING && hasMore && !stopRequested.getAsBoolean();
+    }
+
+    public void pageFetched(int records, boolean more) {
+        fetched += records;
+        nextPage++;
+        hasMore = more;
+    }
+
+    void recordChanged(long n) {
+        changed += n;
+    }
+
+    void recordWritten(long n) {
+        written += n;
+    }
+
+    public void recordDeadLettered(long n) {
+        deadLettered += n;
+    }
+
+    void finish(SyncStatus s, String err) {
+        this.finishedNanos = System.nanoTime();
+        this.status = s;
+        this.error = err;
+    }
+
+    boolean stopRequested() {
+        return stopRequested.getAsBoolean();
+    }
+
+    boolean progressDue(long intervalNanos) {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos >= intervalNanos) {
+            lastProgressNanos = now;
+            return true;
+        }
+        return false;
+    }
+
+    public SyncPass pass() {
+        return pass;
+    }
+
+    public String sourceSystem() {
+        return sourceSystem;
+    }
+
+    public String entity() {
+        return entity;
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    public SyncWindow window() {
+        return window;
+    }
+
+    public int nextPage() {
+        return nextPage;
+    }
+
+    public int pages() {
+        return nextPage - 1;
+    }
+
+    public boolean hasMore() {
+        return hasMore;
+    }
+
+    public long fetched() {
+        return fetched;
+    }
+
+    public long changed() {
+        return changed;
+    }
+
+    public long written() {
+        return written;
+    }
+
+    public long deadLettered() {
+        return deadLettered;
+    }
+
+    public SyncStatus status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public double seconds() {
+        return ((finishedNanos != 0 ? finishedNanos : System.nanoTime()) - startedNanos) / 1e9;
+    }
+
+    EntityResult result() {
+        return new EntityResult(sourceSystem, entity, status, fetched, changed, written, deadLettered, seconds(), error);
+    }
+}

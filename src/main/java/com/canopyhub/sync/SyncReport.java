@@ -1,0 +1,38 @@
+package com.canopyhub.sync;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** The result of a sync pass, with the summary table `sync --once` prints and `run` logs. */
+public record SyncReport(UUID passId, String source, String trigger, List<EntityResult> results, double seconds) {
+
+    /** True when every entity succeeded: the exit status of `sync --once`. */
+    public boolean ok() {
+        return !results.isEmpty() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED);
+    }
+
+    public long total(java.util.function.ToLongFunction<EntityResult> field) {
+        return results.stream().mapToLong(field).sum();
+    }
+
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Sync pass %s (%s, %s) finished in %.2f s%n", passId, source, trigger, seconds));
+        String fmt = "%-8s %-10s %-12s %9s %9s %9s %14s %9s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "source", "entity", "status", "fetched", "changed", "written", "dead-lettered", "seconds"));
+        for (EntityResult r : results) {
+            sb.append(String.format(Locale.ROOT, fmt, r.sourceSystem(), r.entity(), r.status(), r.fetched(), r.changed(),
+                    r.written(), r.deadLettered(), String.format(Locale.ROOT, "%.2f", r.seconds())));
+        }
+        sb.append(String.format(Locale.ROOT, fmt, "total", "", ok() ? "OK" : "FAILED", total(EntityResult::fetched),
+                total(EntityResult::changed), total(EntityResult::written), total(EntityResult::deadLettered),
+                String.format(Locale.ROOT, "%.2f", seconds)));
+        for (EntityResult r : results) {
+            if (r.error() != null) {
+                sb.append(String.format("%s/%s: %s%n", r.sourceSystem(), r.entity(), r.error()));
+            }
+        }
+        return sb.toString();
+    }
+}
