@@ -63,8 +63,13 @@ public final class DistruSandbox implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateWindowStart = new AtomicLong(System.nanoTime());
     private final AtomicLong rateWindowCount = new AtomicLong();
+    private final Deque<Served> served = new ArrayDeque<>();
     private volatile BiConsumer<String, Integer> pageListener = (c, p) -> { };
     private volatile boolean includeNextPage = true;
+
+    /** One answered request: when (System.nanoTime), what, and the status sent. */
+    public record Served(long nanos, String pathAndQuery, int status) {
+    }
 
     /** Sandbox settings; see {@code hub.sandbox.*} in the configuration reference. */
     public record Options(String apiKey, SandboxSizes sizes, long seed, int requestsPerSecond, Duration visibilityLag,
@@ -136,6 +141,22 @@ public final class DistruSandbox implements AutoCloseable {
 
     public long requestCount() {
         return requests.get();
+    }
+
+    /** The most recent answered requests (up to 10,000), oldest first. */
+    public List<Served> served() {
+        synchronized (served) {
+            return List.copyOf(served);
+        }
+    }
+
+    private void record(HttpExchange ex, int status) {
+        synchronized (served) {
+            if (served.size() == 10_000) {
+                served.poll();
+            }
+            served.add(new Served(System.nanoTime(), ex.getRequestURI().toString(), status));
+        }
     }
 
     /** A new version of the record, updated now and readable after the visibility lag. */
@@ -272,6 +293,7 @@ public final class DistruSandbox implements AutoCloseable {
             page.add(new int[] {i, version});
         }
         ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        record(ex, 200);
         ex.sendResponseHeaders(200, 0);
         OutputStream body = ex.getResponseBody();
         JsonGenerator g = JSON.createGenerator(body, JsonEncoding.UTF8);
@@ -327,7 +349,8 @@ public final class DistruSandbox implements AutoCloseable {
         }
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
+    private void error(HttpExchange ex, int status, String message) throws IOException {
+        record(ex, status);
         byte[] body = ("{\"errors\":[{\"context\":{},\"message\":\"" + message.replace("\"", "'")
                 + "\",\"pointer\":[],\"section\":\"query\"}]}").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");

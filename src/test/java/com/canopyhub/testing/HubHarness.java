@@ -1,0 +1,142 @@
+package com.canopyhub.testing;
+
+import com.canopyhub.HubConfiguration;
+import com.canopyhub.HubRuntime;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sync.SyncReport;
+import com.canopyhub.sync.SyncRequest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real hub (routes, config, beans) against a Distru sandbox and a fresh database on the shared embedded
+ * PostgreSQL, with a hand-moved clock. Restartable on the same database, like a process restart.
+ */
+public final class HubHarness implements AutoCloseable {
+
+    public static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+
+    public final MutableClock clock = new MutableClock(T0);
+    public final DistruSandbox sandbox;
+    public final String jdbcUrl;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private HubRuntime hub;
+
+    public HubHarness(DistruSandbox.Options sandboxOptions, String... extraOverrides) throws Exception {
+        this.sandbox = DistruSandbox.start(sandboxOptions, clock);
+        this.jdbcUrl = TestPostgres.freshDatabase();
+        overrides.put("hub.reporting.jdbc-url", jdbcUrl);
+        overrides.put("hub.reporting.username", "postgres");
+        overrides.put("hub.distru.base-url", sandbox.baseUrl().toString());
+        overrides.put("hub.distru.api-key", sandbox.apiKey());
+        overrides.put("hub.distru.requests-per-second", "1000");
+        overrides.put("hub.distru.read-timeout-ms", "2000");
+        overrides.put("hub.retry.initial-delay-ms", "50");
+        overrides.put("hub.retry.max-delay-ms", "3000");
+        overrides.put("hub.schedule.enabled", "false");
+        for (int i = 0; i + 1 < extraOverrides.length; i += 2) {
+            overrides.put(extraOverrides[i], extraOverrides[i + 1]);
+        }
+    }
+
+    public HubHarness start() throws Exception {
+        hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of(HubConfiguration.CLOCK_BEAN, clock));
+        return this;
+    }
+
+    public HubRuntime hub() {
+        return hub;
+    }
+
+    /** Stops the hub (graceful Camel shutdown), keeping the database and the sandbox. */
+    public void stopHub() {
+        if (hub != null) {
+            hub.close();
+            hub = null;
+        }
+    }
+
+    public SyncReport sync(String... entities) {
+        return hub.sync(new SyncRequest("distru", List.of(entities), false, "test"));
+    }
+
+    public SyncReport fullSync(String... entities) {
+        return hub.sync(new SyncRequest("distru", List.of(entities), true, "test"));
+    }
+
+    /** Moves the shared clock past the hub's safety lag, so changes made "now" fall inside the next window. */
+    public void passSafetyLag() {
+        clock.advance(java.time.Duration.ofSeconds(3));
+    }
+
+    public long count(String sql, Object... args) throws Exception {
+        return ((Number) rows(sql, args).get(0).values().iterator().next()).longValue();
+    }
+
+    public List<Map<String, Object>> rows(String sql, Object... args) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<Map<String, Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        Object v = rs.getObject(i);
+                        row.put(md.getColumnLabel(i), v instanceof java.sql.Timestamp
+                                ? rs.getObject(i, java.time.OffsetDateTime.class) : v);
+                    }
+                    out.add(row);
+                }
+                return out;
+            }
+        }
+    }
+
+    public void execute(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /**
+     * Every reporting table's content (without the hub's own timestamps), one string per row, sorted:
+     * two databases with equal snapshots hold the same data.
+     */
+    public List<String> reportingSnapshot() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String table : List.of("strains", "companies", "locations", "products", "batches", "inventory_lots",
+                "stock_levels", "orders", "order_lines")) {
+            for (Map<String, Object> row : rows("SELECT * FROM reporting." + table)) {
+                row.remove("first_seen_at");
+                row.remove("updated_at");
+                out.add(table + " " + row);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    public static List<String> entities(String csv) {
+        return Arrays.asList(csv.split(","));
+    }
+
+    @Override
+    public void close() {
+        stopHub();
+        sandbox.close();
+    }
+}
