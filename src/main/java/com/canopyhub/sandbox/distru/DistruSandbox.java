@@ -263,6 +263,10 @@ public final class DistruSandbox implements AutoCloseable {
             }
             servePage(ex, collection, q, fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
             pageListener.accept(collection.name, q.page);
+        } catch (IOException | RuntimeException e) {
+            // the JDK server would swallow it; a simulator bug must be visible
+            LOG.error("Sandbox failed on {}: {}", ex.getRequestURI(), e.toString(), e);
+            throw e;
         }
     }
 

@@ -100,7 +100,7 @@ final class SandboxRecords {
 
     private void location(JsonGenerator g, int i, boolean malformed) throws IOException {
         g.writeStringField("address", (100 + i) + " Fake Street, Beverly Hills, CA 88888, USA");
-        g.writeStringField("company_id", id(SandboxCollection.COMPANIES, i % sizes.companies()));
+        g.writeStringField("company_id", id(SandboxCollection.COMPANIES, ref(i, sizes.companies())));
         g.writeStringField("id", malformed ? null : id(SandboxCollection.LOCATIONS, i));
         if (i % 2 == 0) {
             g.writeObjectFieldStart("license");
@@ -150,8 +150,8 @@ final class SandboxRecords {
             g.writeNullField("strain");
         } else {
             g.writeObjectFieldStart("strain");
-            g.writeStringField("id", id(SandboxCollection.STRAINS, i % sizes.strains()));
-            g.writeStringField("name", "Strain " + (i % sizes.strains()));
+            g.writeStringField("id", id(SandboxCollection.STRAINS, ref(i, sizes.strains())));
+            g.writeStringField("name", "Strain " + (ref(i, sizes.strains())));
             g.writeEndObject();
         }
         g.writeObjectFieldStart("subcategory");
@@ -167,8 +167,8 @@ final class SandboxRecords {
         g.writeStringField("units_per_case", i % 2 == 0 ? null : String.valueOf(6 + i % 20));
         g.writeStringField("updated_datetime", updated);
         g.writeObjectFieldStart("vendor");
-        g.writeStringField("id", id(SandboxCollection.COMPANIES, i % Math.max(1, sizes.companies())));
-        g.writeStringField("name", "Company " + (i % Math.max(1, sizes.companies())));
+        g.writeStringField("id", id(SandboxCollection.COMPANIES, ref(i, sizes.companies())));
+        g.writeStringField("name", "Company " + (ref(i, sizes.companies())));
         g.writeEndObject();
     }
 
@@ -181,12 +181,12 @@ final class SandboxRecords {
         g.writeStringField("name", "B" + i);
         g.writeStringField("owner_id", id(14, i % 9));
         testResult(g, r, i);
-        g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, i % Math.max(1, sizes.products())));
+        g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, ref(i, sizes.products())));
         g.writeStringField("updated_datetime", updated);
     }
 
     private void pkg(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
-        g.writeStringField("batch_number", i % 3 == 0 ? null : "BN-" + (i % Math.max(1, sizes.batches())));
+        g.writeStringField("batch_number", i % 3 == 0 ? null : "BN-" + (ref(i, sizes.batches())));
         g.writeStringField("compliance_label", label(i));
         customData(g, r, 139);
         g.writeStringField("expiration_date", i % 2 == 0 ? null : "2027-01-01T00:00:00.000000Z");
@@ -197,13 +197,13 @@ final class SandboxRecords {
         g.writeStringField("license_number", String.format(Locale.ROOT, "CDPH-%08d", i % 4));
         g.writeEndObject();
         g.writeObjectFieldStart("location");
-        int loc = i % Math.max(1, sizes.locations());
+        int loc = ref(i, sizes.locations());
         g.writeStringField("id", id(SandboxCollection.LOCATIONS, loc));
         g.writeStringField("name", "Place " + loc);
         g.writeEndObject();
         g.writeStringField("metrc_label", label(i));
         testResult(g, r, i);
-        g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, i % Math.max(1, sizes.products())));
+        g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, ref(i, sizes.products())));
         g.writeStringField("product_unit_quantity", decimal(r, 1, 50, 9));
         g.writeObjectFieldStart("product_unit_type");
         g.writeStringField("id", id(13, i % UNITS.length));
@@ -227,21 +227,21 @@ final class SandboxRecords {
         g.writeStringField("active", malformed ? "lots" : active);
         g.writeStringField("available", active);
         g.writeStringField("batch_number", i % 2 == 0 ? null : "BN-" + i);
-        g.writeStringField("location_id", id(SandboxCollection.LOCATIONS, i % Math.max(1, sizes.locations())));
+        g.writeStringField("location_id", id(SandboxCollection.LOCATIONS, ref(i, sizes.locations())));
         // each group is its own (product, location, batch) combination
         g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, i));
         g.writeStringField("updated_datetime", updated);
     }
 
     private void order(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
-        int loc = i % Math.max(1, sizes.locations());
+        int loc = ref(i, sizes.locations());
         g.writeObjectFieldStart("billing_location");
         location(g, loc, false);
         g.writeEndObject();
         g.writeArrayFieldStart("charges");
         g.writeEndArray();
         g.writeObjectFieldStart("company");
-        int company = i % Math.max(1, sizes.companies());
+        int company = ref(i, sizes.companies());
         g.writeStringField("id", id(SandboxCollection.COMPANIES, company));
         g.writeStringField("name", "Company " + company);
         g.writeEndObject();
@@ -256,14 +256,14 @@ final class SandboxRecords {
         long total = 0;
         int lines = 1 + i % 3;
         for (int k = 0; k < lines; k++) {
-            int product = (i * 3 + k) % Math.max(1, sizes.products());
+            int product = ref(i * 3 + k, sizes.products());
             long qty = 1 + r.nextInt(20);
             long price = 100 + r.nextInt(9_900);
             total += qty * price;
             g.writeStartObject();
             g.writeObjectFieldStart("batch");
             g.writeStringField("batch_number", "BN-" + product);
-            g.writeStringField("id", id(SandboxCollection.BATCHES, product % Math.max(1, sizes.batches())));
+            g.writeStringField("id", id(SandboxCollection.BATCHES, ref(product, sizes.batches())));
             g.writeStringField("name", "B" + product);
             g.writeEndObject();
             g.writeStringField("id", id(15, i * 3L + k));
@@ -318,6 +318,11 @@ final class SandboxRecords {
         g.writeStringField("thc_percentage", decimal(r, 10, 35, 3));
         g.writeStringField("thc_percentage_total", decimal(r, 12, 38, 3));
         g.writeEndObject();
+    }
+
+    /** Index of the record another record refers to; a collection of size 0 still yields a (dangling) id. */
+    private static int ref(int i, int size) {
+        return size <= 0 ? 0 : i % size;
     }
 
     /** A decimal string in [min, max) with exactly {@code scale} digits after the point. */

@@ -1,0 +1,74 @@
+package com.canopyhub.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.distru.Fault;
+import com.canopyhub.testing.HubHarness;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Injected 429s, 5xx, timeouts and broken bodies are retried; the result equals a clean sync's. */
+class FaultToleranceTest {
+
+    @Test
+    void a_sync_through_429_500_timeouts_and_broken_bodies_ends_like_a_clean_one() throws Exception {
+        List<String> clean;
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(1_100)).start()) {
+            assertThat(h.sync().ok()).isTrue();
+            clean = h.reportingSnapshot();
+        }
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(1_100)).start()) {
+            h.sandbox.inject(Fault.tooManyRequests(1), Fault.status(500), Fault.slow(Duration.ofMillis(3_000)),
+                    Fault.malformedBody(), Fault.status(503), Fault.status(502));
+            SyncReport report = h.sync();
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(h.reportingSnapshot()).isEqualTo(clean);
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).isZero();
+            assertThat(h.sandbox.served().stream().filter(s -> s.status() >= 500).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void retry_after_is_honoured_instead_of_the_shorter_backoff() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(10), "hub.retry.initial-delay-ms", "10").start()) {
+            h.sandbox.inject(Fault.tooManyRequests(1));
+            assertThat(h.sync("strains").ok()).isTrue();
+            List<DistruSandbox.Served> served = h.sandbox.served();
+            assertThat(served.get(0).status()).isEqualTo(429);
+            assertThat(served.get(1).status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(served.get(1).nanos() - served.get(0).nanos())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        }
+    }
+
+    @Test
+    void a_retry_after_longer_than_the_limit_fails_the_run_at_once_instead_of_blocking() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(10), "hub.retry.max-retry-after-seconds", "60").start()) {
+            h.sandbox.inject(Fault.tooManyRequests(3_600));
+            SyncReport report = h.sync("strains");
+            assertThat(report.ok()).isFalse();
+            assertThat(report.results().get(0).error()).contains("3600 s").contains("hub.retry.max-retry-after-seconds");
+            assertThat(h.sandbox.served()).hasSize(1);
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors")).isZero();
+        }
+    }
+
+    @Test
+    void exhausted_retries_fail_the_entity_keep_its_cursor_and_let_the_others_continue() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(10), "hub.retry.max-redeliveries", "2",
+                "hub.distru.entities", "strains,companies").start()) {
+            h.sandbox.inject(Fault.status(500), Fault.status(500), Fault.status(500));
+            SyncReport report = h.sync();
+            assertThat(report.ok()).isFalse();
+            assertThat(report.results()).extracting(EntityResult::status).containsExactly(SyncStatus.FAILED, SyncStatus.SUCCEEDED);
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'strains'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM reporting.companies")).isEqualTo(10);
+            assertThat(h.rows("SELECT reason, payload FROM hub.dead_letters WHERE entity = 'strains'").get(0).get("payload").toString())
+                    .startsWith("GET /public/v1/strains");
+            // the next sync re-reads the window and completes
+            assertThat(h.sync().ok()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.strains")).isEqualTo(10);
+        }
+    }
+}
