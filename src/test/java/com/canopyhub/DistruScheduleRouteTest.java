@@ -1,0 +1,68 @@
+package com.canopyhub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import com.canopyhub.sync.SyncReport;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub as camel-main starts it (routes from routes/, config from config/), on the embedded default database
+ * and sandbox: every route file loads, every route opts into a route configuration, and the quartz schedule
+ * runs a pass that lands in PostgreSQL.
+ */
+@CamelMainTest(configurationClasses = HubConfiguration.class,
+        propertyPlaceholderLocations = "file:config/application.properties",
+        properties = {
+                "hub.embedded.data-dir=target/schedule-route-test/postgres",
+                "hub.sandbox.records=40",
+                "hub.sandbox.churn-per-minute=0",
+                "hub.distru.requests-per-second=200",
+                "hub.schedule.enabled=true",
+                "hub.distru.schedule=0/1 * * * * ?"
+        })
+class DistruScheduleRouteTest {
+
+    @BeanInject
+    CamelContext context;
+
+    @Test
+    void every_route_file_loads_and_every_route_opts_into_a_route_configuration() {
+        List<String> ids = context.getRoutes().stream().map(Route::getRouteId).sorted().toList();
+        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "distru-sync", "distru-sync-entity", "sync-failed");
+        assertThat(context.getRoutes()).allSatisfy(r -> assertThat(r.getConfigurationId()).as(r.getRouteId()).isNotBlank());
+    }
+
+    @Test
+    void the_quartz_schedule_runs_a_sync_pass_into_postgres() throws Exception {
+        // the split's per-entity exchanges complete too: wait for the pass itself, whose body ends as its report
+        NotifyBuilder pass = new NotifyBuilder(context).fromRoute("distru-schedule")
+                .filter(e -> e.getMessage().getBody() instanceof SyncReport r && r.ok()).whenCompleted(1).create();
+        assertThat(pass.matches(90, TimeUnit.SECONDS)).as("a scheduled pass completed").isTrue();
+
+        DataSource ds = context.getRegistry().lookupByNameAndType("hubDataSource", DataSource.class);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertThat(count(st, "SELECT count(*) FROM hub.sync_runs WHERE trigger = 'schedule' AND status = 'SUCCEEDED'"))
+                    .isGreaterThanOrEqualTo(8);
+            assertThat(count(st, "SELECT count(*) FROM reporting.products")).isEqualTo(40);
+            assertThat(count(st, "SELECT count(*) FROM reporting.orders")).isEqualTo(40);
+        }
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package com.canopyhub.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.canopyhub.HubRuntime;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sync.EntityResult;
+import com.canopyhub.sync.SyncReport;
+import com.canopyhub.sync.SyncStatus;
+import com.canopyhub.testing.HubHarness;
+import com.canopyhub.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Bad configuration fails at startup naming the key; a 401 ends the run at once; secrets stay out of logs. */
+class StartupAndAuthTest {
+
+    @TempDir
+    Path configDir;
+
+    private Throwable startWith(String extraProperties) throws Exception {
+        String base = Files.readString(Path.of("config/application.properties"));
+        Files.writeString(configDir.resolve("application.properties"), base + "\n" + extraProperties + "\n"
+                + "hub.reporting.jdbc-url = " + TestPostgres.freshDatabase() + "\nhub.reporting.username = postgres\n");
+        try (HubRuntime ignored = HubRuntime.start(configDir, null, Map.of("hub.schedule.enabled", "false"), Map.of())) {
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private static ConfigException configException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConfigException ce) {
+                return ce;
+            }
+        }
+        throw new AssertionError("no ConfigException in " + t, t);
+    }
+
+    @Test
+    void an_unknown_source_fails_startup_naming_the_key() throws Exception {
+        assertThat(configException(startWith("hub.sync.sources = distru,shopify")).getMessage())
+                .contains("hub.sync.sources").contains("shopify");
+    }
+
+    @Test
+    void a_malformed_url_fails_startup_naming_the_key() throws Exception {
+        assertThat(configException(startWith("hub.distru.base-url = htp:/distru")).getMessage())
+                .contains("hub.distru.base-url").contains("htp:/distru");
+    }
+
+    @Test
+    void a_base_url_without_an_api_key_fails_startup_naming_the_key() throws Exception {
+        assertThat(configException(startWith("hub.distru.base-url = https://app.distru.com")).getMessage())
+                .contains("hub.distru.api-key").contains("required");
+    }
+
+    @Test
+    void a_misspelt_key_and_several_bad_values_are_all_reported_at_once() throws Exception {
+        ConfigException e = configException(startWith("hub.distru.base-uri = https://x\nhub.retry.max-redeliveries = lots"));
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.getMessage()).contains("hub.distru.base-uri: unknown key").contains("hub.retry.max-redeliveries");
+    }
+
+    @Test
+    void a_401_ends_the_run_at_once_with_a_clear_error_and_the_key_never_reaches_logs_or_the_database() throws Exception {
+        String secret = "wrong-key-7c1f9e2b";
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(10), "hub.distru.api-key", secret).start()) {
+            SyncReport report = h.sync();
+
+            assertThat(report.ok()).isFalse();
+            EntityResult first = report.results().get(0);
+            assertThat(first.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(first.error()).contains("HTTP 401").contains("not authorised").contains("check the API key");
+            assertThat(report.results().subList(1, report.results().size()))
+                    .allMatch(r -> r.status() == SyncStatus.SKIPPED);
+            assertThat(h.sandbox.requestCount()).as("no retry storm").isEqualTo(1);
+            assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE error LIKE ?", "%" + secret + "%")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters WHERE reason LIKE ? OR payload LIKE ?",
+                    "%" + secret + "%", "%" + secret + "%")).isZero();
+        } finally {
+            root.detachAppender(captured);
+        }
+        assertThat(captured.list).isNotEmpty();
+        assertThat(captured.list).noneMatch(e -> e.getFormattedMessage().contains(secret)
+                || (e.getThrowableProxy() != null && e.getThrowableProxy().getMessage() != null
+                && e.getThrowableProxy().getMessage().contains(secret)));
+        assertThat(captured.list).anyMatch(e -> e.getFormattedMessage().contains("not authorised"));
+    }
+}

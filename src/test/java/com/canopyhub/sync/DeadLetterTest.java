@@ -1,0 +1,44 @@
+package com.canopyhub.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.distru.SandboxCollection;
+import com.canopyhub.testing.HubHarness;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A record that cannot be mapped is dead-lettered with its reason; the rest of its page is written. */
+class DeadLetterTest {
+
+    @Test
+    void a_malformed_record_lands_in_dead_letters_and_the_rest_of_its_page_is_written() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(300), "hub.distru.entities", "products,packages").start()) {
+            h.sandbox.setMalformed(SandboxCollection.PACKAGES, 10, true);
+            h.sandbox.setMalformed(SandboxCollection.PRODUCTS, 20, true);
+
+            SyncReport report = h.sync();
+
+            assertThat(report.ok()).as("a bad record does not fail the run").isTrue();
+            assertThat(report.total(EntityResult::deadLettered)).isEqualTo(2);
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(299);
+            assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(299);
+            List<Map<String, Object>> letters = h.rows("SELECT * FROM hub.dead_letters ORDER BY entity");
+            assertThat(letters).hasSize(2);
+            Map<String, Object> pkg = letters.get(0);
+            assertThat(pkg.get("entity")).isEqualTo("packages");
+            assertThat(pkg.get("source_id")).isEqualTo(DistruSandbox.recordId(SandboxCollection.PACKAGES, 10));
+            assertThat(pkg.get("reason").toString()).contains("quantity").contains("'12,5 g' is not a decimal number");
+            assertThat(pkg.get("payload").toString()).contains("\"compliance_label\"").contains("12,5 g");
+            assertThat(pkg.get("route_id")).isEqualTo("distru-sync-entity");
+            assertThat(pkg.get("attempts")).isEqualTo(1);
+            assertThat(letters.get(1).get("reason").toString()).contains("unit_price");
+
+            // seen again on a full re-read: the open dead letter counts the attempt instead of duplicating
+            assertThat(h.fullSync().total(EntityResult::deadLettered)).isEqualTo(2);
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).isEqualTo(2);
+            assertThat(h.count("SELECT max(attempts) FROM hub.dead_letters")).isEqualTo(2);
+        }
+    }
+}
