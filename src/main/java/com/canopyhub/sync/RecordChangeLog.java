@@ -1,15 +1,15 @@
 package com.canopyhub.sync;
 
+import com.canopyhub.db.CopyIn;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
-/** Appends one {@code hub.record_changes} row per changed record: the audit trail and the future outbox feed. */
+/** Appends one {@code hub.record_changes} row per changed record (by COPY): the audit trail and the future outbox feed. */
 public class RecordChangeLog implements ChangeSink {
 
-    private static final String INSERT = "INSERT INTO hub.record_changes "
-            + "(entity, source_system, source_id, canonical_id, change_type, old_hash, new_hash, sync_run_id) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final List<String> COLUMNS = List.of("entity", "source_system", "source_id", "canonical_id",
+            "change_type", "old_hash", "new_hash", "sync_run_id");
 
     @Override
     public String name() {
@@ -18,19 +18,13 @@ public class RecordChangeLog implements ChangeSink {
 
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(INSERT)) {
-            for (Change ch : batch.changes()) {
-                ps.setString(1, batch.type().table());
-                ps.setString(2, batch.sourceSystem());
-                ps.setString(3, ch.record().provenance().sourceId());
-                ps.setObject(4, ch.record().canonicalId());
-                ps.setString(5, ch.created() ? "CREATED" : "UPDATED");
-                ps.setString(6, ch.oldHash());
-                ps.setString(7, ch.newHash());
-                ps.setLong(8, batch.syncRunId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        CopyIn copy = new CopyIn("hub.record_changes", COLUMNS);
+        for (Change ch : batch.changes()) {
+            copy.field(batch.type().table()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
+                    .field(ch.record().canonicalId()).field(ch.created() ? "CREATED" : "UPDATED")
+                    .field(ch.oldHash()).field(ch.newHash()).field(batch.syncRunId());
+            copy.endRow();
         }
+        copy.execute(tx);
     }
 }

@@ -35,12 +35,31 @@ final class SandboxRecords {
     }
 
     static String id(int code, long index) {
-        return String.format(Locale.ROOT, "%08x-0000-4000-8000-%012x", code, index);
+        StringBuilder sb = new StringBuilder(36);
+        hex(sb, code, 8).append("-0000-4000-8000-");
+        return hex(sb, index, 12).toString();
     }
 
     /** The compliance label (Metrc tag) of package {@code index}. */
     static String label(int index) {
-        return String.format(Locale.ROOT, "1A4060300002EE1%09d", index);
+        return pad(new StringBuilder("1A4060300002EE1"), index, 9).toString();
+    }
+
+    private static StringBuilder hex(StringBuilder sb, long v, int width) {
+        String h = Long.toHexString(v);
+        for (int i = h.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(h);
+    }
+
+    /** Appends {@code v} zero-padded to {@code width} digits (String.format is far too slow for bulk data). */
+    private static StringBuilder pad(StringBuilder sb, long v, int width) {
+        String d = Long.toString(v);
+        for (int i = d.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(d);
     }
 
     void write(JsonGenerator g, SandboxCollection c, int i, int version, long updatedAtMillis, boolean malformed)
@@ -145,7 +164,7 @@ final class SandboxRecords {
         g.writeBooleanField("is_active", i % 10 != 0);
         g.writeStringField("msrp", i % 4 == 0 ? null : decimal(r, 10, 200, 2));
         g.writeStringField("name", "Product " + i);
-        g.writeStringField("sku", String.format(Locale.ROOT, "SKU-%07d", i));
+        g.writeStringField("sku", pad(new StringBuilder("SKU-"), i, 7).toString());
         if (i % 5 == 0 || sizes.strains() == 0) {
             g.writeNullField("strain");
         } else {
@@ -194,7 +213,7 @@ final class SandboxRecords {
         g.writeBooleanField("is_trade_sample", i % 25 == 0);
         g.writeObjectFieldStart("license");
         g.writeStringField("id", id(22, i % 4));
-        g.writeStringField("license_number", String.format(Locale.ROOT, "CDPH-%08d", i % 4));
+        g.writeStringField("license_number", pad(new StringBuilder("CDPH-"), i % 4, 8).toString());
         g.writeEndObject();
         g.writeObjectFieldStart("location");
         int loc = ref(i, sizes.locations());
@@ -276,7 +295,7 @@ final class SandboxRecords {
             g.writeObjectFieldStart("product");
             g.writeStringField("id", id(SandboxCollection.PRODUCTS, product));
             g.writeStringField("name", "Product " + product);
-            g.writeStringField("sku", String.format(Locale.ROOT, "SKU-%07d", product));
+            g.writeStringField("sku", pad(new StringBuilder("SKU-"), product, 7).toString());
             g.writeEndObject();
             g.writeStringField("quantity", qty + ".000000000");
             g.writeStringField("returned_quantity", "0");
@@ -328,7 +347,10 @@ final class SandboxRecords {
     /** A decimal string in [min, max) with exactly {@code scale} digits after the point. */
     private static String decimal(SplittableRandom r, int min, int max, int scale) {
         long whole = min + r.nextInt(Math.max(1, max - min));
-        long frac = (long) (r.nextDouble() * Math.pow(10, scale));
-        return scale == 0 ? Long.toString(whole) : String.format(Locale.ROOT, "%d.%0" + scale + "d", whole, frac);
+        long frac = (long) (r.nextDouble() * POWERS_OF_TEN[scale]);
+        return scale == 0 ? Long.toString(whole) : pad(new StringBuilder().append(whole).append('.'), frac, scale).toString();
     }
+
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L, 1_000_000_000L};
 }

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,42 +13,41 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /** One typed column of a reporting table and how to read its value from a record. */
-record Column<T>(String name, int sqlType, String placeholder, Function<T, Object> value) {
+record Column<T>(String name, Function<T, Object> value) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     static <T> Column<T> text(String name, Function<T, String> f) {
-        return new Column<>(name, Types.VARCHAR, "?", f::apply);
+        return new Column<>(name, f::apply);
     }
 
     static <T> Column<T> numeric(String name, Function<T, BigDecimal> f) {
-        return new Column<>(name, Types.NUMERIC, "?", f::apply);
+        return new Column<>(name, f::apply);
     }
 
     static <T> Column<T> bool(String name, Function<T, Boolean> f) {
-        return new Column<>(name, Types.BOOLEAN, "?", f::apply);
+        return new Column<>(name, f::apply);
     }
 
     static <T> Column<T> integer(String name, Function<T, Integer> f) {
-        return new Column<>(name, Types.INTEGER, "?", f::apply);
+        return new Column<>(name, f::apply);
     }
 
     static <T> Column<T> timestamp(String name, Function<T, Instant> f) {
-        return new Column<>(name, Types.TIMESTAMP_WITH_TIMEZONE, "?",
-                r -> {
+        return new Column<>(name, r -> {
                     Instant i = f.apply(r);
                     return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
                 });
     }
 
     static <T> Column<T> uuid(String name, Function<T, UUID> f) {
-        return new Column<>(name, Types.OTHER, "?", f::apply);
+        return new Column<>(name, f::apply);
     }
 
     /** A JSON document column; null values are stored as {@code fallback} (e.g. "[]"), or SQL NULL if that is null. */
     static <T> Column<T> jsonb(String name, Function<T, Object> f, String fallback) {
-        return new Column<>(name, Types.VARCHAR, "CAST(? AS jsonb)", r -> {
+        return new Column<>(name, r -> {
             Object v = f.apply(r);
             if (v == null) {
                 return fallback;
@@ -64,14 +60,4 @@ record Column<T>(String name, int sqlType, String placeholder, Function<T, Objec
         });
     }
 
-    void bind(PreparedStatement ps, int index, T record) throws SQLException {
-        Object v = value.apply(record);
-        if (v == null) {
-            ps.setNull(index, sqlType);
-        } else if (sqlType == Types.OTHER || sqlType == Types.TIMESTAMP_WITH_TIMEZONE) {
-            ps.setObject(index, v);
-        } else {
-            ps.setObject(index, v, sqlType);
-        }
-    }
 }

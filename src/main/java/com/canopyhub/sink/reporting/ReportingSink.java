@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes changed canonical records into the reporting tables: one batched multi-row upsert per page
- * (pgjdbc rewrites the batch), never a round-trip per record. Order lines follow their order.
+ * Writes changed canonical records into the reporting tables: per page one COPY into a staging table and one
+ * merging upsert, never a round-trip per record. Order lines follow their order.
  */
 public class ReportingSink implements ChangeSink {
 
@@ -29,22 +29,9 @@ public class ReportingSink implements ChangeSink {
         if (spec == null) {
             throw new IllegalStateException("No reporting table for " + batch.type());
         }
-        upsert(tx, spec, batch.changes());
+        spec.upsert(tx, batch.changes());
         if (batch.type() == com.canopyhub.canonical.EntityType.ORDER) {
             writeOrderLines(tx, batch);
-        }
-    }
-
-    private static <T> void upsert(Connection tx, TableSpec<T> spec, List<T> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = tx.prepareStatement(spec.upsertSql())) {
-            for (T row : rows) {
-                spec.bind(ps, row);
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
     }
 
@@ -66,6 +53,6 @@ public class ReportingSink implements ChangeSink {
             ps.setArray(3, tx.createArrayOf("text", lines.stream().map(l -> l.line().sourceId()).toArray()));
             ps.executeUpdate();
         }
-        upsert(tx, ReportingTables.ORDER_LINES, lines);
+        ReportingTables.ORDER_LINES.upsert(tx, lines);
     }
 }

@@ -165,7 +165,7 @@ final class ReportingTables {
                 text("content_hash", Change::newHash),
                 timestamp("source_updated_at", c -> sourceUpdatedAt.apply(recordType.cast(c.record())))));
         for (Column<R> col : own) {
-            cols.add(new Column<>(col.name(), col.sqlType(), col.placeholder(),
+            cols.add(new Column<>(col.name(),
                     c -> col.value().apply(recordType.cast(c.record()))));
         }
         return new TableSpec<>(type.table(), KEY, cols);

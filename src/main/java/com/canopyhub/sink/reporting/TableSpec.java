@@ -1,29 +1,37 @@
 package com.canopyhub.sink.reporting;
 
-import java.sql.PreparedStatement;
+import com.canopyhub.db.CopyIn;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A reporting table and its columns. Builds one multi-row upsert keyed on {@code (source_system, source_id)}
- * that only touches rows whose content hash differs, and keeps {@code first_seen_at} from the first insert.
+ * A reporting table and its columns. A page of rows is COPYed into a temporary staging table and merged with
+ * one {@code INSERT ... SELECT ... ON CONFLICT (source_system, source_id) DO UPDATE} that only touches rows whose
+ * content hash differs and keeps {@code first_seen_at} from the first insert.
  */
 final class TableSpec<T> {
 
     private final String table;
     private final List<Column<T>> columns;
-    private final String upsertSql;
+    private final List<String> names;
+    private final String createStaging;
+    private final String merge;
 
     TableSpec(String table, List<String> conflictKey, List<Column<T>> columns) {
         this.table = table;
         this.columns = List.copyOf(columns);
-        String names = columns.stream().map(Column::name).collect(Collectors.joining(", "));
-        String values = columns.stream().map(Column::placeholder).collect(Collectors.joining(", "));
-        String updates = columns.stream().map(Column::name).filter(n -> !conflictKey.contains(n))
+        this.names = columns.stream().map(Column::name).toList();
+        String list = String.join(", ", names);
+        String updates = names.stream().filter(n -> !conflictKey.contains(n))
                 .map(n -> n + " = EXCLUDED." + n).collect(Collectors.joining(", "));
-        this.upsertSql = "INSERT INTO reporting." + table + " (" + names + ") VALUES (" + values + ") "
-                + "ON CONFLICT (" + String.join(", ", conflictKey) + ") DO UPDATE SET " + updates + ", updated_at = now() "
+        // per connection, emptied at commit: pooled connections reuse it
+        this.createStaging = "CREATE TEMP TABLE IF NOT EXISTS " + staging() + " (LIKE reporting." + table
+                + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+        this.merge = "INSERT INTO reporting." + table + " (" + list + ") SELECT " + list + " FROM " + staging()
+                + " ON CONFLICT (" + String.join(", ", conflictKey) + ") DO UPDATE SET " + updates + ", updated_at = now() "
                 + "WHERE reporting." + table + ".content_hash IS DISTINCT FROM EXCLUDED.content_hash";
     }
 
@@ -31,17 +39,26 @@ final class TableSpec<T> {
         return table;
     }
 
-    String upsertSql() {
-        return upsertSql;
+    private String staging() {
+        return "staging_" + table;
     }
 
-    List<String> columnNames() {
-        return columns.stream().map(Column::name).toList();
-    }
-
-    void bind(PreparedStatement ps, T row) throws SQLException {
-        for (int i = 0; i < columns.size(); i++) {
-            columns.get(i).bind(ps, i + 1, row);
+    /** Writes {@code rows} inside the caller's transaction. */
+    void upsert(Connection tx, List<T> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        CopyIn copy = new CopyIn(staging(), names);
+        for (T row : rows) {
+            for (Column<T> c : columns) {
+                copy.field(c.value().apply(row));
+            }
+            copy.endRow();
+        }
+        try (Statement st = tx.createStatement()) {
+            st.execute(createStaging);
+            copy.execute(tx);
+            st.executeUpdate(merge);
         }
     }
 }

@@ -1,0 +1,84 @@
+package com.canopyhub.db;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * Builds rows in PostgreSQL's COPY text format and streams them in with pgjdbc's CopyManager: the bulk path
+ * (one round-trip per page, no per-parameter binding).
+ */
+public final class CopyIn {
+
+    private final String copySql;
+    private final StringBuilder buffer = new StringBuilder(1 << 16);
+    private int rows;
+    private boolean rowOpen;
+
+    /** COPY into {@code table (columns)}; table may be schema-qualified or a temp table. */
+    public CopyIn(String table, List<String> columns) {
+        this.copySql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
+    }
+
+    /** Appends one field of the current row; call {@link #endRow()} after the last one. */
+    public CopyIn field(Object value) {
+        if (rowOpen) {
+            buffer.append('\t');
+        }
+        rowOpen = true;
+        if (value == null) {
+            buffer.append("\\N");
+        } else if (value instanceof BigDecimal d) {
+            buffer.append(d.toPlainString());
+        } else if (value instanceof Boolean b) {
+            buffer.append(b ? 't' : 'f');
+        } else if (value instanceof OffsetDateTime t) {
+            buffer.append(t);
+        } else if (value instanceof Number || value instanceof java.util.UUID) {
+            buffer.append(value);
+        } else {
+            escape(value.toString());
+        }
+        return this;
+    }
+
+    public void endRow() {
+        buffer.append('\n');
+        rowOpen = false;
+        rows++;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** Sends the rows on {@code tx} (inside the caller's transaction). */
+    public long execute(Connection tx) throws SQLException {
+        if (rows == 0) {
+            return 0;
+        }
+        try {
+            return tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(buffer.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + copySql, e);
+        }
+    }
+
+    private void escape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> buffer.append("\\\\");
+                case '\t' -> buffer.append("\\t");
+                case '\n' -> buffer.append("\\n");
+                case '\r' -> buffer.append("\\r");
+                default -> buffer.append(c);
+            }
+        }
+    }
+}
