@@ -104,7 +104,9 @@ public class HubConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
-        registry.bind("distruPager", new DistruPager(distru));
+        DistruPager pager = new DistruPager(distru);
+        resources.add(pager);
+        registry.bind("distruPager", pager);
         registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency")));
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
         registry.bind("changeStream", new ChangeStream(db.dataSource(), List.of(new RecordChangeLog(), new ReportingSink())));

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  */
 public final class JsonFields {
 
+    private static final java.util.regex.Pattern TYPOGRAPHIC_HYPHENS = java.util.regex.Pattern.compile("[\u2010-\u2015]");
+
     private JsonFields() {
     }
 
@@ -67,8 +69,15 @@ public final class JsonFields {
         if (t == null || t.isBlank()) {
             return null;
         }
-        // Distru's own examples sometimes carry typographic hyphens (U+2010) in dates.
-        String normalised = t.trim().replaceAll("[\u2010-\u2015]", "-").replace(' ', 'T');
+        // Distru's own examples sometimes carry typographic hyphens (U+2010) in dates, and queries use a space
+        String normalised = t.trim();
+        for (int i = 0; i < normalised.length(); i++) {
+            char c = normalised.charAt(i);
+            if (c == ' ' || (c >= '\u2010' && c <= '\u2015')) {
+                normalised = TYPOGRAPHIC_HYPHENS.matcher(normalised).replaceAll("-").replace(' ', 'T');
+                break;
+            }
+        }
         try {
             return Instant.parse(normalised);
         } catch (DateTimeParseException e) {

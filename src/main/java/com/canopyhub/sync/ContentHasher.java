@@ -24,14 +24,21 @@ public final class ContentHasher {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private ContentHasher() {
     }
 
     public static String hash(Object record) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(CANONICAL_JSON.writeValueAsBytes(record)));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(SHA_256.get().digest(CANONICAL_JSON.writeValueAsBytes(record)));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot hash " + record.getClass().getSimpleName(), e);
         }
     }

@@ -22,6 +22,7 @@ public final class EntitySync {
     private String error;
     private long lastProgressNanos = startedNanos;
     private long finishedNanos;
+    private Object lookahead;
 
     EntitySync(SyncPass pass, String sourceSystem, String entity, long runId, SyncWindow window,
                BooleanSupplier stopRequested, SyncStatus initial) {
@@ -61,6 +62,15 @@ public final class EntitySync {
         this.finishedNanos = System.nanoTime();
         this.status = s;
         this.error = err;
+    }
+
+    /** A source's read-ahead state for this run (e.g. the next page already being fetched); dropped with the run. */
+    public Object lookahead() {
+        return lookahead;
+    }
+
+    public void lookahead(Object state) {
+        this.lookahead = state;
     }
 
     boolean stopRequested() {

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes changed canonical records into the reporting tables: per page one COPY into a staging table and one
- * merging upsert, never a round-trip per record. Order lines follow their order.
+ * Writes changed canonical records into the reporting tables, never a round-trip per record: new records by one
+ * COPY per page, changed ones by one COPY into a staging table and one merging upsert. Order lines follow their order.
  */
 public class ReportingSink implements ChangeSink {
 
@@ -29,7 +29,13 @@ public class ReportingSink implements ChangeSink {
         if (spec == null) {
             throw new IllegalStateException("No reporting table for " + batch.type());
         }
-        spec.upsert(tx, batch.changes());
+        List<Change> created = new ArrayList<>();
+        List<Change> updated = new ArrayList<>();
+        for (Change c : batch.changes()) {
+            (c.created() ? created : updated).add(c);
+        }
+        spec.insertNew(tx, created);
+        spec.upsert(tx, updated);
         if (batch.type() == com.canopyhub.canonical.EntityType.ORDER) {
             writeOrderLines(tx, batch);
         }

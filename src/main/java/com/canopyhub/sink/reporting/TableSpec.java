@@ -3,6 +3,7 @@ package com.canopyhub.sink.reporting;
 import com.canopyhub.db.CopyIn;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -43,22 +44,47 @@ final class TableSpec<T> {
         return "staging_" + table;
     }
 
-    /** Writes {@code rows} inside the caller's transaction. */
+    /** Writes {@code rows} inside the caller's transaction: staged, then merged. */
     void upsert(Connection tx, List<T> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        CopyIn copy = new CopyIn(staging(), names);
+        try (Statement st = tx.createStatement()) {
+            st.execute(createStaging);
+            copy(staging(), rows).execute(tx);
+            st.executeUpdate(merge);
+        }
+    }
+
+    /**
+     * Writes rows the change detector found absent straight into the table (a full sync costs about one COPY).
+     * Should one have appeared meanwhile, the unique key rejects the COPY and the rows are merged instead.
+     */
+    void insertNew(Connection tx, List<T> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Savepoint before = tx.setSavepoint();
+        try {
+            copy("reporting." + table, rows).execute(tx);
+            tx.releaseSavepoint(before);
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            tx.rollback(before);
+            upsert(tx, rows);
+        }
+    }
+
+    private CopyIn copy(String target, List<T> rows) {
+        CopyIn copy = new CopyIn(target, names);
         for (T row : rows) {
             for (Column<T> c : columns) {
                 copy.field(c.value().apply(row));
             }
             copy.endRow();
         }
-        try (Statement st = tx.createStatement()) {
-            st.execute(createStaging);
-            copy.execute(tx);
-            st.executeUpdate(merge);
-        }
+        return copy;
     }
 }
