@@ -36,6 +36,13 @@ public class CanopyHub implements Callable<Integer> {
 
         @Option(names = {"-s", "--set"}, description = "Override a property: --set hub.sandbox.records=500 (repeatable).")
         public Map<String, String> overrides = new LinkedHashMap<>();
+
+        /** Starts the hub for a one-off verb: schedules stay off. */
+        HubRuntime startWithoutSchedules() throws Exception {
+            Map<String, String> all = new LinkedHashMap<>(overrides);
+            all.put("hub.schedule.enabled", "false");
+            return HubRuntime.start(configDir, profile, all, Map.of());
+        }
     }
 
     public static void main(String... args) {
@@ -99,9 +106,7 @@ public class CanopyHub implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> overrides = new LinkedHashMap<>(common.overrides);
-            overrides.put("hub.schedule.enabled", "false");
-            try (HubRuntime hub = HubRuntime.start(common.configDir, common.profile, overrides, Map.of())) {
+            try (HubRuntime hub = common.startWithoutSchedules()) {
                 SyncReport report = hub.sync(new SyncRequest(source, entities, full, "cli"));
                 System.out.println(report.table());
                 return report.ok() ? 0 : 1;
@@ -116,9 +121,7 @@ public class CanopyHub implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> overrides = new LinkedHashMap<>(common.overrides);
-            overrides.put("hub.schedule.enabled", "false");
-            try (HubRuntime hub = HubRuntime.start(common.configDir, common.profile, overrides, Map.of())) {
+            try (HubRuntime hub = common.startWithoutSchedules()) {
                 HubSettings settings = hub.bean("hubSettings", HubSettings.class);
                 settings.printable().forEach((k, v) -> System.out.println(k + " = " + v));
                 boolean ok = true;

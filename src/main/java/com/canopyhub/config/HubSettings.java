@@ -30,7 +30,7 @@ public final class HubSettings {
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),
             setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
-                    v -> intBetween(v, 1, 3600)),
+                    v -> longBetween(v, 1, 3600)),
             // distru
             setting("hub.distru.base-url", "", "Distru API base URL, e.g. https://app.distru.com. Empty: use the built-in Distru sandbox.",
                     HubSettings::optionalHttpUrl),
@@ -52,7 +52,7 @@ public final class HubSettings {
                     v -> v.matches("[A-Z]{3}") ? Optional.empty() : Optional.of("'" + v + "' is not a 3-letter ISO-4217 currency code")),
             // retries
             setting("hub.retry.max-redeliveries", "6", "Retries of a failed upstream call (429, 5xx, timeout) before the entity's run fails.",
-                    v -> intBetween(v, 0, 100)),
+                    v -> longBetween(v, 0, 100)),
             setting("hub.retry.initial-delay-ms", "500", "First retry delay; doubles each attempt.", v -> longBetween(v, 0, 600_000)),
             setting("hub.retry.max-delay-ms", "60000", "Upper bound of one retry delay, including a server's Retry-After.", v -> longBetween(v, 0, 3_600_000)),
             setting("hub.retry.max-retry-after-seconds", "300", "A Retry-After longer than this fails the run at once instead of blocking; the next scheduled sync resumes.",
@@ -62,16 +62,16 @@ public final class HubSettings {
                     HubSettings::optionalJdbcUrl),
             setting("hub.reporting.username", "", "Database user (with hub.reporting.jdbc-url).", HubSettings::any),
             secret("hub.reporting.password", "", "Database password (with hub.reporting.jdbc-url)."),
-            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool.", v -> intBetween(v, 1, 100)),
+            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool.", v -> longBetween(v, 1, 100)),
             setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
-            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> intBetween(v, 0, 65535)),
+            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
             // sandbox
-            setting("hub.sandbox.records", "3000", "Records per entity the Distru sandbox generates.", v -> intBetween(v, 0, 10_000_000)),
+            setting("hub.sandbox.records", "3000", "Records per entity the Distru sandbox generates.", v -> longBetween(v, 0, 10_000_000)),
             setting("hub.sandbox.seed", "42", "Seed of the sandbox's data generator: the same seed gives the same data.", v -> longBetween(v, Long.MIN_VALUE, Long.MAX_VALUE)),
             setting("hub.sandbox.churn-per-minute", "30", "Products and packages the sandbox changes per minute while it runs, so scheduled syncs have work.",
-                    v -> intBetween(v, 0, 1_000_000)),
+                    v -> longBetween(v, 0, 1_000_000)),
             setting("hub.sandbox.requests-per-second", "20", "Rate limit the sandbox enforces (429 with Retry-After above it); 0 disables it.",
-                    v -> intBetween(v, 0, 1_000_000)),
+                    v -> longBetween(v, 0, 1_000_000)),
             setting("hub.sandbox.visibility-lag-ms", "500", "How long a sandbox change stays invisible to reads (Distru is eventually consistent, up to 1 s).",
                     v -> longBetween(v, 0, 60_000)),
             setting("hub.sandbox.fault-rate", "0", "Share of sandbox requests answered with an injected fault (429, 500, slow); 0 disables faults.",
@@ -192,15 +192,6 @@ public final class HubSettings {
         List<String> unknown = items.stream().filter(i -> !known.contains(i)).toList();
         return unknown.isEmpty() ? Optional.empty()
                 : Optional.of("unknown " + what + " " + unknown + " (known: " + known.stream().sorted().toList() + ")");
-    }
-
-    private static Optional<String> intBetween(String v, int min, int max) {
-        try {
-            int i = Integer.parseInt(v);
-            return i < min || i > max ? Optional.of(i + " is outside " + min + ".." + max) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.of("'" + v + "' is not a whole number");
-        }
     }
 
     private static Optional<String> longBetween(String v, long min, long max) {

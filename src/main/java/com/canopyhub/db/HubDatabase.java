@@ -49,7 +49,7 @@ public final class HubDatabase implements AutoCloseable {
 
     private static HikariDataSource pool(String jdbcUrl, String username, String password, int poolSize) {
         HikariConfig cfg = new HikariConfig();
-        // multi-row rewriting of JDBC batches: the bulk upserts depend on it
+        // multi-row rewriting of the JDBC batches that remain (dead letters); bulk data goes by COPY
         cfg.setJdbcUrl(jdbcUrl.contains("reWriteBatchedInserts") ? jdbcUrl
                 : jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
         if (username != null && !username.isEmpty()) {
