@@ -19,15 +19,21 @@ class PacingAndRateLimitTest {
 
     @Test
     void requests_are_paced_to_the_configured_rate() throws Exception {
-        try (HubHarness h = new HubHarness(fourPagesOfOrders(), "hub.distru.requests-per-second", "5",
-                "hub.distru.entities", "orders").start()) {
+        // one permit per 500 ms cycle: four requests span at least two whole cycles between first and last
+        assertThat(spanOfFourLocationPages("2")).isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+        // the same pages unpaced come much faster, so the pacing is what made the difference
+        assertThat(spanOfFourLocationPages("1000")).isLessThan(Duration.ofMillis(1_000));
+    }
+
+    private static Duration spanOfFourLocationPages(String requestsPerSecond) throws Exception {
+        DistruSandbox.Options options = DistruSandbox.Options.defaults(0)
+                .withSizes(SandboxSizes.uniform(0).with(SandboxCollection.LOCATIONS, 3_500));
+        try (HubHarness h = new HubHarness(options, "hub.distru.requests-per-second", requestsPerSecond,
+                "hub.distru.entities", "locations").start()) {
             assertThat(h.sync().ok()).isTrue();
             List<DistruSandbox.Served> served = h.sandbox.served();
             assertThat(served).hasSize(4);
-            for (int i = 1; i < served.size(); i++) {
-                assertThat(Duration.ofNanos(served.get(i).nanos() - served.get(i - 1).nanos()))
-                        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
-            }
+            return Duration.ofNanos(served.get(3).nanos() - served.get(0).nanos());
         }
     }
 
