@@ -76,10 +76,6 @@ public final class HubDatabase implements AutoCloseable {
         return pool;
     }
 
-    public boolean isEmbedded() {
-        return embedded != null;
-    }
-
     @Override
     public void close() throws IOException {
         pool.close();

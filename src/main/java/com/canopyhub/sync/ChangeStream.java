@@ -37,8 +37,4 @@ public class ChangeStream {
         }
         sync.recordWritten(batch.changes().size());
     }
-
-    public List<ChangeSink> sinks() {
-        return sinks;
-    }
 }

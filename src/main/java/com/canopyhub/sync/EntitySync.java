@@ -73,10 +73,6 @@ public final class EntitySync {
         this.lookahead = state;
     }
 
-    boolean stopRequested() {
-        return stopRequested.getAsBoolean();
-    }
-
     boolean progressDue(long intervalNanos) {
         long now = System.nanoTime();
         if (now - lastProgressNanos >= intervalNanos) {

@@ -169,11 +169,6 @@ public final class DistruSandbox implements AutoCloseable {
         tables.get(c).touchVisibleAt(index, updatedAt.toEpochMilli(), visibleAt.toEpochMilli());
     }
 
-    /** Adds a record; returns its index. */
-    public int add(SandboxCollection c) {
-        return tables.get(c).add(clock.millis(), options.visibilityLag().toMillis());
-    }
-
     /** Makes a record unmappable (a non-numeric quantity or price, or a missing id). */
     public void setMalformed(SandboxCollection c, int index, boolean malformed) {
         tables.get(c).setMalformed(index, malformed);

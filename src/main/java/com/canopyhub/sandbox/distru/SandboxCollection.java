@@ -40,8 +40,4 @@ public enum SandboxCollection {
         return Arrays.stream(values()).filter(c -> c.path.equals(path)).findFirst();
     }
 
-    public static SandboxCollection byName(String name) {
-        return Arrays.stream(values()).filter(c -> c.name.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown sandbox collection " + name));
-    }
 }

@@ -20,7 +20,7 @@ final class SandboxTable {
 
     SandboxTable(int size, long firstUpdatedAtMillis, long stepMillis) {
         this.size = size;
-        int cap = Math.max(16, size);
+        int cap = Math.max(1, size);
         version = new int[cap];
         previousVersion = new int[cap];
         updatedAt = new long[cap];
@@ -56,22 +56,6 @@ final class SandboxTable {
         version[i]++;
         updatedAt[i] = updatedAtMillis;
         visibleAt[i] = visibleAtMillis;
-    }
-
-    synchronized int add(long nowMillis, long visibilityLagMillis) {
-        if (size == version.length) {
-            int cap = size * 2;
-            version = Arrays.copyOf(version, cap);
-            previousVersion = Arrays.copyOf(previousVersion, cap);
-            Arrays.fill(previousVersion, size, cap, -1);
-            updatedAt = Arrays.copyOf(updatedAt, cap);
-            previousUpdatedAt = Arrays.copyOf(previousUpdatedAt, cap);
-            visibleAt = Arrays.copyOf(visibleAt, cap);
-        }
-        int i = size++;
-        updatedAt[i] = nowMillis;
-        visibleAt[i] = nowMillis + visibilityLagMillis;
-        return i;
     }
 
     synchronized void setMalformed(int i, boolean bad) {
