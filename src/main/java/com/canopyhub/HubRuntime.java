@@ -5,9 +5,11 @@ import com.canopyhub.sync.SyncRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import sun.misc.Signal;
 
 /**
  * One running hub: a camel-main application with the routes of {@code routes/}, the config of
@@ -67,20 +69,24 @@ public final class HubRuntime implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
-    /** Blocks until the JVM is asked to shut down (SIGTERM, Ctrl-C). */
+    /**
+     * Blocks until SIGTERM or Ctrl-C, then stops the hub gracefully (the page in flight finishes, its cursor
+     * stays consistent) before the JVM exits. The signals are handled here rather than in a shutdown hook:
+     * hooks run concurrently, and the embedded PostgreSQL's own hook would stop the database under the page.
+     */
     public void awaitShutdown() throws InterruptedException {
-        Object lock = new Object();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close();
-            synchronized (lock) {
-                lock.notifyAll();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            try {
+                close();
+            } finally {
+                stopped.countDown();
             }
-        }, "canopy-hub-shutdown"));
-        synchronized (lock) {
-            while (!context().isStopped()) {
-                lock.wait(1_000);
-            }
+        };
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> new Thread(stop, "canopy-hub-stop").start());
         }
+        stopped.await();
     }
 
     @Override

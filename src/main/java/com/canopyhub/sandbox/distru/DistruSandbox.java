@@ -50,6 +50,8 @@ public final class DistruSandbox implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
     /** When the generated history begins; every generated record was last updated between this and now. */
     public static final Instant HISTORY_START = Instant.parse("2025-01-01T00:00:00Z");
+    /** Churn starts after this, so a one-off `sync --once` sees a still dataset; `run` sees changes from then on. */
+    private static final long CHURN_START_DELAY_MS = 30_000;
 
     private final Options options;
     private final Clock clock;
@@ -117,7 +119,7 @@ public final class DistruSandbox implements AutoCloseable {
                 if (n > 0) {
                     touch(c, dice.nextInt(n));
                 }
-            }, period, period, TimeUnit.MILLISECONDS);
+            }, CHURN_START_DELAY_MS, period, TimeUnit.MILLISECONDS);
         }
         LOG.info("Distru sandbox listening on {} ({} records per collection)", baseUrl(),
                 options.sizes().of(SandboxCollection.PRODUCTS));
