@@ -37,15 +37,16 @@ public final class HubRuntime implements AutoCloseable {
             throws Exception {
         Main main = new Main();
         main.configure().addConfiguration(HubConfiguration.class);
-        StringBuilder locations = new StringBuilder("file:" + configDir.resolve("application.properties"));
+        String locations = "file:" + configDir.resolve("application.properties");
         if (profile != null && !profile.isBlank()) {
             Path profileFile = configDir.resolve("application-" + profile + ".properties");
             if (!Files.exists(profileFile)) {
                 throw new IllegalArgumentException("Profile '" + profile + "' has no " + profileFile);
             }
-            locations.append(",file:").append(profileFile);
+            // the first location that defines a key wins: the profile's file goes first
+            locations = "file:" + profileFile + "," + locations;
         }
-        main.setPropertyPlaceholderLocations(locations.toString());
+        main.setPropertyPlaceholderLocations(locations);
         overrides.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
         HubRuntime runtime = new HubRuntime(main);
