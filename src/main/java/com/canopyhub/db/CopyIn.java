@@ -69,8 +69,21 @@ public final class CopyIn {
         }
     }
 
+    private static boolean special(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r';
+    }
+
     private void escape(String s) {
-        for (int i = 0; i < s.length(); i++) {
+        int first = 0;
+        while (first < s.length() && !special(s.charAt(first))) {
+            first++;
+        }
+        if (first == s.length()) {
+            buffer.append(s);
+            return;
+        }
+        buffer.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '\\' -> buffer.append("\\\\");
