@@ -109,8 +109,10 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("distruPager", pager);
         registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency")));
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
-        registry.bind("changeStream", new ChangeStream(db.dataSource(), List.of(new RecordChangeLog(), new ReportingSink())));
-        registry.bind("deadLetters", new DeadLetterStore(db.dataSource(), redactor));
+        DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("changeStream", new ChangeStream(db.dataSource(),
+                List.of(new RecordChangeLog(), new ReportingSink(), deadLetters)));
         registry.bind("syncRuns", new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()), policies, clock,
                 () -> context.isStopping() || context.isStopped(), redactor,
                 Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds"))));

@@ -2,9 +2,13 @@ package com.canopyhub.deadletter;
 
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.source.UpstreamException;
+import com.canopyhub.sync.Change;
+import com.canopyhub.sync.ChangeBatch;
+import com.canopyhub.sync.ChangeSink;
 import com.canopyhub.sync.EntitySync;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
+import com.canopyhub.sync.SyncStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The persisted dead-letter store ({@code hub.dead_letters}). The same failure seen again (same record, or the
  * same kind of run failure) bumps {@code attempts} on its open row instead of piling up duplicates.
  */
-public class DeadLetterStore {
+public class DeadLetterStore implements ChangeSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
     private static final String UPSERT = "INSERT INTO hub.dead_letters (fingerprint, source_system, entity, source_id, "
@@ -69,6 +73,44 @@ public class DeadLetterStore {
                     sync.sourceSystem(), sync.entity(), null, routeId,
                     redactor.redact(error.getClass().getSimpleName() + ": " + error.getMessage()),
                     redactor.redact(payload), sync.runId());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "dead-letter-resolution";
+    }
+
+    /**
+     * A record that was dead-lettered and has now been mapped and written resolves its open dead letter, in the
+     * same transaction as the write.
+     */
+    @Override
+    public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now() "
+                + "WHERE resolved_at IS NULL AND source_system = ? AND entity = ? AND source_id = ANY(?)")) {
+            ps.setString(1, batch.sourceSystem());
+            ps.setString(2, batch.entity());
+            ps.setArray(3, tx.createArrayOf("text",
+                    batch.changes().stream().map(c -> c.record().provenance().sourceId()).toArray()));
+            int resolved = ps.executeUpdate();
+            if (resolved > 0) {
+                LOG.info("{}/{}: {} dead-lettered record(s) now synced; their dead letters are resolved",
+                        batch.sourceSystem(), batch.entity(), resolved);
+            }
+        }
+    }
+
+    /** A run that succeeded re-read the window an earlier failed run could not: that run failure is resolved. */
+    public void resolveRunFailures(EntitySync sync) throws SQLException {
+        if (sync == null || sync.status() != SyncStatus.SUCCEEDED) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters "
+                + "SET resolved_at = now() WHERE resolved_at IS NULL AND source_system = ? AND entity = ? AND source_id IS NULL")) {
+            ps.setString(1, sync.sourceSystem());
+            ps.setString(2, sync.entity());
             ps.executeUpdate();
         }
     }

@@ -39,6 +39,15 @@ class DeadLetterTest {
             assertThat(h.fullSync().total(EntityResult::deadLettered)).isEqualTo(2);
             assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).isEqualTo(2);
             assertThat(h.count("SELECT max(attempts) FROM hub.dead_letters")).isEqualTo(2);
+
+            // fixed upstream: the record is written and its dead letter resolved; the other stays open
+            h.sandbox.setMalformed(SandboxCollection.PACKAGES, 10, false);
+            h.sandbox.touch(SandboxCollection.PACKAGES, 10);
+            h.passSafetyLag();
+            assertThat(h.sync().total(EntityResult::written)).isEqualTo(1);
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(300);
+            assertThat(h.rows("SELECT entity FROM hub.dead_letters WHERE resolved_at IS NULL"))
+                    .extracting(r -> r.get("entity")).containsExactly("products");
         }
     }
 }

@@ -69,6 +69,7 @@ class FaultToleranceTest {
             // the next sync re-reads the window and completes
             assertThat(h.sync().ok()).isTrue();
             assertThat(h.count("SELECT count(*) FROM reporting.strains")).isEqualTo(10);
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters WHERE resolved_at IS NULL")).as("failure resolved").isZero();
         }
     }
 }
