@@ -41,7 +41,15 @@ public final class HubDatabase implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        EmbeddedPostgres pg = builder.start();
+        EmbeddedPostgres pg;
+        try {
+            pg = builder.start();
+        } catch (IOException | RuntimeException e) {
+            // typically a second hub process on the same data directory (zonky locks it)
+            throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir.toAbsolutePath()
+                    + " (hub.embedded.data-dir): is another hub process using it? Stop it, or point this one at its "
+                    + "database with hub.reporting.jdbc-url. Cause: " + e, e);
+        }
         LOG.info("Embedded PostgreSQL on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
         String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
         return new HubDatabase(pg, pool(url, "postgres", "", poolSize));
