@@ -2,7 +2,6 @@ package com.canopyhub.deadletter;
 
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.source.UpstreamException;
-import com.canopyhub.sync.Change;
 import com.canopyhub.sync.ChangeBatch;
 import com.canopyhub.sync.ChangeSink;
 import com.canopyhub.sync.EntitySync;

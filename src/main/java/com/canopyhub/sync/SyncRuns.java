@@ -15,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -36,7 +38,7 @@ public class SyncRuns {
     private final SecretRedactor redactor;
     private final long progressIntervalNanos;
     /** One pass per source at a time in this JVM (a scheduled firing and `sync --once` must not interleave). */
-    private final java.util.concurrent.ConcurrentMap<String, SyncPass> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, SyncPass> running = new ConcurrentHashMap<>();
 
     public SyncRuns(DataSource dataSource, CursorStore cursors, Map<String, SourcePolicy> policies, Clock clock,
                     BooleanSupplier stopRequested, SecretRedactor redactor, Duration progressInterval) {

@@ -170,7 +170,7 @@ final class SandboxRecords {
         } else {
             g.writeObjectFieldStart("strain");
             g.writeStringField("id", id(SandboxCollection.STRAINS, ref(i, sizes.strains())));
-            g.writeStringField("name", "Strain " + (ref(i, sizes.strains())));
+            g.writeStringField("name", "Strain " + ref(i, sizes.strains()));
             g.writeEndObject();
         }
         g.writeObjectFieldStart("subcategory");
@@ -187,7 +187,7 @@ final class SandboxRecords {
         g.writeStringField("updated_datetime", updated);
         g.writeObjectFieldStart("vendor");
         g.writeStringField("id", id(SandboxCollection.COMPANIES, ref(i, sizes.companies())));
-        g.writeStringField("name", "Company " + (ref(i, sizes.companies())));
+        g.writeStringField("name", "Company " + ref(i, sizes.companies()));
         g.writeEndObject();
     }
 
@@ -205,7 +205,7 @@ final class SandboxRecords {
     }
 
     private void pkg(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
-        g.writeStringField("batch_number", i % 3 == 0 ? null : "BN-" + (ref(i, sizes.batches())));
+        g.writeStringField("batch_number", i % 3 == 0 ? null : "BN-" + ref(i, sizes.batches()));
         g.writeStringField("compliance_label", label(i));
         customData(g, r, 139);
         g.writeStringField("expiration_date", i % 2 == 0 ? null : "2027-01-01T00:00:00.000000Z");

@@ -1,5 +1,6 @@
 package com.canopyhub.sink.reporting;
 
+import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.OrderLine;
 import com.canopyhub.sync.Change;
@@ -36,7 +37,7 @@ public class ReportingSink implements ChangeSink {
         }
         spec.insertNew(tx, created);
         spec.upsert(tx, updated);
-        if (batch.type() == com.canopyhub.canonical.EntityType.ORDER) {
+        if (batch.type() == EntityType.ORDER) {
             writeOrderLines(tx, batch);
         }
     }

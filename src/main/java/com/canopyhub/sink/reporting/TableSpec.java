@@ -36,10 +36,6 @@ final class TableSpec<T> {
                 + "WHERE reporting." + table + ".content_hash IS DISTINCT FROM EXCLUDED.content_hash";
     }
 
-    String table() {
-        return table;
-    }
-
     private String staging() {
         return "staging_" + table;
     }
