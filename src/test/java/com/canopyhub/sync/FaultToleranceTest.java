@@ -7,6 +7,7 @@ import com.canopyhub.sandbox.distru.Fault;
 import com.canopyhub.testing.HubHarness;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Injected 429s, 5xx, timeouts and broken bodies are retried; the result equals a clean sync's. */
@@ -51,6 +52,23 @@ class FaultToleranceTest {
             assertThat(report.results().get(0).error()).contains("3600 s").contains("hub.retry.max-retry-after-seconds");
             assertThat(h.sandbox.served()).hasSize(1);
             assertThat(h.count("SELECT count(*) FROM hub.sync_cursors")).isZero();
+        }
+    }
+
+    @Test
+    void a_400_is_not_retried_and_lands_in_dead_letters_while_the_other_entities_continue() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(10), "hub.distru.entities", "strains,companies").start()) {
+            h.sandbox.inject(Fault.status(400));
+            SyncReport report = h.sync();
+            assertThat(report.results()).extracting(EntityResult::status).containsExactly(SyncStatus.FAILED, SyncStatus.SUCCEEDED);
+            assertThat(h.sandbox.served().stream().filter(s -> s.pathAndQuery().startsWith("/public/v1/strains")).count())
+                    .as("not retried").isEqualTo(1);
+            Map<String, Object> letter = h.rows("SELECT * FROM hub.dead_letters").get(0);
+            assertThat(letter.get("entity")).isEqualTo("strains");
+            assertThat(letter.get("reason").toString()).contains("UpstreamRejectedException").contains("HTTP 400");
+            assertThat(letter.get("payload").toString()).startsWith("GET /public/v1/strains");
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'strains'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM reporting.companies")).isEqualTo(10);
         }
     }
 
