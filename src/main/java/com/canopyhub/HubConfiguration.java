@@ -11,12 +11,14 @@ import com.canopyhub.source.RetryAfterDelay;
 import com.canopyhub.source.distru.DistruClient;
 import com.canopyhub.source.distru.DistruEntity;
 import com.canopyhub.source.distru.DistruMapper;
-import com.canopyhub.source.distru.DistruPager;
+import com.canopyhub.source.distru.DistruStreamReader;
 import com.canopyhub.sync.ChangeDetector;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.CursorStore;
+import com.canopyhub.sync.Pager;
 import com.canopyhub.sync.RecordChangeLog;
 import com.canopyhub.sync.SourcePolicy;
+import com.canopyhub.sync.StreamReader;
 import com.canopyhub.sync.SyncRuns;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,9 +96,11 @@ public class HubConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), upstreamJson(), clock);
         resources.add(distru);
 
+        Map<String, StreamReader> distruReaders = java.util.Arrays.stream(DistruEntity.values())
+                .map(e -> (StreamReader) new DistruStreamReader(distru, e))
+                .collect(Collectors.toMap(StreamReader::stream, r -> r));
         SourcePolicy distruPolicy = new SourcePolicy("distru", settings.getList("hub.distru.entities"),
-                java.util.Arrays.stream(DistruEntity.values()).filter(e -> !e.incremental())
-                        .map(DistruEntity::configName).collect(Collectors.toSet()),
+                distruReaders.values().stream().collect(Collectors.toMap(StreamReader::stream, StreamReader::windowing)),
                 settings.getMillis("hub.distru.safety-lag-ms"), settings.getMillis("hub.distru.overlap-ms"));
         Map<String, SourcePolicy> policies = settings.getList("hub.sync.sources").contains("distru")
                 ? Map.of("distru", distruPolicy) : Map.of();
@@ -104,7 +108,7 @@ public class HubConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
-        DistruPager pager = new DistruPager(distru);
+        Pager pager = new Pager("distru", distruReaders);
         resources.add(pager);
         registry.bind("distruPager", pager);
         registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency")));

@@ -10,10 +10,9 @@ public final class EntitySync {
     private final String entity;
     private final long runId;
     private final SyncWindow window;
+    private final ReadPlan plan;
     private final BooleanSupplier stopRequested;
     private final long startedNanos = System.nanoTime();
-    private int nextPage = 1;
-    private boolean hasMore = true;
     private long fetched;
     private long changed;
     private long written;
@@ -24,26 +23,27 @@ public final class EntitySync {
     private long finishedNanos;
     private Object lookahead;
 
-    EntitySync(SyncPass pass, String sourceSystem, String entity, long runId, SyncWindow window,
+    EntitySync(SyncPass pass, String sourceSystem, String entity, long runId, SyncWindow window, Windowing windowing,
                BooleanSupplier stopRequested, SyncStatus initial) {
         this.pass = pass;
         this.sourceSystem = sourceSystem;
         this.entity = entity;
         this.runId = runId;
         this.window = window;
+        this.plan = new ReadPlan(sourceSystem + "/" + entity, windowing, window);
         this.stopRequested = stopRequested;
         this.status = initial;
     }
 
     /** Loop condition of the sync routes: more pages, still running, and the hub is not shutting down. */
     public boolean continuePaging() {
-        return status == SyncStatus.RUNNING && hasMore && !stopRequested.getAsBoolean();
+        return status == SyncStatus.RUNNING && !plan.complete() && !stopRequested.getAsBoolean();
     }
 
-    public void pageFetched(int records, boolean more) {
-        fetched += records;
-        nextPage++;
-        hasMore = more;
+    /** A page arrived: counts it and lets the plan decide what to read next. */
+    void pageFetched(SourcePage page) {
+        plan.served(page);
+        fetched += page.records().size();
     }
 
     void recordChanged(long n) {
@@ -102,16 +102,13 @@ public final class EntitySync {
         return window;
     }
 
-    public int nextPage() {
-        return nextPage;
+    /** Which pages the run reads; complete once every page of the window was read. */
+    public ReadPlan plan() {
+        return plan;
     }
 
-    public int pages() {
-        return nextPage - 1;
-    }
-
-    public boolean hasMore() {
-        return hasMore;
+    public long pages() {
+        return plan.requests();
     }
 
     public long fetched() {

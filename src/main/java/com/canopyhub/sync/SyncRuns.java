@@ -95,7 +95,8 @@ public class SyncRuns {
                 runId = rs.getLong(1);
             }
         }
-        EntitySync sync = new EntitySync(pass, policy.sourceSystem(), entity, runId, window, stopRequested, initial);
+        EntitySync sync = new EntitySync(pass, policy.sourceSystem(), entity, runId, window, policy.windowing(entity),
+                stopRequested, initial);
         if (initial == SyncStatus.SKIPPED) {
             sync.finish(SyncStatus.SKIPPED, skipReason(pass));
         }
@@ -117,7 +118,7 @@ public class SyncRuns {
         if (sync.status() != SyncStatus.RUNNING) {
             return;
         }
-        if (sync.hasMore()) {
+        if (!sync.plan().complete()) {
             finish(sync, SyncStatus.INTERRUPTED, "hub stopping after page " + sync.pages() + "; the cursor did not move");
             return;
         }
@@ -172,7 +173,7 @@ public class SyncRuns {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.sync_runs SET finished_at = now(), status = ?, pages = ?, "
                 + "fetched = ?, changed = ?, written = ?, dead_lettered = ?, error = ? WHERE id = ?")) {
             ps.setString(1, status.name());
-            ps.setInt(2, s.pages());
+            ps.setLong(2, s.pages());
             ps.setLong(3, s.fetched());
             ps.setLong(4, s.changed());
             ps.setLong(5, s.written());
@@ -184,7 +185,7 @@ public class SyncRuns {
     }
 
     private SyncWindow window(SourcePolicy policy, String entity, boolean full) throws SQLException {
-        if (policy.snapshotEntities().contains(entity)) {
+        if (policy.windowing(entity) == Windowing.SNAPSHOT) {
             return SyncWindow.EVERYTHING;
         }
         Instant end = clock.instant().minus(policy.safetyLag()).truncatedTo(ChronoUnit.MICROS);

@@ -67,6 +67,7 @@ public final class DistruSandbox implements AutoCloseable {
     private final AtomicLong rateWindowCount = new AtomicLong();
     private final Deque<Served> served = new ArrayDeque<>();
     private volatile BiConsumer<String, Integer> pageListener = (c, p) -> { };
+    private volatile BiConsumer<String, Integer> requestListener = (c, p) -> { };
     private volatile boolean includeNextPage = true;
 
     /** One answered request: when (System.nanoTime), what, and the status sent. */
@@ -188,6 +189,14 @@ public final class DistruSandbox implements AutoCloseable {
         this.pageListener = listener;
     }
 
+    /**
+     * Called when a page request has passed auth, rate limit and validation, before the page is computed: a test
+     * can change data "while page N is requested", deterministically.
+     */
+    public void onPageRequested(BiConsumer<String, Integer> listener) {
+        this.requestListener = listener;
+    }
+
     /** Stops sending {@code next_page}, so clients must stop on a short or empty page. */
     public void setIncludeNextPage(boolean include) {
         this.includeNextPage = include;
@@ -206,6 +215,11 @@ public final class DistruSandbox implements AutoCloseable {
             records.write(g, c, index, version, t.readableUpdatedAt(index, now), t.malformed(index));
         }
         return out.toString();
+    }
+
+    /** The {@code updated_datetime} the API serves for the record now (for test oracles). */
+    public Instant updatedAt(SandboxCollection c, int index) {
+        return Instant.ofEpochMilli(tables.get(c).readableUpdatedAt(index, clock.millis()));
     }
 
     public static String recordId(SandboxCollection c, int index) {
@@ -258,6 +272,7 @@ public final class DistruSandbox implements AutoCloseable {
                 error(ex, 400, bad.getMessage());
                 return;
             }
+            requestListener.accept(collection.name, q.page);
             servePage(ex, collection, q, fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
             pageListener.accept(collection.name, q.page);
         } catch (IOException | RuntimeException e) {

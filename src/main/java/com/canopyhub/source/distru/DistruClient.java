@@ -4,7 +4,8 @@ import com.canopyhub.source.RetryAfter;
 import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamAuthException;
 import com.canopyhub.source.UpstreamRejectedException;
-import com.canopyhub.sync.SyncWindow;
+import com.canopyhub.sync.PageRequest;
+import com.canopyhub.sync.SourcePage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,10 +77,10 @@ public class DistruClient implements AutoCloseable {
                 .build();
     }
 
-    /** Fetches page {@code number} (1-based) of {@code entity} within {@code window}. */
-    public DistruPage fetchPage(DistruEntity entity, int number, SyncWindow window) {
-        String pathAndQuery = pathAndQuery(entity, number, window);
-        String request = "GET " + pathAndQuery;
+    /** Fetches one page of {@code entity}: page {@code request.number()} of the records updated in its range. */
+    public SourcePage fetchPage(DistruEntity entity, PageRequest request) {
+        String pathAndQuery = pathAndQuery(entity, request);
+        String requestLine = "GET " + pathAndQuery;
         RateLimiter.waitForPermission(pacing);
         HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
         get.setHeader("Authorization", authorization);
@@ -90,41 +91,41 @@ public class DistruClient implements AutoCloseable {
                 HttpEntity body = response.getEntity();
                 if (status == 200) {
                     try (InputStream in = body.getContent()) {
-                        return parse(entity, number, in, request);
+                        return parse(entity, request, in, requestLine);
                     }
                 }
                 String text = body == null ? "" : abbreviate(new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8));
                 if (status == 401 || status == 403) {
-                    throw new UpstreamAuthException(SYSTEM, request, status, "not authorised");
+                    throw new UpstreamAuthException(SYSTEM, requestLine, status, "not authorised");
                 }
                 if (status == 429 || status >= 500) {
                     Header header = response.getFirstHeader("Retry-After");
                     Duration retryAfter = RetryAfter.parse(header == null ? null : header.getValue(), clock).orElse(null);
                     if (retryAfter != null && retryAfter.compareTo(maxRetryAfter) > 0) {
                         // waiting that long would stall every other entity; the next scheduled sync resumes instead
-                        throw new UpstreamRejectedException(SYSTEM, request, status, "asked to retry after "
+                        throw new UpstreamRejectedException(SYSTEM, requestLine, status, "asked to retry after "
                                 + retryAfter.toSeconds() + " s, longer than hub.retry.max-retry-after-seconds ("
                                 + maxRetryAfter.toSeconds() + " s); giving up until the next sync");
                     }
-                    throw new RetryableUpstreamException(SYSTEM, request, status, text, retryAfter, null);
+                    throw new RetryableUpstreamException(SYSTEM, requestLine, status, text, retryAfter, null);
                 }
-                throw new UpstreamRejectedException(SYSTEM, request, status, text);
+                throw new UpstreamRejectedException(SYSTEM, requestLine, status, text);
             });
         } catch (IOException e) {
-            throw new RetryableUpstreamException(SYSTEM, request, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
         }
     }
 
-    private DistruPage parse(DistruEntity entity, int number, InputStream in, String request) throws IOException {
+    private SourcePage parse(DistruEntity entity, PageRequest request, InputStream in, String requestLine) throws IOException {
         JsonNode root;
         try {
             root = json.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new RetryableUpstreamException(SYSTEM, request, 200, "malformed JSON body: " + e.getOriginalMessage(), null, e);
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "malformed JSON body: " + e.getOriginalMessage(), null, e);
         }
         JsonNode data = root == null ? null : root.get("data");
         if (data == null || !data.isArray()) {
-            throw new RetryableUpstreamException(SYSTEM, request, 200, "body has no \"data\" array", null, null);
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "body has no \"data\" array", null, null);
         }
         List<JsonNode> records = new ArrayList<>(data.size());
         data.forEach(records::add);
@@ -133,16 +134,17 @@ public class DistruClient implements AutoCloseable {
         JsonNode next = root.get("next_page");
         boolean explicitEnd = next != null && next.isNull();
         boolean hasMore = !explicitEnd && !records.isEmpty() && records.size() >= entity.pageSize();
-        return new DistruPage(entity, number, records, hasMore);
+        return new SourcePage(entity.configName(), request, records, hasMore, SourcePage.UNKNOWN_TOTAL);
     }
 
-    static String pathAndQuery(DistruEntity entity, int number, SyncWindow window) {
-        StringBuilder q = new StringBuilder(entity.path()).append("?page%5Bnumber%5D=").append(number);
+    /** The request path: {@code updated_datetime=START,END} with an empty side for an unbounded one. */
+    static String pathAndQuery(DistruEntity entity, PageRequest request) {
+        StringBuilder q = new StringBuilder(entity.path()).append("?page%5Bnumber%5D=").append(request.number());
         for (String fixed : entity.fixedQuery()) {
             q.append('&').append(fixed.replace("[", "%5B").replace("]", "%5D"));
         }
-        if (entity.incremental() && (window.start() != null || window.end() != null)) {
-            String range = format(window.start()) + "," + format(window.end());
+        if (entity.incremental() && (request.from() != null || request.to() != null)) {
+            String range = format(request.from()) + "," + format(request.to());
             q.append("&updated_datetime=").append(URLEncoder.encode(range, StandardCharsets.UTF_8));
         }
         return q.toString();

@@ -26,6 +26,7 @@ import com.canopyhub.canonical.TestResult;
 import com.canopyhub.source.RecordRejectedException;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
+import com.canopyhub.sync.SourcePage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -44,19 +45,20 @@ public class DistruMapper {
         this.currency = currency;
     }
 
-    public MappedPage map(DistruPage page) {
+    public MappedPage map(SourcePage page) {
+        DistruEntity entity = DistruEntity.byConfigName(page.stream());
         List<CanonicalRecord> records = new ArrayList<>(page.records().size());
         List<RejectedRecord> rejects = new ArrayList<>();
         for (JsonNode raw : page.records()) {
             try {
-                records.add(map(page.entity(), raw));
+                records.add(map(entity, raw));
             } catch (RecordRejectedException | IllegalArgumentException e) {
-                rejects.add(new RejectedRecord(DistruClient.SYSTEM, page.entity().configName(),
+                rejects.add(new RejectedRecord(DistruClient.SYSTEM, entity.configName(),
                         raw.path("id").isValueNode() ? raw.get("id").asText() : null, raw.toString(), e.getMessage()));
             }
         }
-        return new MappedPage(DistruClient.SYSTEM, page.entity().configName(), page.entity().canonicalType(),
-                page.number(), records, rejects);
+        return new MappedPage(DistruClient.SYSTEM, entity.configName(), entity.canonicalType(),
+                page.request().number(), records, rejects);
     }
 
     CanonicalRecord map(DistruEntity entity, JsonNode r) {

@@ -32,7 +32,8 @@ class DistruMapperTest {
         for (String r : records) {
             nodes.add(json(r));
         }
-        return mapper.map(new DistruPage(entity, 1, nodes, false));
+        return mapper.map(new com.canopyhub.sync.SourcePage(entity.configName(), new com.canopyhub.sync.PageRequest(null, null, 1),
+                nodes, false, com.canopyhub.sync.SourcePage.UNKNOWN_TOTAL));
     }
 
     @Test
@@ -100,10 +101,16 @@ class DistruMapperTest {
 
     @Test
     void page_queries_carry_the_window_in_microseconds_and_the_inventory_grouping() {
-        var window = new com.canopyhub.sync.SyncWindow(Instant.parse("2025-04-18T15:18:55.722452Z"), null);
-        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, 3, window))
+        var openEnded = new com.canopyhub.sync.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"), null, 3);
+        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, openEnded))
                 .isEqualTo("/public/v1/products?page%5Bnumber%5D=3&updated_datetime=2025-04-18T15%3A18%3A55.722452Z%2C");
-        assertThat(DistruClient.pathAndQuery(DistruEntity.INVENTORY, 1, window))
+        var closed = new com.canopyhub.sync.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"),
+                Instant.parse("2025-04-18T16:00:00Z"), 1);
+        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, closed)).endsWith(
+                "&updated_datetime=2025-04-18T15%3A18%3A55.722452Z%2C2025-04-18T16%3A00%3A00.000000Z");
+        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, new com.canopyhub.sync.PageRequest(null, null, 1)))
+                .as("an unbounded read sends no filter").isEqualTo("/public/v1/products?page%5Bnumber%5D=1");
+        assertThat(DistruClient.pathAndQuery(DistruEntity.INVENTORY, openEnded.withNumber(1)))
                 .isEqualTo("/public/v1/inventory?page%5Bnumber%5D=1&grouping%5B%5D=PRODUCT&grouping%5B%5D=LOCATION"
                         + "&grouping%5B%5D=BATCH_NUMBER");
     }

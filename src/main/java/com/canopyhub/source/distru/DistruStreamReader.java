@@ -1,0 +1,37 @@
+package com.canopyhub.source.distru;
+
+import com.canopyhub.sync.PageRequest;
+import com.canopyhub.sync.SourcePage;
+import com.canopyhub.sync.StreamReader;
+import com.canopyhub.sync.Windowing;
+
+/**
+ * One Distru collection as a stream of the engine. Distru filters {@code updated_datetime=START,} with an open
+ * end, so incremental collections are read open-ended (the set only grows while it is paged); inventory has no
+ * date filter and is read whole.
+ */
+public final class DistruStreamReader implements StreamReader {
+
+    private final DistruClient client;
+    private final DistruEntity entity;
+
+    public DistruStreamReader(DistruClient client, DistruEntity entity) {
+        this.client = client;
+        this.entity = entity;
+    }
+
+    @Override
+    public String stream() {
+        return entity.configName();
+    }
+
+    @Override
+    public Windowing windowing() {
+        return entity.incremental() ? Windowing.OPEN_END : Windowing.SNAPSHOT;
+    }
+
+    @Override
+    public SourcePage read(PageRequest request) {
+        return client.fetchPage(entity, request);
+    }
+}
