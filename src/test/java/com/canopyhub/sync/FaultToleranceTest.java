@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.Fault;
+import com.canopyhub.sandbox.distru.SandboxCollection;
+import com.canopyhub.sandbox.distru.SandboxSizes;
 import com.canopyhub.testing.HubHarness;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,25 @@ class FaultToleranceTest {
             assertThat(h.reportingSnapshot()).isEqualTo(clean);
             assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).isZero();
             assertThat(h.sandbox.served().stream().filter(s -> s.status() >= 500).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void the_retry_budget_is_per_page_so_blips_on_many_pages_do_not_fail_a_run() throws Exception {
+        int locations = 20_000; // 20 pages of 1000
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(0)
+                .withSizes(SandboxSizes.uniform(0).with(SandboxCollection.LOCATIONS, locations)),
+                "hub.distru.entities", "locations", "hub.retry.max-redeliveries", "2", "hub.retry.initial-delay-ms", "1").start()) {
+            // every other request fails once: 10 failures in the run, never more than one for the same page
+            for (int page = 0; page < 10; page++) {
+                h.sandbox.inject(Fault.status(500), Fault.none());
+            }
+            SyncReport report = h.sync();
+
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(h.sandbox.served().stream().filter(s -> s.status() == 500).count()).isEqualTo(10);
+            assertThat(h.count("SELECT count(*) FROM reporting.locations")).isEqualTo(locations);
+            assertThat(h.count("SELECT pages FROM hub.sync_runs")).isEqualTo(20);
         }
     }
 

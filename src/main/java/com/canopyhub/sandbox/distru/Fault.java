@@ -5,7 +5,12 @@ import java.time.Duration;
 /** A fault the sandbox injects into one upcoming request. */
 public record Fault(Kind kind, int status, long retryAfterSeconds, Duration delay) {
 
-    public enum Kind { STATUS, SLOW, MALFORMED_BODY }
+    public enum Kind { NONE, STATUS, SLOW, MALFORMED_BODY }
+
+    /** No fault: the request is answered normally (spaces out a planned sequence of faults). */
+    public static Fault none() {
+        return new Fault(Kind.NONE, 200, -1, Duration.ZERO);
+    }
 
     /** 429 Too Many Requests with a Retry-After in seconds. */
     public static Fault tooManyRequests(long retryAfterSeconds) {
