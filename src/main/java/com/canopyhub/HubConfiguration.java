@@ -116,7 +116,7 @@ public class HubConfiguration implements CamelConfiguration {
         DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
         registry.bind("deadLetters", deadLetters);
         registry.bind("changeStream", new ChangeStream(db.dataSource(),
-                List.of(new RecordChangeLog(), new ReportingSink(), deadLetters)));
+                List.of(new RecordChangeLog(), new ReportingSink(), deadLetters), deadLetters));
         registry.bind("syncRuns", new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()), policies, clock,
                 () -> context.isStopping() || context.isStopped(), redactor,
                 Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds"))));

@@ -1,9 +1,15 @@
 package com.canopyhub.deadletter;
 
 import com.canopyhub.config.SecretRedactor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.canopyhub.source.UpstreamException;
 import com.canopyhub.sync.ChangeBatch;
 import com.canopyhub.sync.ChangeSink;
+import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.EntitySync;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
@@ -15,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +39,10 @@ public class DeadLetterStore implements ChangeSink {
             + "ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET attempts = hub.dead_letters.attempts + 1, "
             + "reason = EXCLUDED.reason, payload = EXCLUDED.payload, route_id = EXCLUDED.route_id, "
             + "last_failed_at = EXCLUDED.last_failed_at, sync_run_id = EXCLUDED.sync_run_id";
+
+    /** The dead letter of a record the database rejected carries the canonical record, readable as JSON. */
+    private static final ObjectMapper CANONICAL_JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     private final DataSource dataSource;
     private final SecretRedactor redactor;
@@ -59,6 +70,38 @@ public class DeadLetterStore implements ChangeSink {
         LOG.warn("{}/{} page {}: {} record(s) dead-lettered, first: {}", page.sourceSystem(), page.entity(),
                 page.pageNumber(), page.rejects().size(), page.rejects().get(0).reason());
         return page;
+    }
+
+    /**
+     * Stores the changes the reporting database rejected (after the rest of their page was isolated from them),
+     * inside the page's transaction: the canonical record as payload, the database's reason, the source id.
+     */
+    public void storeRejectedChanges(Connection tx, ChangeBatch batch, List<ChangeStream.RejectedChange> rejected)
+            throws SQLException {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = tx.prepareStatement(UPSERT)) {
+            for (ChangeStream.RejectedChange r : rejected) {
+                String sourceId = r.change().record().provenance().sourceId();
+                bind(ps, fingerprint(batch.sourceSystem(), batch.entity(), "record|" + sourceId), batch.sourceSystem(),
+                        batch.entity(), sourceId, "canonical-changes",
+                        redactor.redact("rejected by the reporting database: " + r.describe()),
+                        redactor.redact(canonicalJson(r.change().record())), batch.syncRunId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        LOG.warn("{}/{}: {} record(s) rejected by the reporting database and dead-lettered, first: {}", batch.sourceSystem(),
+                batch.entity(), rejected.size(), rejected.get(0).describe());
+    }
+
+    private static String canonicalJson(Object record) {
+        try {
+            return CANONICAL_JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(record);
+        }
     }
 
     /** Stores a failure that ended an entity's run (after retries, or a non-retryable 4xx). */

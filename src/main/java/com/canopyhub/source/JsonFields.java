@@ -13,10 +13,18 @@ import java.util.TreeMap;
 /**
  * Strict readers for fields of upstream JSON. A missing or null field reads as null; a present field of the
  * wrong shape is a {@link RecordRejectedException} naming the field, so a bad record is dead-lettered with a reason.
+ * So is a value that is valid JSON but that PostgreSQL cannot store (a NUL character in a text, a number beyond
+ * NUMERIC, an instant beyond timestamptz): one such value would otherwise fail the write of its whole page.
  */
 public final class JsonFields {
 
     private static final java.util.regex.Pattern TYPOGRAPHIC_HYPHENS = java.util.regex.Pattern.compile("[\u2010-\u2015]");
+    /** PostgreSQL NUMERIC holds up to 131,072 digits before the decimal point and 16,383 after it. */
+    static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
+    static final int NUMERIC_MAX_FRACTION_DIGITS = 16_383;
+    /** timestamptz spans 4713 BC to 294276 AD. */
+    static final Instant TIMESTAMPTZ_MIN = Instant.parse("-4712-01-01T00:00:00Z");
+    static final Instant TIMESTAMPTZ_MAX = Instant.parse("+294276-12-31T23:59:59.999999Z");
 
     private JsonFields() {
     }
@@ -28,9 +36,34 @@ public final class JsonFields {
             return null;
         }
         if (n.isValueNode()) {
-            return n.asText();
+            return storableText(n.asText(), path);
         }
         throw new RecordRejectedException(String.join(".", path) + ": expected a value, got " + n.getNodeType());
+    }
+
+    /** PostgreSQL text (and jsonb) cannot hold U+0000: {@code invalid byte sequence for encoding "UTF8": 0x00}. */
+    private static String storableText(String v, String... path) {
+        if (v.indexOf('\u0000') >= 0) {
+            throw new RecordRejectedException(String.join(".", path)
+                    + ": contains a NUL character (U+0000), which PostgreSQL text cannot store");
+        }
+        return v;
+    }
+
+    private static BigDecimal storableDecimal(BigDecimal d, String... path) {
+        long integerDigits = (long) d.precision() - d.scale();
+        if (integerDigits > NUMERIC_MAX_INTEGER_DIGITS || d.scale() > NUMERIC_MAX_FRACTION_DIGITS) {
+            // never print the number whole: 1e200000 has 200,001 digits
+            throw new RecordRejectedException(String.join(".", path) + ": " + abbreviated(d)
+                    + " is beyond what PostgreSQL NUMERIC stores (" + NUMERIC_MAX_INTEGER_DIGITS
+                    + " digits before the point, " + NUMERIC_MAX_FRACTION_DIGITS + " after)");
+        }
+        return d;
+    }
+
+    private static String abbreviated(BigDecimal d) {
+        return d.precision() <= 30 && Math.abs(d.scale()) <= 30 ? d.toString()
+                : d.unscaledValue().toString().substring(0, Math.min(12, d.precision())) + "…E" + (d.precision() - d.scale() - 1);
     }
 
     public static String requiredText(JsonNode node, String... path) {
@@ -48,18 +81,20 @@ public final class JsonFields {
             return null;
         }
         if (n.isNumber()) {
-            return n.decimalValue();
+            return storableDecimal(n.decimalValue(), path);
         }
         if (n.isTextual()) {
             String t = n.asText().trim();
             if (t.isEmpty()) {
                 return null;
             }
+            BigDecimal d;
             try {
-                return new BigDecimal(t);
+                d = new BigDecimal(t);
             } catch (NumberFormatException e) {
                 throw new RecordRejectedException(String.join(".", path) + ": '" + t + "' is not a decimal number");
             }
+            return storableDecimal(d, path);
         }
         throw new RecordRejectedException(String.join(".", path) + ": expected a decimal, got " + n.getNodeType());
     }
@@ -78,11 +113,17 @@ public final class JsonFields {
                 break;
             }
         }
+        Instant i;
         try {
-            return Instant.parse(normalised);
+            i = Instant.parse(normalised);
         } catch (DateTimeParseException e) {
             throw new RecordRejectedException(String.join(".", path) + ": '" + t + "' is not an ISO-8601 instant");
         }
+        if (i.isBefore(TIMESTAMPTZ_MIN) || i.isAfter(TIMESTAMPTZ_MAX)) {
+            throw new RecordRejectedException(String.join(".", path) + ": '" + t
+                    + "' is outside what PostgreSQL timestamptz stores (4713 BC to 294276 AD)");
+        }
+        return i;
     }
 
     public static boolean bool(JsonNode node, String field) {
@@ -109,7 +150,8 @@ public final class JsonFields {
         for (JsonNode f : n) {
             String name = requiredText(f, "name");
             JsonNode v = f.get("value");
-            out.put(name, v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString());
+            out.put(name, v == null || v.isNull() ? null
+                    : storableText(v.isValueNode() ? v.asText() : v.toString(), field, name));
         }
         return Collections.unmodifiableMap(out);
     }

@@ -8,4 +8,9 @@ public record ChangeBatch(String sourceSystem, String entity, EntityType type, l
     public boolean isEmpty() {
         return changes.isEmpty();
     }
+
+    /** The changes {@code [from, to)} of this batch, as a batch of their own. */
+    public ChangeBatch part(int from, int to) {
+        return new ChangeBatch(sourceSystem, entity, type, syncRunId, changes.subList(from, to));
+    }
 }

@@ -177,6 +177,11 @@ public final class DistruSandbox implements AutoCloseable {
         tables.get(c).setMalformed(index, malformed);
     }
 
+    /** Puts a value PostgreSQL cannot store into a product or package (null removes it). */
+    public void setPoison(SandboxCollection c, int index, Poison poison) {
+        tables.get(c).setPoison(index, poison);
+    }
+
     /** Queues faults for the next requests, in order. */
     public void inject(Fault... faults) {
         synchronized (plannedFaults) {
@@ -212,7 +217,7 @@ public final class DistruSandbox implements AutoCloseable {
         }
         java.io.StringWriter out = new java.io.StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            records.write(g, c, index, version, t.readableUpdatedAt(index, now), t.malformed(index));
+            records.write(g, c, index, version, t.readableUpdatedAt(index, now), t.malformed(index), t.poison(index));
         }
         return out.toString();
     }
@@ -317,7 +322,7 @@ public final class DistruSandbox implements AutoCloseable {
         g.writeArrayFieldStart("data");
         for (int k = 0; k < page.size(); k++) {
             int i = page.get(k)[0];
-            records.write(g, c, i, page.get(k)[1], t.readableUpdatedAt(i, now), t.malformed(i));
+            records.write(g, c, i, page.get(k)[1], t.readableUpdatedAt(i, now), t.malformed(i), t.poison(i));
             if (truncate && k == page.size() / 2) {
                 g.flush();
                 body.write("{\"id\": \"trunc".getBytes(StandardCharsets.UTF_8));

@@ -62,8 +62,8 @@ final class SandboxRecords {
         return sb.append(d);
     }
 
-    void write(JsonGenerator g, SandboxCollection c, int i, int version, long updatedAtMillis, boolean malformed)
-            throws IOException {
+    void write(JsonGenerator g, SandboxCollection c, int i, int version, long updatedAtMillis, boolean malformed,
+               Poison poison) throws IOException {
         SplittableRandom r = new SplittableRandom(seed * 1_000_003L + c.code * 7_919L + i * 104_729L + version * 15_485_863L);
         String updated = DISTRU_TIME.format(Instant.ofEpochMilli(updatedAtMillis));
         g.writeStartObject();
@@ -78,9 +78,9 @@ final class SandboxRecords {
                 location(g, i, malformed);
                 g.writeStringField("updated_datetime", updated);
             }
-            case PRODUCTS -> product(g, r, i, version, updated, malformed);
+            case PRODUCTS -> product(g, r, i, version, updated, malformed, poison);
             case BATCHES -> batch(g, r, i, version, updated, malformed);
-            case PACKAGES -> pkg(g, r, i, version, updated, malformed);
+            case PACKAGES -> pkg(g, r, i, version, updated, malformed, poison);
             case INVENTORY -> inventory(g, r, i, version, updated, malformed);
             case ORDERS -> order(g, r, i, version, updated, malformed);
         }
@@ -134,7 +134,8 @@ final class SandboxRecords {
         g.writeStringField("name", "Place " + i);
     }
 
-    private void product(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
+    private void product(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed,
+                         Poison poison) throws IOException {
         if (i % 7 == 0) {
             g.writeNullField("brand");
         } else {
@@ -163,7 +164,7 @@ final class SandboxRecords {
         g.writeEndArray();
         g.writeBooleanField("is_active", i % 10 != 0);
         g.writeStringField("msrp", i % 4 == 0 ? null : decimal(r, 10, 200, 2));
-        g.writeStringField("name", "Product " + i);
+        g.writeStringField("name", poison == Poison.NUL_IN_TEXT ? "Product\u0000 " + i : "Product " + i);
         g.writeStringField("sku", pad(new StringBuilder("SKU-"), i, 7).toString());
         if (i % 5 == 0 || sizes.strains() == 0) {
             g.writeNullField("strain");
@@ -178,7 +179,12 @@ final class SandboxRecords {
         g.writeStringField("name", "Subcategory " + (i % 30));
         g.writeEndObject();
         // a malformed record carries a price that is not a number
-        g.writeStringField("unit_price", malformed ? "twelve dollars" : decimal(r, 1, 100, 9));
+        if (poison == Poison.HUGE_NUMBER) {
+            g.writeFieldName("unit_price");
+            g.writeNumber("1e200000");
+        } else {
+            g.writeStringField("unit_price", malformed ? "twelve dollars" : decimal(r, 1, 100, 9));
+        }
         g.writeObjectFieldStart("unit_type");
         g.writeStringField("id", id(13, i % UNITS.length));
         g.writeStringField("name", UNITS[i % UNITS.length]);
@@ -204,7 +210,8 @@ final class SandboxRecords {
         g.writeStringField("updated_datetime", updated);
     }
 
-    private void pkg(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
+    private void pkg(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed,
+                     Poison poison) throws IOException {
         g.writeStringField("batch_number", i % 3 == 0 ? null : "BN-" + ref(i, sizes.batches()));
         g.writeStringField("compliance_label", label(i));
         customData(g, r, 139);
@@ -218,7 +225,7 @@ final class SandboxRecords {
         g.writeObjectFieldStart("location");
         int loc = ref(i, sizes.locations());
         g.writeStringField("id", id(SandboxCollection.LOCATIONS, loc));
-        g.writeStringField("name", "Place " + loc);
+        g.writeStringField("name", poison == Poison.NUL_IN_TEXT ? "Place\u0000" + loc : "Place " + loc);
         g.writeEndObject();
         g.writeStringField("metrc_label", label(i));
         testResult(g, r, i);
@@ -230,7 +237,12 @@ final class SandboxRecords {
         g.writeEndObject();
         String quantity = decimal(r, 0, 1000, 9);
         // a malformed package carries a quantity that is not a number
-        g.writeStringField("quantity", malformed ? "12,5 g" : quantity);
+        if (poison == Poison.HUGE_NUMBER) {
+            g.writeFieldName("quantity");
+            g.writeNumber("1e200000");
+        } else {
+            g.writeStringField("quantity", malformed ? "12,5 g" : quantity);
+        }
         g.writeStringField("quantity_assembling", "0.000000000");
         g.writeStringField("quantity_available", quantity);
         g.writeStringField("status", PACKAGE_STATUSES[(i + version) % PACKAGE_STATUSES.length]);

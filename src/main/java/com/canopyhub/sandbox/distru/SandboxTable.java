@@ -2,6 +2,8 @@ package com.canopyhub.sandbox.distru;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The state of one sandbox collection: per record only its version and timestamps, since record contents are
@@ -17,6 +19,7 @@ final class SandboxTable {
     private long[] previousUpdatedAt;
     private long[] visibleAt;
     private final BitSet malformed = new BitSet();
+    private final Map<Integer, Poison> poisoned = new HashMap<>();
 
     SandboxTable(int size, long firstUpdatedAtMillis, long stepMillis) {
         this.size = size;
@@ -61,6 +64,19 @@ final class SandboxTable {
     synchronized void setMalformed(int i, boolean bad) {
         check(i);
         malformed.set(i, bad);
+    }
+
+    synchronized void setPoison(int i, Poison poison) {
+        check(i);
+        if (poison == null) {
+            poisoned.remove(i);
+        } else {
+            poisoned.put(i, poison);
+        }
+    }
+
+    synchronized Poison poison(int i) {
+        return poisoned.isEmpty() ? null : poisoned.get(i);
     }
 
     synchronized boolean malformed(int i) {

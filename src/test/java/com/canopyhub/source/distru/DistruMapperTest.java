@@ -76,6 +76,26 @@ class DistruMapperTest {
     }
 
     @Test
+    void values_postgres_cannot_store_are_rejected_naming_the_field() throws Exception {
+        MappedPage p = page(DistruEntity.PRODUCTS,
+                "{'id':'nul','name':'Blue\\u0000Dream'}",
+                "{'id':'huge','unit_price':1e200000}",
+                "{'id':'huge-text','msrp':'1e200000'}",
+                "{'id':'tiny','msrp':'1e-20000'}",
+                "{'id':'custom','custom_data':[{'name':'Note','value':'a\\u0000b'}]}",
+                "{'id':'far','updated_datetime':'+300000-01-01T00:00:00Z'}",
+                "{'id':'fine','unit_price':'1e5','updated_datetime':'2026-01-01T00:00:00Z'}");
+        assertThat(p.records()).hasSize(1);
+        assertThat(p.rejects()).extracting(r -> r.sourceId() + " " + r.reason()).containsExactly(
+                "nul name: contains a NUL character (U+0000), which PostgreSQL text cannot store",
+                "huge unit_price: 1…E200000 is beyond what PostgreSQL NUMERIC stores (131072 digits before the point, 16383 after)",
+                "huge-text msrp: 1…E200000 is beyond what PostgreSQL NUMERIC stores (131072 digits before the point, 16383 after)",
+                "tiny msrp: 1…E-20000 is beyond what PostgreSQL NUMERIC stores (131072 digits before the point, 16383 after)",
+                "custom custom_data.Note: contains a NUL character (U+0000), which PostgreSQL text cannot store",
+                "far updated_datetime: '+300000-01-01T00:00:00Z' is outside what PostgreSQL timestamptz stores (4713 BC to 294276 AD)");
+    }
+
+    @Test
     void dates_with_typographic_hyphens_from_distru_examples_parse_and_nonsense_is_rejected() throws Exception {
         Order order = (Order) page(DistruEntity.ORDERS, "{'id':'o','order_datetime':'2022\u201007\u201002T00:00:00Z','items':[]}")
                 .records().get(0);
