@@ -2,6 +2,7 @@ package com.canopyhub;
 
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
 import com.canopyhub.sandbox.distru.DistruSandbox;
@@ -18,6 +19,7 @@ import com.canopyhub.sync.CursorStore;
 import com.canopyhub.sync.Pager;
 import com.canopyhub.sync.RecordChangeLog;
 import com.canopyhub.sync.SourcePolicy;
+import com.canopyhub.sync.StreamLocks;
 import com.canopyhub.sync.StreamReader;
 import com.canopyhub.sync.SyncRuns;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -73,12 +75,16 @@ public class HubConfiguration implements CamelConfiguration {
 
     private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources)
             throws Exception {
-        HubDatabase db = openDatabase(settings);
+        HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
+                settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
+        HubDatabase db = openDatabase(settings, timeouts);
         resources.add(db);
+        LOG.info("Reporting database: {}", db.description());
         db.migrate();
 
         String baseUrl = settings.get("hub.distru.base-url");
         String apiKey = settings.get("hub.distru.api-key");
+        String distruUpstream = upstreamIdentity(baseUrl);
         if (baseUrl.isEmpty()) {
             DistruSandbox sandbox = DistruSandbox.start(new DistruSandbox.Options("sandbox-api-key",
                     SandboxSizes.uniform(settings.getInt("hub.sandbox.records")), settings.getLong("hub.sandbox.seed"),
@@ -88,7 +94,11 @@ public class HubConfiguration implements CamelConfiguration {
             context.getRegistry().bind("distruSandbox", sandbox);
             baseUrl = sandbox.baseUrl().toString();
             apiKey = sandbox.apiKey();
-            LOG.info("hub.distru.base-url is empty: syncing from the built-in Distru sandbox at {}", baseUrl);
+            distruUpstream = "distru-sandbox seed=" + settings.getLong("hub.sandbox.seed");
+            LOG.info("Source distru: the built-in Distru sandbox (generated data, seed {}) at {}; hub.distru.base-url is empty",
+                    settings.getLong("hub.sandbox.seed"), baseUrl);
+        } else {
+            LOG.info("Source distru: {}", distruUpstream);
         }
 
         DistruClient distru = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble("hub.distru.requests-per-second"),
@@ -101,7 +111,7 @@ public class HubConfiguration implements CamelConfiguration {
                 .collect(Collectors.toMap(StreamReader::stream, r -> r));
         SourcePolicy distruPolicy = new SourcePolicy("distru", settings.getList("hub.distru.entities"),
                 distruReaders.values().stream().collect(Collectors.toMap(StreamReader::stream, StreamReader::windowing)),
-                settings.getMillis("hub.distru.safety-lag-ms"), settings.getMillis("hub.distru.overlap-ms"));
+                settings.getMillis("hub.distru.safety-lag-ms"), settings.getMillis("hub.distru.overlap-ms"), distruUpstream);
         Map<String, SourcePolicy> policies = settings.getList("hub.sync.sources").contains("distru")
                 ? Map.of("distru", distruPolicy) : Map.of();
 
@@ -117,19 +127,38 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("changeStream", new ChangeStream(db.dataSource(),
                 List.of(new RecordChangeLog(), new ReportingSink(), deadLetters), deadLetters));
-        registry.bind("syncRuns", new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()), policies, clock,
-                () -> context.isStopping() || context.isStopped(), redactor,
-                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds"))));
+        SyncRuns syncRuns = new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()),
+                new StreamLocks(db::openDedicatedConnection, db.dataSource()), policies, clock,
+                () -> context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
+                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName());
+        registry.bind("syncRuns", syncRuns);
+        // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
+        syncRuns.abandonOrphans();
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
     }
 
-    private static HubDatabase openDatabase(HubSettings settings) throws Exception {
+    private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts) throws Exception {
         String url = settings.get("hub.reporting.jdbc-url");
         int pool = settings.getInt("hub.reporting.pool-size");
         if (url.isEmpty()) {
-            return HubDatabase.embedded(Path.of(settings.get("hub.embedded.data-dir")), settings.getInt("hub.embedded.port"), pool);
+            return HubDatabase.embedded(Path.of(settings.get("hub.embedded.data-dir")), settings.getInt("hub.embedded.port"),
+                    pool, timeouts);
         }
-        return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"), pool);
+        return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"),
+                pool, timeouts);
+    }
+
+    /**
+     * Which upstream a Distru base URL names, as cursors remember it: scheme, host, port and path, lower-cased
+     * host, no trailing slash, never user info or query.
+     */
+    static String upstreamIdentity(String baseUrl) {
+        if (baseUrl.isEmpty()) {
+            return "";
+        }
+        URI u = URI.create(baseUrl);
+        String path = u.getPath() == null ? "" : u.getPath().replaceAll("/+$", "");
+        return u.getScheme() + "://" + u.getHost().toLowerCase(java.util.Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
     }
 
     /** Upstream JSON keeps decimals exact: never through double, trailing zeros kept. */

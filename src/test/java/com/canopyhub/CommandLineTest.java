@@ -39,9 +39,17 @@ class CommandLineTest {
     }
 
     @Test
+    void a_misspelt_distru_variable_with_a_real_database_exits_2_instead_of_syncing_the_sandbox_into_it() throws Exception {
+        Result r = run(Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
+                "HUB_DISTRU_BASEURL", "https://app.distru.com"), "sync", "--once");
+        assertThat(r.exit()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("hub.distru.base-url: empty").doesNotContain("SUCCEEDED");
+    }
+
+    @Test
     void sync_once_prints_the_summary_table_and_exits_0_when_every_entity_succeeded() throws Exception {
         Result r = run(Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
-                        "HUB_SANDBOX_RECORDS", "25"),
+                        "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "25"),
                 "sync", "--once", "--entity", "products,packages");
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).containsPattern("distru\\s+products\\s+SUCCEEDED\\s+25\\s+25\\s+25\\s+0")
@@ -62,7 +70,7 @@ class CommandLineTest {
     void the_dev_profile_layers_its_file_over_the_base_config() throws Exception {
         try (HubRuntime hub = HubRuntime.start(Path.of("config"), "dev", Map.of("hub.schedule.enabled", "false",
                 "hub.reporting.jdbc-url", TestPostgres.freshDatabase(), "hub.reporting.username", "postgres",
-                "hub.sandbox.records", "1"), Map.of())) {
+                "hub.distru.sandbox", "true", "hub.sandbox.records", "1"), Map.of())) {
             assertThat(hub.bean("hubSettings", HubSettings.class).get("hub.distru.schedule")).isEqualTo("0 * * * * ?");
             assertThat(hub.context().getPropertiesComponent().resolveProperty("camel.main.routes-reload-enabled"))
                     .contains("true");

@@ -61,10 +61,11 @@ public class Benchmark implements Callable<Integer> {
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("canopy-bench") : workDir;
         Map<String, String> figures = new LinkedHashMap<>();
-        try (HubDatabase db = HubDatabase.embedded(dir.resolve("postgres"), 0, 4);
+        try (HubDatabase db = HubDatabase.embedded(dir.resolve("postgres"), 0, 4,
+                HubDatabase.Timeouts.DEFAULTS);
              DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
                      .with(SandboxCollection.PRODUCTS, records).with(SandboxCollection.PACKAGES, records)), Clock.systemUTC())) {
-            String jdbcUrl = db.dataSource().unwrap(com.zaxxer.hikari.HikariDataSource.class).getJdbcUrl();
+            String jdbcUrl = db.jdbcUrl();
             Map<String, String> overrides = Map.of(
                     "hub.reporting.jdbc-url", jdbcUrl, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),

@@ -35,6 +35,8 @@ public final class HubSettings {
             setting("hub.distru.base-url", "", "Distru API base URL, e.g. https://app.distru.com. Empty: use the built-in Distru sandbox.",
                     HubSettings::optionalHttpUrl),
             secret("hub.distru.api-key", "", "Distru API key (Bearer token). Required when hub.distru.base-url is set."),
+            setting("hub.distru.sandbox", "false", "Allow the built-in Distru sandbox (generated data, used while hub.distru.base-url is empty) to feed an external database (hub.reporting.jdbc-url). The embedded database may always be fed by it.",
+                    HubSettings::bool),
             setting("hub.distru.schedule", "0 0/5 * * * ?", "Quartz cron expression for the scheduled Distru sync (default: every 5 minutes).",
                     HubSettings::cron),
             setting("hub.distru.entities", String.join(",", DISTRU_ENTITIES),
@@ -62,7 +64,13 @@ public final class HubSettings {
                     HubSettings::optionalJdbcUrl),
             setting("hub.reporting.username", "", "Database user (with hub.reporting.jdbc-url).", HubSettings::any),
             secret("hub.reporting.password", "", "Database password (with hub.reporting.jdbc-url)."),
-            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool.", v -> longBetween(v, 1, 100)),
+            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool (each running stream also holds one lock connection outside it).", v -> longBetween(v, 1, 100)),
+            setting("hub.reporting.connect-timeout-seconds", "10", "How long to wait for a connection to the reporting database to open.",
+                    v -> longBetween(v, 1, 600)),
+            setting("hub.reporting.statement-timeout-seconds", "120", "PostgreSQL statement_timeout: a statement (e.g. the COPY of one page) still running after this is cancelled and its run fails.",
+                    v -> longBetween(v, 1, 86_400)),
+            setting("hub.reporting.socket-timeout-seconds", "180", "A reporting database that sends nothing for this long (frozen, network cut) fails the run instead of stalling the hub. Must exceed the statement timeout.",
+                    v -> longBetween(v, 1, 86_400)),
             setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
             setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
             // sandbox
@@ -107,6 +115,27 @@ public final class HubSettings {
         if (!values.get("hub.distru.base-url").isEmpty() && values.get("hub.distru.api-key").isEmpty()
                 && problems.stream().noneMatch(p -> p.startsWith("hub.distru.base-url"))) {
             problems.add("hub.distru.api-key: required when hub.distru.base-url is set (env HUB_DISTRU_API_KEY)");
+        }
+        if (values.get("hub.distru.base-url").isEmpty() && !values.get("hub.reporting.jdbc-url").isEmpty()
+                && !"true".equals(values.get("hub.distru.sandbox"))
+                && problems.stream().noneMatch(p -> p.startsWith("hub.reporting.jdbc-url"))) {
+            // the sandbox's generated rows and cursors would look like real Distru data there
+            problems.add("hub.distru.base-url: empty, so the built-in Distru sandbox would write generated data into the "
+                    + "external database of hub.reporting.jdbc-url. Set hub.distru.base-url and hub.distru.api-key "
+                    + "(env HUB_DISTRU_BASE_URL, HUB_DISTRU_API_KEY) to sync real Distru, or hub.distru.sandbox=true to "
+                    + "feed that database from the sandbox on purpose");
+        }
+        if ("true".equals(values.get("hub.distru.sandbox")) && !values.get("hub.distru.base-url").isEmpty()) {
+            problems.add("hub.distru.sandbox: true, but hub.distru.base-url is set: the hub would sync real Distru, not "
+                    + "the sandbox; remove one of them");
+        }
+        if (problems.stream().noneMatch(p -> p.startsWith("hub.reporting.socket-timeout-seconds")
+                || p.startsWith("hub.reporting.statement-timeout-seconds"))
+                && Long.parseLong(values.get("hub.reporting.socket-timeout-seconds"))
+                <= Long.parseLong(values.get("hub.reporting.statement-timeout-seconds"))) {
+            problems.add("hub.reporting.socket-timeout-seconds: must exceed hub.reporting.statement-timeout-seconds ("
+                    + values.get("hub.reporting.statement-timeout-seconds") + "), so a slow statement is cancelled by the "
+                    + "database with a clear error before the connection is given up");
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -4,36 +4,81 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The hub's PostgreSQL: a connection pool on the configured database, or on an embedded PostgreSQL whose data
  * directory survives restarts. The schema is migrated by Flyway before anything else touches it.
+ *
+ * <p>Every connection carries timeouts (pgjdbc has none by default, so a frozen server would block a read
+ * forever): a connect timeout, a socket timeout, and a {@code statement_timeout} sized for the COPY of one page.
+ * Every connection is named {@code canopy-hub pid N host H} (PostgreSQL's application_name), so an operator, and
+ * another hub process, can tell which process holds what.
  */
 public final class HubDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubDatabase.class);
 
-    private final EmbeddedPostgres embedded;
-    private final HikariDataSource pool;
+    /** Connection timeouts, in seconds; the socket timeout exceeds the statement timeout. */
+    public record Timeouts(long connectSeconds, long statementSeconds, long socketSeconds) {
+        public static final Timeouts DEFAULTS = new Timeouts(10, 120, 180);
+    }
 
-    private HubDatabase(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private final EmbeddedPostgres embedded;
+    private final String jdbcUrl;
+    private final Properties connectionProperties;
+    private final HikariDataSource pool;
+    private final String description;
+
+    private HubDatabase(EmbeddedPostgres embedded, String jdbcUrl, String username, String password, int poolSize,
+                        Timeouts timeouts, String description) {
         this.embedded = embedded;
-        this.pool = pool;
+        this.jdbcUrl = jdbcUrl;
+        this.description = description;
+        this.connectionProperties = new Properties();
+        if (username != null && !username.isEmpty()) {
+            connectionProperties.setProperty("user", username);
+        }
+        if (password != null && !password.isEmpty()) {
+            connectionProperties.setProperty("password", password);
+        }
+        connectionProperties.setProperty("ApplicationName", applicationName());
+        connectionProperties.setProperty("connectTimeout", Long.toString(timeouts.connectSeconds()));
+        connectionProperties.setProperty("socketTimeout", Long.toString(timeouts.socketSeconds()));
+        connectionProperties.setProperty("options", "-c statement_timeout=" + timeouts.statementSeconds() * 1000);
+        // multi-row rewriting of the JDBC batches that remain (dead letters); bulk data goes by COPY
+        connectionProperties.setProperty("reWriteBatchedInserts", "true");
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setDataSourceProperties(connectionProperties);
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setPoolName("canopy-hub");
+        cfg.setConnectionTimeout(Math.max(250, timeouts.connectSeconds() * 1000));
+        cfg.setInitializationFailTimeout(timeouts.connectSeconds() * 1000);
+        this.pool = new HikariDataSource(cfg);
     }
 
     /** Connects to an external PostgreSQL. */
-    public static HubDatabase connect(String jdbcUrl, String username, String password, int poolSize) {
-        return new HubDatabase(null, pool(jdbcUrl, username, password, poolSize));
+    public static HubDatabase connect(String jdbcUrl, String username, String password, int poolSize, Timeouts timeouts) {
+        return new HubDatabase(null, jdbcUrl, username, password, poolSize, timeouts,
+                "PostgreSQL at " + where(jdbcUrl) + (username == null || username.isEmpty() ? "" : " as " + username));
     }
 
     /** Starts (or reopens) an embedded PostgreSQL with its data in {@code dataDir}. */
-    public static HubDatabase embedded(Path dataDir, int port, int poolSize) throws IOException {
+    public static HubDatabase embedded(Path dataDir, int port, int poolSize, Timeouts timeouts) throws IOException {
         Files.createDirectories(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -50,31 +95,44 @@ public final class HubDatabase implements AutoCloseable {
                     + " (hub.embedded.data-dir): is another hub process using it? Stop it, or point this one at its "
                     + "database with hub.reporting.jdbc-url. Cause: " + e, e);
         }
-        LOG.info("Embedded PostgreSQL on port {} with data in {}", pg.getPort(), dataDir.toAbsolutePath());
         String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-        return new HubDatabase(pg, pool(url, "postgres", "", poolSize));
+        return new HubDatabase(pg, url, "postgres", "", poolSize, timeouts,
+                "embedded PostgreSQL at localhost:" + pg.getPort() + "/postgres with its data in " + dataDir.toAbsolutePath());
     }
 
-    private static HikariDataSource pool(String jdbcUrl, String username, String password, int poolSize) {
-        HikariConfig cfg = new HikariConfig();
-        // multi-row rewriting of the JDBC batches that remain (dead letters); bulk data goes by COPY
-        cfg.setJdbcUrl(jdbcUrl.contains("reWriteBatchedInserts") ? jdbcUrl
-                : jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
-        if (username != null && !username.isEmpty()) {
-            cfg.setUsername(username);
+    /** Host, port and database of a JDBC URL; never its user, password or other parameters. */
+    public static String where(String jdbcUrl) {
+        Properties p = Driver.parseURL(jdbcUrl, null);
+        if (p == null) {
+            return "(unparseable JDBC URL)";
         }
-        if (password != null && !password.isEmpty()) {
-            cfg.setPassword(password);
+        return p.getProperty("PGHOST", "localhost") + ":" + p.getProperty("PGPORT", "5432") + "/" + p.getProperty("PGDBNAME", "");
+    }
+
+    /** This machine's name, as runs record it ({@code hub.sync_runs.host}). */
+    public static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "unknown");
         }
-        cfg.setMaximumPoolSize(poolSize);
-        cfg.setPoolName("canopy-hub");
-        cfg.setInitializationFailTimeout(10_000);
-        return new HikariDataSource(cfg);
+    }
+
+    /** How this process's connections appear in pg_stat_activity: {@code canopy-hub pid N host H}. */
+    public static String applicationName() {
+        String name = "canopy-hub pid " + ProcessHandle.current().pid() + " host " + hostName();
+        return name.length() > 63 ? name.substring(0, 63) : name; // PostgreSQL keeps 63 bytes
     }
 
     /** Applies the schema migrations (db/migration); safe to call on every start. */
     public HubDatabase migrate() {
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+        // migrations get no statement timeout: an index build on a large table may take longer than a page's COPY
+        Map<String, String> props = new LinkedHashMap<>();
+        connectionProperties.stringPropertyNames().stream().filter(k -> !k.equals("options") && !k.equals("socketTimeout")
+                && !k.equals("user") && !k.equals("password")).forEach(k -> props.put(k, connectionProperties.getProperty(k)));
+        Flyway.configure().dataSource(jdbcUrl, connectionProperties.getProperty("user"), connectionProperties.getProperty("password"))
+                .jdbcProperties(props)
+                .locations("classpath:db/migration")
                 .schemas("hub", "reporting").defaultSchema("hub").createSchemas(true)
                 .load().migrate();
         return this;
@@ -84,11 +142,29 @@ public final class HubDatabase implements AutoCloseable {
         return pool;
     }
 
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** Where the database is, for the startup log: host, port and database, never credentials. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the same settings: it holds a session-level advisory lock
+     * for a run, and closing it is sure to release that lock (a pooled connection could return with it).
+     */
+    public Connection openDedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, connectionProperties);
+    }
+
     @Override
     public void close() throws IOException {
         pool.close();
         if (embedded != null) {
             embedded.close();
         }
+        LOG.debug("Closed {}", description);
     }
 }

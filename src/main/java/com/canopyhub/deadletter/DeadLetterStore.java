@@ -104,8 +104,11 @@ public class DeadLetterStore implements ChangeSink {
         }
     }
 
-    /** Stores a failure that ended an entity's run (after retries, or a non-retryable 4xx). */
-    public void storeRunFailure(EntitySync sync, Throwable error, String routeId) throws SQLException {
+    /**
+     * Stores a failure that ended an entity's run (after retries, or a non-retryable 4xx). Never throws: it runs on
+     * the failure path, where the database may be the thing that failed; the run's status is recorded regardless.
+     */
+    public void storeRunFailure(EntitySync sync, Throwable error, String routeId) {
         if (sync == null || error == null) {
             return;
         }
@@ -116,6 +119,9 @@ public class DeadLetterStore implements ChangeSink {
                     redactor.redact(error.getClass().getSimpleName() + ": " + error.getMessage()),
                     redactor.redact(payload), sync.runId());
             ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("{}/{}: could not store the run's failure as a dead letter: {}", sync.sourceSystem(), sync.entity(),
+                    e.getMessage());
         }
     }
 
@@ -166,7 +172,11 @@ public class DeadLetterStore implements ChangeSink {
         ps.setString(5, routeId);
         ps.setString(6, reason);
         ps.setString(7, payload);
-        ps.setLong(8, runId);
+        if (runId > 0) {
+            ps.setLong(8, runId);
+        } else {
+            ps.setNull(8, java.sql.Types.BIGINT);
+        }
     }
 
     private static String fingerprint(String system, String entity, String key) {

@@ -7,11 +7,20 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Persisted sync cursors ({@code hub.sync_cursors}): the end of the last window whose records every sink took. */
+/**
+ * Persisted sync cursors ({@code hub.sync_cursors}): the end of the last window whose records every sink took,
+ * and the upstream it was read from. A cursor of another upstream (a database pointed at a different Distru, or
+ * one the sandbox once fed) is not trusted: that stream starts from the beginning.
+ */
 public class CursorStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CursorStore.class);
 
     private final DataSource dataSource;
 
@@ -19,28 +28,46 @@ public class CursorStore {
         this.dataSource = dataSource;
     }
 
-    public Optional<Instant> read(String sourceSystem, String entity) throws SQLException {
+    /** The cursor of a stream, if it belongs to {@code upstream}. */
+    public Optional<Instant> read(String sourceSystem, String entity, String upstream) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT window_end FROM hub.sync_cursors WHERE source_system = ? AND entity = ?")) {
+                     "SELECT window_end, upstream FROM hub.sync_cursors WHERE source_system = ? AND entity = ?")) {
             ps.setString(1, sourceSystem);
             ps.setString(2, entity);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String stored = rs.getString(2);
+                if (!Objects.equals(stored, upstream)) {
+                    LOG.warn("{}/{}: the cursor in the database was written for {}, but this hub reads {}: "
+                                    + "reading the stream from the beginning (unchanged records are not rewritten)",
+                            sourceSystem, entity, stored == null ? "an unrecorded upstream" : stored, upstream);
+                    return Optional.empty();
+                }
+                return Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant());
             }
         }
     }
 
-    /** Moves the cursor inside the caller's transaction, so it moves together with the run's status. */
-    void advance(Connection tx, String sourceSystem, String entity, Instant windowEnd, long runId) throws SQLException {
+    /**
+     * Moves the cursor inside the caller's transaction, so it moves together with the run's status. It never
+     * moves backwards for the same upstream (a clock set back, or a slower process finishing last).
+     */
+    void advance(Connection tx, String sourceSystem, String entity, Instant windowEnd, long runId, String upstream)
+            throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
-                "INSERT INTO hub.sync_cursors (source_system, entity, window_end, last_run_id, updated_at) "
-                        + "VALUES (?, ?, ?, ?, now()) ON CONFLICT (source_system, entity) DO UPDATE "
-                        + "SET window_end = EXCLUDED.window_end, last_run_id = EXCLUDED.last_run_id, updated_at = now()")) {
+                "INSERT INTO hub.sync_cursors (source_system, entity, window_end, last_run_id, upstream, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (source_system, entity) DO UPDATE SET "
+                        + "window_end = CASE WHEN hub.sync_cursors.upstream IS NOT DISTINCT FROM EXCLUDED.upstream "
+                        + "THEN GREATEST(hub.sync_cursors.window_end, EXCLUDED.window_end) ELSE EXCLUDED.window_end END, "
+                        + "last_run_id = EXCLUDED.last_run_id, upstream = EXCLUDED.upstream, updated_at = now()")) {
             ps.setString(1, sourceSystem);
             ps.setString(2, entity);
             ps.setObject(3, OffsetDateTime.ofInstant(windowEnd, ZoneOffset.UTC));
             ps.setLong(4, runId);
+            ps.setString(5, upstream);
             ps.executeUpdate();
         }
     }

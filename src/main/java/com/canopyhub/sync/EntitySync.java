@@ -2,42 +2,52 @@ package com.canopyhub.sync;
 
 import java.util.function.BooleanSupplier;
 
-/** The state of one entity's run while its pages flow: window, paging position and counters. */
+/**
+ * One entity's run within a pass, from the moment the pass is opened (PENDING) to its outcome: window, read
+ * plan, the stream's lock, and counters. Every requested entity has one, so every summary lists every entity.
+ */
 public final class EntitySync {
 
     private final SyncPass pass;
     private final String sourceSystem;
     private final String entity;
-    private final long runId;
-    private final SyncWindow window;
-    private final ReadPlan plan;
     private final BooleanSupplier stopRequested;
-    private final long startedNanos = System.nanoTime();
+    private long startedNanos = System.nanoTime();
+    private long runId;
+    private SyncWindow window;
+    private ReadPlan plan;
+    private StreamLocks.Lease lease;
     private long fetched;
     private long changed;
     private long written;
     private long deadLettered;
-    private volatile SyncStatus status;
+    private volatile SyncStatus status = SyncStatus.PENDING;
     private String error;
     private long lastProgressNanos = startedNanos;
     private long finishedNanos;
     private Object lookahead;
 
-    EntitySync(SyncPass pass, String sourceSystem, String entity, long runId, SyncWindow window, Windowing windowing,
-               BooleanSupplier stopRequested, SyncStatus initial) {
+    EntitySync(SyncPass pass, String sourceSystem, String entity, BooleanSupplier stopRequested) {
         this.pass = pass;
         this.sourceSystem = sourceSystem;
         this.entity = entity;
-        this.runId = runId;
-        this.window = window;
-        this.plan = new ReadPlan(sourceSystem + "/" + entity, windowing, window);
         this.stopRequested = stopRequested;
-        this.status = initial;
     }
 
-    /** Loop condition of the sync routes: more pages, still running, and the hub is not shutting down. */
+    /** The run holds its stream's lock and has its row: pages may flow. */
+    void start(long id, SyncWindow w, Windowing windowing, StreamLocks.Lease held) {
+        this.runId = id;
+        this.window = w;
+        this.plan = new ReadPlan(sourceSystem + "/" + entity, windowing, w);
+        this.lease = held;
+        this.startedNanos = System.nanoTime();
+        this.lastProgressNanos = startedNanos;
+        this.status = SyncStatus.RUNNING;
+    }
+
+    /** Loop condition of the sync routes: pages left, still running, and the hub is not shutting down. */
     public boolean continuePaging() {
-        return status == SyncStatus.RUNNING && !plan.complete() && !stopRequested.getAsBoolean();
+        return status == SyncStatus.RUNNING && plan != null && !plan.complete() && !stopRequested.getAsBoolean();
     }
 
     /** A page arrived: counts it and lets the plan decide what to read next. */
@@ -58,10 +68,24 @@ public final class EntitySync {
         deadLettered += n;
     }
 
+    /** Sets the outcome in memory (the summary's truth even when the database cannot be told). */
     void finish(SyncStatus s, String err) {
         this.finishedNanos = System.nanoTime();
         this.status = s;
         this.error = err;
+    }
+
+    /** Gives back the stream's lock, if this run holds it. */
+    void releaseLock() {
+        StreamLocks.Lease l = lease;
+        lease = null;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    StreamLocks.Lease lease() {
+        return lease;
     }
 
     /** A source's read-ahead state for this run (e.g. the next page already being fetched); dropped with the run. */
@@ -94,6 +118,7 @@ public final class EntitySync {
         return entity;
     }
 
+    /** The run's row in hub.sync_runs, or 0 while it has none (not begun, or its insert failed). */
     public long runId() {
         return runId;
     }
@@ -102,13 +127,13 @@ public final class EntitySync {
         return window;
     }
 
-    /** Which pages the run reads; complete once every page of the window was read. */
+    /** Which pages the run reads; complete once every page of the window was read. Null before the run starts. */
     public ReadPlan plan() {
         return plan;
     }
 
     public long pages() {
-        return plan.requests();
+        return plan == null ? 0 : plan.requests();
     }
 
     public long fetched() {

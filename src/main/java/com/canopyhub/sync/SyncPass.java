@@ -1,23 +1,28 @@
 package com.canopyhub.sync;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
-/** One pass over a source's entities (a scheduled firing or one `sync --once`). */
+/**
+ * One pass over a source's entities (a scheduled firing or one `sync --once`). It holds a run for every
+ * requested entity from the start, so its summary lists each of them with a status, whatever happens.
+ */
 public final class SyncPass {
 
     private final UUID id = UUID.randomUUID();
     private final SyncRequest request;
-    private final List<String> entities;
-    private final List<EntitySync> runs = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, EntitySync> runs = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private volatile String abortReason;
 
-    SyncPass(SyncRequest request, List<String> entities) {
+    SyncPass(SyncRequest request, String sourceSystem, List<String> entities, BooleanSupplier stopRequested) {
         this.request = request;
-        this.entities = List.copyOf(entities);
+        for (String e : entities) {
+            runs.put(e, new EntitySync(this, sourceSystem, e, stopRequested));
+        }
     }
 
     public UUID id() {
@@ -30,11 +35,19 @@ public final class SyncPass {
 
     /** The entities to sync in order; the routes split over this list. */
     public List<String> entities() {
-        return entities;
+        return List.copyOf(runs.keySet());
     }
 
-    void add(EntitySync run) {
-        runs.add(run);
+    EntitySync run(String entity) {
+        EntitySync run = runs.get(entity);
+        if (run == null) {
+            throw new IllegalArgumentException("Entity '" + entity + "' is not part of pass " + id);
+        }
+        return run;
+    }
+
+    List<EntitySync> runs() {
+        return List.copyOf(runs.values());
     }
 
     void abort(String reason) {
@@ -46,10 +59,7 @@ public final class SyncPass {
     }
 
     SyncReport report() {
-        List<EntityResult> results;
-        synchronized (runs) {
-            results = runs.stream().map(EntitySync::result).toList();
-        }
-        return new SyncReport(id, request.source(), request.trigger(), results, (System.nanoTime() - startedNanos) / 1e9);
+        return new SyncReport(id, request.source(), request.trigger(), runs.values().stream().map(EntitySync::result).toList(),
+                (System.nanoTime() - startedNanos) / 1e9);
     }
 }

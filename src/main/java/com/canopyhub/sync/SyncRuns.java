@@ -1,6 +1,7 @@
 package com.canopyhub.sync;
 
 import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.source.UpstreamAuthException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,9 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BooleanSupplier;
@@ -23,35 +26,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of a sync pass and of each entity's run in it: cuts the window from the cursor, records the run in
- * {@code hub.sync_runs}, logs progress, and moves the cursor only once every page has reached the sinks.
+ * The life of a sync pass and of each entity's run in it: takes the stream's lock (one writer per stream
+ * across hub processes), closes runs a dead process left RUNNING, cuts the window from the cursor, records the
+ * run in {@code hub.sync_runs}, logs progress, and moves the cursor only once every page has reached the sinks.
  */
 public class SyncRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
+    private static final String ABANDONED = "abandoned: the hub process that ran it stopped without finishing it "
+            + "(killed, or cut off from the database); closed by ";
 
     private final DataSource dataSource;
     private final CursorStore cursors;
+    private final StreamLocks locks;
     private final Map<String, SourcePolicy> policies;
     private final Clock clock;
     private final BooleanSupplier stopRequested;
     private final SecretRedactor redactor;
+    private final DatabaseErrors databaseErrors;
     private final long progressIntervalNanos;
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
     /** One pass per source at a time in this JVM (a scheduled firing and `sync --once` must not interleave). */
     private final ConcurrentMap<String, SyncPass> running = new ConcurrentHashMap<>();
 
-    public SyncRuns(DataSource dataSource, CursorStore cursors, Map<String, SourcePolicy> policies, Clock clock,
-                    BooleanSupplier stopRequested, SecretRedactor redactor, Duration progressInterval) {
+    public SyncRuns(DataSource dataSource, CursorStore cursors, StreamLocks locks, Map<String, SourcePolicy> policies,
+                    Clock clock, BooleanSupplier stopRequested, SecretRedactor redactor, DatabaseErrors databaseErrors,
+                    Duration progressInterval, String host) {
         this.dataSource = dataSource;
         this.cursors = cursors;
+        this.locks = locks;
         this.policies = Map.copyOf(policies);
         this.clock = clock;
         this.stopRequested = stopRequested;
         this.redactor = redactor;
+        this.databaseErrors = databaseErrors;
         this.progressIntervalNanos = progressInterval.toNanos();
+        this.host = host;
     }
 
-    /** Starts a pass; its {@link SyncPass#entities()} is what the route splits over. */
+    /** Starts a pass with a PENDING run per entity; {@link SyncPass#entities()} is what the route splits over. */
     public SyncPass openPass(SyncRequest request) {
         SourcePolicy policy = policy(request.source());
         List<String> entities = request.entities() == null || request.entities().isEmpty()
@@ -61,53 +75,60 @@ public class SyncRuns {
             throw new IllegalArgumentException("Entities " + unknown + " are not configured for " + request.source()
                     + " (hub." + request.source() + ".entities=" + String.join(",", policy.entities()) + ")");
         }
-        SyncPass pass = new SyncPass(request, entities);
+        SyncPass pass = new SyncPass(request, policy.sourceSystem(), entities, stopRequested);
         SyncPass other = running.putIfAbsent(request.source(), pass);
         if (other != null) {
-            LOG.warn("Sync pass ({}, {}) not started: pass {} ({}) is still running", request.source(),
-                    request.trigger(), other.id(), other.request().trigger());
-            return new SyncPass(request, List.of());
+            String reason = "skipped: pass " + other.id() + " (" + other.request().trigger() + ") of this source is still "
+                    + "running in this process";
+            LOG.warn("Sync pass ({}, {}) not started: {}", request.source(), request.trigger(), reason);
+            SyncPass skipped = new SyncPass(request, policy.sourceSystem(), entities, stopRequested);
+            skipped.abort(reason);
+            return skipped;
         }
         LOG.info("Sync pass {} ({}, {}) starting: {}{}", pass.id(), request.source(), request.trigger(), entities,
                 request.full() ? " [full]" : "");
         return pass;
     }
 
-    /** Opens the run of one entity: reads its cursor and cuts the window. */
-    public EntitySync begin(SyncPass pass, String entity) throws SQLException {
+    /** The run of {@code entity} in {@code pass} (the route keeps it as the exchange property {@code sync}). */
+    public EntitySync runOf(SyncPass pass, String entity) {
+        return pass.run(entity);
+    }
+
+    /**
+     * Starts a run: takes its stream's lock (or steps aside, SKIPPED, when another hub process holds it), closes
+     * the stream's runs a dead process left RUNNING, cuts the window from the cursor and records the run.
+     */
+    public void begin(EntitySync sync) throws SQLException {
+        SyncPass pass = sync.pass();
+        if (pass.abortReason() != null || stopRequested.getAsBoolean()) {
+            skip(sync, pass.abortReason() != null ? pass.abortReason() : "skipped: hub stopping");
+            return;
+        }
         SourcePolicy policy = policy(pass.request().source());
-        SyncWindow window = window(policy, entity, pass.request().full());
-        SyncStatus initial = pass.abortReason() != null || stopRequested.getAsBoolean() ? SyncStatus.SKIPPED : SyncStatus.RUNNING;
-        long runId;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, "
-                     + "started_at, status, window_start, window_end, error) VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?) RETURNING id")) {
-            ps.setObject(1, pass.id());
-            ps.setString(2, policy.sourceSystem());
-            ps.setString(3, entity);
-            ps.setString(4, pass.request().trigger());
-            ps.setString(5, initial.name());
-            ps.setObject(6, timestamp(window.start()));
-            ps.setObject(7, timestamp(window.end()));
-            ps.setString(8, initial == SyncStatus.SKIPPED ? skipReason(pass) : null);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                runId = rs.getLong(1);
-            }
+        Optional<StreamLocks.Lease> lease = locks.tryAcquire(sync.sourceSystem(), sync.entity());
+        if (lease.isEmpty()) {
+            String reason = sync.sourceSystem() + "/" + sync.entity() + " is being synced by another hub process ("
+                    + locks.holder(sync.sourceSystem(), sync.entity()) + ")";
+            LOG.warn("{}; skipped here", reason);
+            skip(sync, "skipped: " + reason);
+            return;
         }
-        EntitySync sync = new EntitySync(pass, policy.sourceSystem(), entity, runId, window, policy.windowing(entity),
-                stopRequested, initial);
-        if (initial == SyncStatus.SKIPPED) {
-            sync.finish(SyncStatus.SKIPPED, skipReason(pass));
+        try {
+            abandonRunning(sync.sourceSystem(), sync.entity(), "the next run of the stream");
+            SyncWindow window = window(policy, sync.entity(), pass.request().full());
+            long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
+            sync.start(runId, window, policy.windowing(sync.entity()), lease.get());
+        } catch (SQLException | RuntimeException e) {
+            lease.get().close();
+            throw e;
         }
-        pass.add(sync);
-        return sync;
     }
 
     /** Called after each page reached the sinks: logs progress for long syncs. */
     public void pageDone(EntitySync sync) {
         if (sync.progressDue(progressIntervalNanos)) {
-            LOG.info("{}/{}: {} records so far (page {}), {} changed, {} rec/s", sync.sourceSystem(), sync.entity(),
+            LOG.info("{}/{}: {} records so far ({} pages), {} changed, {} rec/s", sync.sourceSystem(), sync.entity(),
                     sync.fetched(), sync.pages(), sync.changed(),
                     String.format(Locale.ROOT, "%.0f", sync.fetched() / Math.max(sync.seconds(), 1e-3)));
         }
@@ -119,36 +140,57 @@ public class SyncRuns {
             return;
         }
         if (!sync.plan().complete()) {
-            finish(sync, SyncStatus.INTERRUPTED, "hub stopping after page " + sync.pages() + "; the cursor did not move");
+            finish(sync, SyncStatus.INTERRUPTED, "hub stopping after " + sync.pages() + " pages; the cursor did not move");
             return;
         }
+        if (!sync.lease().alive()) {
+            // PostgreSQL released the lock with its session: another process may be syncing the stream now
+            finish(sync, SyncStatus.FAILED, "lost the lock of " + sync.sourceSystem() + "/" + sync.entity()
+                    + " (its database session ended); the cursor did not move");
+            return;
+        }
+        SourcePolicy policy = policy(sync.pass().request().source());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (sync.window().end() != null) {
-                cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.window().end(), sync.runId());
+                cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.window().end(), sync.runId(), policy.upstream());
             }
             updateRun(c, sync, SyncStatus.SUCCEEDED, null);
             c.commit();
         }
         sync.finish(SyncStatus.SUCCEEDED, null);
+        sync.releaseLock();
     }
 
     /** Ends a run that failed: the cursor stays, so the next run re-reads the same window. */
-    public void fail(SyncPass pass, EntitySync sync, Throwable error) throws SQLException {
+    public void fail(SyncPass pass, EntitySync sync, Throwable error) {
         String message = redactor.redact(error == null ? "unknown error" : describe(error));
         if (error instanceof UpstreamAuthException && pass != null) {
-            pass.abort(message);
+            pass.abort("skipped: " + message);
         }
         if (sync == null) {
             LOG.error("Sync pass failed before an entity run started: {}", message);
+            return;
+        }
+        if (sync.status() != SyncStatus.PENDING && sync.status() != SyncStatus.RUNNING) {
+            // e.g. bookkeeping after a run that already succeeded (its cursor moved): the outcome stands
+            LOG.warn("{}/{} ({}): {}", sync.sourceSystem(), sync.entity(), sync.status(), message);
             return;
         }
         LOG.error("{}/{} failed: {}", sync.sourceSystem(), sync.entity(), message);
         finish(sync, SyncStatus.FAILED, message);
     }
 
-    /** Closes a pass and logs its summary table. */
+    /** Closes a pass: no run is left PENDING or RUNNING, every lock is given back; logs the summary table. */
     public SyncReport closePass(SyncPass pass) {
+        for (EntitySync run : pass.runs()) {
+            if (run.status() == SyncStatus.PENDING) {
+                finish(run, SyncStatus.FAILED, "did not run: the pass ended before it");
+            } else if (run.status() == SyncStatus.RUNNING) {
+                finish(run, SyncStatus.FAILED, "did not finish: the pass ended before it");
+            }
+            run.releaseLock();
+        }
         running.remove(pass.request().source(), pass);
         SyncReport report = pass.report();
         if ("cli".equals(report.trigger())) {
@@ -162,11 +204,97 @@ public class SyncRuns {
         return report;
     }
 
-    private void finish(EntitySync sync, SyncStatus status, String error) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            updateRun(c, sync, status, error);
+    /**
+     * Closes runs that processes which died (kill -9, a lost database) left RUNNING: for each stream with such a
+     * run whose lock no live session holds. Called at startup; {@link #begin} does the same for its own stream.
+     */
+    public int abandonOrphans() throws SQLException {
+        List<String[]> streams = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT source_system, entity FROM hub.sync_runs WHERE status = 'RUNNING'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                streams.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
         }
+        int closed = 0;
+        for (String[] s : streams) {
+            Optional<StreamLocks.Lease> lease = locks.tryAcquire(s[0], s[1]);
+            if (lease.isPresent()) {
+                try (StreamLocks.Lease held = lease.get()) {
+                    closed += abandonRunning(s[0], s[1], "startup");
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Marks the stream's RUNNING runs ABANDONED; the caller holds the stream's lock, so none of them is alive. */
+    private int abandonRunning(String sourceSystem, String entity, String noticedBy) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE hub.sync_runs SET status = 'ABANDONED', finished_at = now(), error = ? "
+                        + "WHERE source_system = ? AND entity = ? AND status = 'RUNNING'")) {
+            ps.setString(1, ABANDONED + noticedBy + " (pid " + pid + ", host " + host + ")");
+            ps.setString(2, sourceSystem);
+            ps.setString(3, entity);
+            int n = ps.executeUpdate();
+            if (n > 0) {
+                LOG.warn("{}/{}: {} run(s) left RUNNING by a process that is gone are now ABANDONED", sourceSystem, entity, n);
+            }
+            return n;
+        }
+    }
+
+    private void skip(EntitySync sync, String reason) {
+        sync.finish(SyncStatus.SKIPPED, reason);
+        try {
+            insertRun(sync, SyncStatus.SKIPPED, null, reason);
+        } catch (SQLException e) {
+            LOG.warn("{}/{}: could not record the skipped run: {}", sync.sourceSystem(), sync.entity(), describe(e));
+        }
+    }
+
+    /**
+     * Sets the outcome in memory first (the summary must be right even if the database is gone), then records it;
+     * a run whose row cannot be updated stays RUNNING there until a later process marks it ABANDONED.
+     */
+    private void finish(EntitySync sync, SyncStatus status, String error) {
         sync.finish(status, error);
+        try (Connection c = dataSource.getConnection()) {
+            if (sync.runId() > 0) {
+                updateRun(c, sync, status, error);
+            } else {
+                insertRun(sync, status, sync.window(), error);
+            }
+        } catch (SQLException e) {
+            LOG.warn("{}/{}: could not record its {} run in hub.sync_runs ({}); a later run will mark it ABANDONED",
+                    sync.sourceSystem(), sync.entity(), status, describe(e));
+        } finally {
+            sync.releaseLock();
+        }
+    }
+
+    private long insertRun(EntitySync sync, SyncStatus status, SyncWindow window, String error) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, "
+                     + "started_at, finished_at, status, window_start, window_end, error, host, pid) "
+                     + "VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+            ps.setObject(1, sync.pass().id());
+            ps.setString(2, sync.sourceSystem());
+            ps.setString(3, sync.entity());
+            ps.setString(4, sync.pass().request().trigger());
+            ps.setObject(5, status == SyncStatus.RUNNING ? null : OffsetDateTime.now(clock));
+            ps.setString(6, status.name());
+            ps.setObject(7, window == null ? null : timestamp(window.start()));
+            ps.setObject(8, window == null ? null : timestamp(window.end()));
+            ps.setString(9, error);
+            ps.setString(10, host);
+            ps.setLong(11, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void updateRun(Connection c, EntitySync s, SyncStatus status, String error) throws SQLException {
@@ -190,7 +318,7 @@ public class SyncRuns {
         }
         Instant end = clock.instant().minus(policy.safetyLag()).truncatedTo(ChronoUnit.MICROS);
         Instant start = full ? null
-                : cursors.read(policy.sourceSystem(), entity).map(c -> c.minus(policy.overlap())).orElse(null);
+                : cursors.read(policy.sourceSystem(), entity, policy.upstream()).map(c -> c.minus(policy.overlap())).orElse(null);
         return new SyncWindow(start, end);
     }
 
@@ -202,11 +330,11 @@ public class SyncRuns {
         return p;
     }
 
-    private static String skipReason(SyncPass pass) {
-        return pass.abortReason() != null ? "skipped: " + pass.abortReason() : "skipped: hub stopping";
-    }
-
-    private static String describe(Throwable t) {
+    private String describe(Throwable t) {
+        String database = databaseErrors.explain(t);
+        if (database != null) {
+            return database;
+        }
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
             root = root.getCause();

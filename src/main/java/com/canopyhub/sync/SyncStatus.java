@@ -2,6 +2,8 @@ package com.canopyhub.sync;
 
 /** Outcome of one entity's run ({@code hub.sync_runs.status}). */
 public enum SyncStatus {
+    /** Requested by the pass, not started yet. Never stored; a summary never ends with it. */
+    PENDING,
     RUNNING,
     /** Every page reached the sinks and the cursor moved. */
     SUCCEEDED,
@@ -9,6 +11,11 @@ public enum SyncStatus {
     FAILED,
     /** The hub was stopping; the cursor did not move. */
     INTERRUPTED,
-    /** Not attempted because an earlier entity of the pass failed authentication. */
-    SKIPPED
+    /**
+     * Not attempted: an earlier entity of the pass failed authentication, the hub was stopping, or another hub
+     * process is syncing the stream right now.
+     */
+    SKIPPED,
+    /** Left RUNNING by a process that died or lost the database; found and closed by a later one. */
+    ABANDONED
 }

@@ -26,7 +26,13 @@ class StartupAndAuthTest {
     @TempDir
     Path configDir;
 
+    /** Starts on an external test database; the sandbox may feed it unless the properties set a Distru URL. */
     private Throwable startWith(String extraProperties) throws Exception {
+        return startExactly(extraProperties + "\n"
+                + (extraProperties.contains("hub.distru.base-url") ? "" : "hub.distru.sandbox = true\n"));
+    }
+
+    private Throwable startExactly(String extraProperties) throws Exception {
         String base = Files.readString(Path.of("config/application.properties"));
         Files.writeString(configDir.resolve("application.properties"), base + "\n" + extraProperties + "\n"
                 + "hub.reporting.jdbc-url = " + TestPostgres.freshDatabase() + "\nhub.reporting.username = postgres\n");
@@ -62,6 +68,27 @@ class StartupAndAuthTest {
     void a_base_url_without_an_api_key_fails_startup_naming_the_key() throws Exception {
         assertThat(configException(startWith("hub.distru.base-url = https://app.distru.com")).getMessage())
                 .contains("hub.distru.api-key").contains("required");
+    }
+
+    @Test
+    void an_external_database_without_a_distru_url_fails_startup_instead_of_taking_sandbox_data() throws Exception {
+        ConfigException e = configException(startExactly(""));
+        assertThat(e.getMessage()).contains("hub.distru.base-url: empty").contains("hub.reporting.jdbc-url")
+                .contains("hub.distru.sandbox=true");
+        assertThat(startExactly("hub.distru.sandbox = true")).as("allowed on purpose").isNull();
+    }
+
+    @Test
+    void the_sandbox_switch_with_a_distru_url_fails_startup_naming_both_keys() throws Exception {
+        assertThat(configException(startExactly("hub.distru.sandbox = true\nhub.distru.base-url = https://app.distru.com\n"
+                + "hub.distru.api-key = k")).getMessage()).contains("hub.distru.sandbox").contains("hub.distru.base-url");
+    }
+
+    @Test
+    void a_socket_timeout_not_above_the_statement_timeout_fails_startup() throws Exception {
+        assertThat(configException(startWith("hub.reporting.statement-timeout-seconds = 300\n"
+                + "hub.reporting.socket-timeout-seconds = 200")).getMessage())
+                .contains("hub.reporting.socket-timeout-seconds: must exceed hub.reporting.statement-timeout-seconds (300)");
     }
 
     @Test

@@ -49,6 +49,12 @@ public final class HubHarness implements AutoCloseable {
         }
     }
 
+    /** Overrides a setting for the hubs started from now on. */
+    public HubHarness set(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
     public HubHarness start() throws Exception {
         hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of(HubConfiguration.CLOCK_BEAN, clock));
         return this;
@@ -56,6 +62,16 @@ public final class HubHarness implements AutoCloseable {
 
     public HubRuntime hub() {
         return hub;
+    }
+
+    /** Another hub process on the same database and upstream (its own pool, locks and Camel context). */
+    public HubRuntime startAnotherHub() throws Exception {
+        return HubRuntime.start(Path.of("config"), null, overrides, Map.of(HubConfiguration.CLOCK_BEAN, clock));
+    }
+
+    /** The settings every hub of this harness starts with (database, upstream, fast retries). */
+    public Map<String, String> overrides() {
+        return java.util.Collections.unmodifiableMap(overrides);
     }
 
     /** Stops the hub (graceful Camel shutdown), keeping the database and the sandbox. */
@@ -67,6 +83,10 @@ public final class HubHarness implements AutoCloseable {
     }
 
     public SyncReport sync(String... entities) {
+        return hub.sync(new SyncRequest("distru", List.of(entities), false, "test"));
+    }
+
+    public static SyncReport sync(HubRuntime hub, String... entities) {
         return hub.sync(new SyncRequest("distru", List.of(entities), false, "test"));
     }
 

@@ -30,6 +30,11 @@ public final class TestPostgres {
         return server;
     }
 
+    /** The port of the shared test server. */
+    public static int port() throws Exception {
+        return server().getPort();
+    }
+
     /** Creates an empty database and returns its JDBC URL (user postgres, no password). */
     public static String freshDatabase() throws Exception {
         EmbeddedPostgres pg = server();

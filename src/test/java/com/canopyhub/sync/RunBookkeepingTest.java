@@ -1,0 +1,107 @@
+package com.canopyhub.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.canopyhub.CanopyHub;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.testing.HubHarness;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The summary never says OK for work that did not happen, and no run stays RUNNING for good: every requested
+ * entity is listed with a status, and a run a killed process left RUNNING is marked ABANDONED.
+ */
+class RunBookkeepingTest {
+
+    @Test
+    void an_entity_whose_run_cannot_even_be_recorded_is_failed_in_the_summary() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(20), "hub.distru.entities", "strains,products,orders").start()) {
+            // the database refuses the products run's row, as it would during a brief outage
+            h.execute("CREATE FUNCTION hub.refuse_products_run() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.entity = 'products' THEN RAISE EXCEPTION 'simulated outage while recording the run'; END IF; "
+                    + "RETURN NEW; END $$");
+            h.execute("CREATE TRIGGER refuse_products_run BEFORE INSERT ON hub.sync_runs FOR EACH ROW "
+                    + "EXECUTE FUNCTION hub.refuse_products_run()");
+
+            SyncReport report = h.sync();
+
+            assertThat(report.results()).extracting(EntityResult::entity).containsExactly("strains", "products", "orders");
+            assertThat(report.results()).extracting(EntityResult::status)
+                    .containsExactly(SyncStatus.SUCCEEDED, SyncStatus.FAILED, SyncStatus.SUCCEEDED);
+            assertThat(report.results().get(1).error()).contains("simulated outage while recording the run");
+            assertThat(report.ok()).isFalse();
+            assertThat(report.table()).containsPattern("total\\s+FAILED");
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'products'")).isZero();
+
+            h.execute("DROP TRIGGER refuse_products_run ON hub.sync_runs");
+            SyncReport next = h.sync();
+            assertThat(next.ok()).as(next.table()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void a_run_left_running_by_a_killed_process_is_marked_abandoned_when_the_next_one_starts() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(50), "hub.distru.entities", "products")) {
+            AtomicBoolean inside = new AtomicBoolean();
+            CountDownLatch killed = new CountDownLatch(1);
+            h.sandbox.onPageRequested((collection, page) -> {
+                if (inside.compareAndSet(false, true)) {
+                    try {
+                        killed.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            Process other = startSyncOnce(h);
+            try {
+                await().atMost(Duration.ofSeconds(90)).untilTrue(inside);
+                assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'RUNNING'")).isEqualTo(1);
+                other.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: no shutdown hook, no clean-up
+            } finally {
+                other.destroyForcibly();
+                killed.countDown();
+            }
+            // PostgreSQL ends the dead process's sessions (and so its stream lock) when it sees their sockets close
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.count("SELECT count(*) FROM pg_stat_activity "
+                    + "WHERE application_name = ?", "canopy-hub pid " + other.pid() + " host " + hostName()) == 0);
+
+            h.start();
+            List<Map<String, Object>> runs = h.rows("SELECT status, finished_at, error FROM hub.sync_runs ORDER BY id");
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).get("status")).isEqualTo("ABANDONED");
+            assertThat(runs.get(0).get("finished_at")).isInstanceOf(OffsetDateTime.class);
+            assertThat(runs.get(0).get("error").toString()).startsWith("abandoned: the hub process that ran it stopped");
+
+            SyncReport next = h.sync();
+            assertThat(next.ok()).as(next.table()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(50);
+        }
+    }
+
+    private static String hostName() {
+        return com.canopyhub.db.HubDatabase.hostName();
+    }
+
+    /** `sync --once` in a JVM of its own against the harness's database and sandbox. */
+    private static Process startSyncOnce(HubHarness h) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CanopyHub.class.getName(), "sync", "--once");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(".")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        h.overrides().forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+        return pb.start();
+    }
+}
