@@ -31,8 +31,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -84,7 +86,7 @@ public class HubConfiguration implements CamelConfiguration {
 
         String baseUrl = settings.get("hub.distru.base-url");
         String apiKey = settings.get("hub.distru.api-key");
-        String distruUpstream = upstreamIdentity(baseUrl);
+        String distruUpstream;
         if (baseUrl.isEmpty()) {
             DistruSandbox sandbox = DistruSandbox.start(new DistruSandbox.Options("sandbox-api-key",
                     SandboxSizes.uniform(settings.getInt("hub.sandbox.records")), settings.getLong("hub.sandbox.seed"),
@@ -98,6 +100,7 @@ public class HubConfiguration implements CamelConfiguration {
             LOG.info("Source distru: the built-in Distru sandbox (generated data, seed {}) at {}; hub.distru.base-url is empty",
                     settings.getLong("hub.sandbox.seed"), baseUrl);
         } else {
+            distruUpstream = upstreamIdentity(baseUrl);
             LOG.info("Source distru: {}", distruUpstream);
         }
 
@@ -106,7 +109,7 @@ public class HubConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), upstreamJson(), clock);
         resources.add(distru);
 
-        Map<String, StreamReader> distruReaders = java.util.Arrays.stream(DistruEntity.values())
+        Map<String, StreamReader> distruReaders = Arrays.stream(DistruEntity.values())
                 .map(e -> (StreamReader) new DistruStreamReader(distru, e))
                 .collect(Collectors.toMap(StreamReader::stream, r -> r));
         SourcePolicy distruPolicy = new SourcePolicy("distru", settings.getList("hub.distru.entities"),
@@ -153,12 +156,9 @@ public class HubConfiguration implements CamelConfiguration {
      * host, no trailing slash, never user info or query.
      */
     static String upstreamIdentity(String baseUrl) {
-        if (baseUrl.isEmpty()) {
-            return "";
-        }
         URI u = URI.create(baseUrl);
         String path = u.getPath() == null ? "" : u.getPath().replaceAll("/+$", "");
-        return u.getScheme() + "://" + u.getHost().toLowerCase(java.util.Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
+        return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
     }
 
     /** Upstream JSON keeps decimals exact: never through double, trailing zeros kept. */

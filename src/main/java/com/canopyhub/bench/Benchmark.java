@@ -1,6 +1,7 @@
 package com.canopyhub.bench;
 
 import com.canopyhub.HubRuntime;
+import com.canopyhub.config.HubSettings;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxCollection;
@@ -21,14 +22,23 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
@@ -41,17 +51,27 @@ import picocli.CommandLine.Option;
 
 /**
  * The hub's benchmark: a full sync of N products + N packages from the sandbox into a fresh embedded PostgreSQL,
- * the same rows loaded with COPY as the physical limit, a no-op incremental sync, and the heap it all took.
+ * the same rows loaded with COPY as the physical limit, a no-op incremental sync, the heap it all took, and two
+ * incremental windows of several pages (one quiet, one with records changing while it is read): the requests
+ * each made against the fewest possible, and whether any record was lost.
  * Ends with plain {@code name: value} lines a script can read.
  */
-@Command(name = "bench", description = "Benchmark a full sync against COPY, a no-op sync, and heap use; prints a table.")
+@Command(name = "bench", description = "Benchmark a full sync against COPY, a no-op sync, heap use, and the requests "
+        + "incremental windows of several pages cost, quiet and busy; prints tables.")
 public class Benchmark implements Callable<Integer> {
 
     @Option(names = "--records", defaultValue = "200000", description = "Products and packages each (default: ${DEFAULT-VALUE}).")
     int records;
 
+    @Option(names = "--churn-per-second", defaultValue = "100",
+            description = "Records changed per second during the busy incremental window (default: ${DEFAULT-VALUE}).")
+    int churnPerSecond;
+
     @Option(names = "--work-dir", description = "Where the scratch database lives (default: a temporary folder, removed afterwards).")
     Path workDir;
+
+    /** Distru's page size for products and packages. */
+    private static final int PAGE_SIZE = 5_000;
 
     private final AtomicLong liveHeapAfterGc = new AtomicLong();
 
@@ -98,6 +118,23 @@ public class Benchmark implements Callable<Integer> {
                 figures.put("peak heap used MB", Long.toString(peakHeapUsed() / (1024 * 1024)));
                 figures.put("peak live heap after GC MB", Long.toString(liveHeapAfterGc.get() / (1024 * 1024)));
                 figures.put("max heap MB", Long.toString(Runtime.getRuntime().maxMemory() / (1024 * 1024)));
+
+                // incremental windows of several pages: what completeness costs in requests (docs/sync-engine.md)
+                WindowRun quiet = windowRun(hub, sandbox, db.dataSource(), 0, 0);
+                WindowRun busy = windowRun(hub, sandbox, db.dataSource(), records / 2, churnPerSecond);
+                long stale = staleRecords(db.dataSource(), sandbox, hub);
+                System.out.printf(Locale.ROOT, "%n| %-36s | %12s | %9s | %9s | %8s |%n", "incremental window (products+packages)",
+                        "records due", "requests", "minimum", "overhead");
+                System.out.printf(Locale.ROOT, "| %-36s | %12s | %9s | %9s | %8s |%n", "-".repeat(36), "-".repeat(12),
+                        "-".repeat(9), "-".repeat(9), "-".repeat(8));
+                windowRow("quiet (nothing changes during it)", quiet);
+                windowRow("busy (" + churnPerSecond + " changes/s during it)", busy);
+                figures.put("quiet window requests", Long.toString(quiet.requests()));
+                figures.put("quiet window request overhead %", String.format(Locale.ROOT, "%.1f", quiet.overheadPercent()));
+                figures.put("busy window requests", Long.toString(busy.requests()));
+                figures.put("busy window request overhead %", String.format(Locale.ROOT, "%.1f", busy.overheadPercent()));
+                figures.put("busy window changes during the pass", Long.toString(busy.churned()));
+                figures.put("records missing or stale after the busy window and one more pass", Long.toString(stale));
             }
         } finally {
             if (temporary) {
@@ -107,6 +144,100 @@ public class Benchmark implements Callable<Integer> {
         System.out.println();
         figures.forEach((k, v) -> System.out.println(k + ": " + v));
         return 0;
+    }
+
+    /** One incremental window: how many records it held, the requests its pass made, and the fewest possible. */
+    private record WindowRun(long due, long requests, long minimum, long churned) {
+        double overheadPercent() {
+            return 100.0 * (requests - minimum) / minimum;
+        }
+    }
+
+    /**
+     * Changes a quarter of the products and packages (from {@code offset}), so the next incremental window spans
+     * several pages, then syncs it while {@code churnPerSecond} random records change (0: a quiet window). The
+     * minimum is the pages the window's records fill when the pass starts (its start is the cursor less the
+     * overlap, so recent earlier changes count too): ceil(records / page size) per entity.
+     */
+    private WindowRun windowRun(HubRuntime hub, DistruSandbox sandbox, DataSource ds, int offset, int churnPerSecond)
+            throws Exception {
+        for (int k = 0; k < records / 4; k++) {
+            sandbox.touch(SandboxCollection.PRODUCTS, (offset + k) % records);
+            sandbox.touch(SandboxCollection.PACKAGES, (offset + k) % records);
+        }
+        // past the sandbox's visibility lag and the hub's safety lag, so every change is in the window
+        Thread.sleep(2_600);
+        Duration overlap = hub.bean("hubSettings", HubSettings.class).getMillis("hub.distru.overlap-ms");
+        long due = 0;
+        long minimum = 0;
+        for (SandboxCollection c : List.of(SandboxCollection.PRODUCTS, SandboxCollection.PACKAGES)) {
+            Instant start = cursor(ds, c == SandboxCollection.PRODUCTS ? "products" : "packages").minus(overlap);
+            long inWindow = 0;
+            for (int i = 0; i < records; i++) {
+                if (!sandbox.updatedAt(c, i).isBefore(start)) {
+                    inWindow++;
+                }
+            }
+            due += inWindow;
+            minimum += Math.max(1, (inWindow + PAGE_SIZE - 1) / PAGE_SIZE);
+        }
+        AtomicLong churned = new AtomicLong();
+        ScheduledExecutorService churn = Executors.newSingleThreadScheduledExecutor();
+        long before = sandbox.requestCount();
+        if (churnPerSecond > 0) {
+            SplittableRandom dice = new SplittableRandom(churnPerSecond);
+            churn.scheduleAtFixedRate(() -> {
+                sandbox.touch(dice.nextBoolean() ? SandboxCollection.PRODUCTS : SandboxCollection.PACKAGES, dice.nextInt(records));
+                churned.incrementAndGet();
+            }, 0, 1_000_000 / churnPerSecond, TimeUnit.MICROSECONDS);
+        }
+        SyncReport report;
+        try {
+            report = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
+        } finally {
+            churn.shutdownNow();
+        }
+        require(report);
+        return new WindowRun(due, sandbox.requestCount() - before, minimum, churned.get());
+    }
+
+    private static Instant cursor(DataSource ds, String entity) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT window_end FROM hub.sync_cursors WHERE entity = '" + entity + "'")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    /**
+     * After one more incremental pass (nothing changing), the records whose stored version is not the one the
+     * sandbox serves: a record lost at a page boundary would show here.
+     */
+    private long staleRecords(DataSource ds, DistruSandbox sandbox, HubRuntime hub) throws Exception {
+        Thread.sleep(2_600);
+        require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
+        long stale = 0;
+        for (SandboxCollection c : List.of(SandboxCollection.PRODUCTS, SandboxCollection.PACKAGES)) {
+            Map<String, Instant> stored = new HashMap<>(records * 2);
+            try (Connection conn = ds.getConnection(); Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT source_id, source_updated_at FROM reporting."
+                         + (c == SandboxCollection.PRODUCTS ? "products" : "inventory_lots"))) {
+                while (rs.next()) {
+                    stored.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+            for (int i = 0; i < records; i++) {
+                if (!sandbox.updatedAt(c, i).equals(stored.get(DistruSandbox.recordId(c, i)))) {
+                    stale++;
+                }
+            }
+        }
+        return stale;
+    }
+
+    private static void windowRow(String name, WindowRun w) {
+        System.out.printf(Locale.ROOT, "| %-36s | %12d | %9d | %9d | %7.1f%% |%n", name, w.due(), w.requests(), w.minimum(),
+                w.overheadPercent());
     }
 
     /** Loads the rows the sync wrote into scratch copies of the same tables with COPY; returns the load seconds. */

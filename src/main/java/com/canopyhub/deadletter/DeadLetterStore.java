@@ -1,11 +1,6 @@
 package com.canopyhub.deadletter;
 
 import com.canopyhub.config.SecretRedactor;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.canopyhub.source.UpstreamException;
 import com.canopyhub.sync.ChangeBatch;
 import com.canopyhub.sync.ChangeSink;
@@ -14,12 +9,18 @@ import com.canopyhub.sync.EntitySync;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
 import com.canopyhub.sync.SyncStatus;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.HexFormat;
 import java.util.List;
 import javax.sql.DataSource;
@@ -175,7 +176,7 @@ public class DeadLetterStore implements ChangeSink {
         if (runId > 0) {
             ps.setLong(8, runId);
         } else {
-            ps.setNull(8, java.sql.Types.BIGINT);
+            ps.setNull(8, Types.BIGINT);
         }
     }
 

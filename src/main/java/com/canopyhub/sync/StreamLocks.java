@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public class StreamLocks {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1) != null) {
                         return "pid " + rs.getLong(2) + ", host " + rs.getString(1) + ", " + rs.getString(4)
-                                + " run started " + rs.getObject(3, java.time.OffsetDateTime.class);
+                                + " run started " + rs.getObject(3, OffsetDateTime.class);
                     }
                 }
             }

@@ -12,6 +12,7 @@ import com.canopyhub.testing.HubHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -159,9 +160,9 @@ class CrashSafetyTest {
         /** Every product row carries the version the upstream serves now. */
         private static void assertEveryProductIsCurrent(HubHarness h) throws Exception {
             long stale = 0;
-            var stored = new java.util.HashMap<String, Instant>();
+            var stored = new HashMap<String, Instant>();
             for (var row : h.rows("SELECT source_id, source_updated_at FROM reporting.products")) {
-                stored.put((String) row.get("source_id"), ((java.time.OffsetDateTime) row.get("source_updated_at")).toInstant());
+                stored.put((String) row.get("source_id"), ((OffsetDateTime) row.get("source_updated_at")).toInstant());
             }
             for (int i = 0; i < PRODUCTS; i++) {
                 Instant upstream = h.sandbox.updatedAt(SandboxCollection.PRODUCTS, i);

@@ -6,6 +6,7 @@ import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.Poison;
 import com.canopyhub.sandbox.distru.SandboxCollection;
 import com.canopyhub.testing.HubHarness;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class PoisonRecordTest {
     }
 
     private static Map<String, String> reasons(HubHarness h) throws Exception {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (Map<String, Object> r : h.rows("SELECT source_id, reason FROM hub.dead_letters")) {
             out.put((String) r.get("source_id"), (String) r.get("reason"));
         }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The read plan against a simulated offset-paged API whose filtered set changes between requests, the way a
@@ -147,21 +149,12 @@ class ReadPlanTest {
         }
     }
 
-    @Test
-    void closed_slices_with_totals_serve_every_record_and_re_read_only_when_the_totals_moved() {
+    @ParameterizedTest(name = "upstream reports totals: {0}")
+    @ValueSource(booleans = {true, false})
+    void closed_slices_serve_every_record_re_reading_by_halves_what_changed_while_paged(boolean reportsTotals) {
         for (int seed = 0; seed < 300; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
-            OffsetPagedApi api = new OffsetPagedApi(r, 50 + r.nextInt(400), 100_000, true);
-            Outcome o = read(api, Windowing.CLOSED, r.nextLong(50_000), 100_000, r, r.nextInt(4));
-            assertThat(o.missed()).as("seed %d", seed).isEmpty();
-        }
-    }
-
-    @Test
-    void closed_slices_without_totals_are_cut_until_each_fits_one_page() {
-        for (int seed = 0; seed < 300; seed++) {
-            SplittableRandom r = new SplittableRandom(seed);
-            OffsetPagedApi api = new OffsetPagedApi(r, 50 + r.nextInt(400), 100_000, false);
+            OffsetPagedApi api = new OffsetPagedApi(r, 50 + r.nextInt(400), 100_000, reportsTotals);
             Outcome o = read(api, Windowing.CLOSED, r.nextLong(50_000), 100_000, r, r.nextInt(4));
             assertThat(o.missed()).as("seed %d", seed).isEmpty();
         }

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class HubHarness implements AutoCloseable {
 
     /** The settings every hub of this harness starts with (database, upstream, fast retries). */
     public Map<String, String> overrides() {
-        return java.util.Collections.unmodifiableMap(overrides);
+        return Collections.unmodifiableMap(overrides);
     }
 
     /** Stops the hub (graceful Camel shutdown), keeping the database and the sandbox. */
