@@ -39,9 +39,13 @@ public class CanopyHub implements Callable<Integer> {
 
         /** Starts the hub for a one-off verb: schedules stay off. */
         HubRuntime startWithoutSchedules() throws Exception {
+            return startWithoutSchedules(Map.of());
+        }
+
+        HubRuntime startWithoutSchedules(Map<String, Object> beans) throws Exception {
             Map<String, String> all = new LinkedHashMap<>(overrides);
             all.put("hub.schedule.enabled", "false");
-            return HubRuntime.start(configDir, profile, all, Map.of());
+            return HubRuntime.start(configDir, profile, all, beans);
         }
     }
 
@@ -121,7 +125,7 @@ public class CanopyHub implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (HubRuntime hub = common.startWithoutSchedules()) {
+            try (HubRuntime hub = common.startWithoutSchedules(Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE))) {
                 HubSettings settings = hub.bean("hubSettings", HubSettings.class);
                 settings.printable().forEach((k, v) -> System.out.println(k + " = " + v));
                 boolean ok = true;

@@ -54,6 +54,8 @@ public class HubConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
     /** Registry name under which a test may bind its own {@link Clock}. */
     public static final String CLOCK_BEAN = "hubClock";
+    /** Bound (to anything) by `check-config`: the hub only looks, so it leaves runs of dead processes as they are. */
+    public static final String CHECK_ONLY_BEAN = "hubCheckOnly";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -135,8 +137,10 @@ public class HubConfiguration implements CamelConfiguration {
                 () -> context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
                 Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName());
         registry.bind("syncRuns", syncRuns);
-        // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
-        syncRuns.abandonOrphans();
+        if (registry.lookupByName(CHECK_ONLY_BEAN) == null) {
+            // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
+            syncRuns.abandonOrphans();
+        }
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.canopyhub.CanopyHub;
+import com.canopyhub.HubConfiguration;
+import com.canopyhub.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.testing.HubHarness;
 import java.io.File;
@@ -87,6 +89,24 @@ class RunBookkeepingTest {
             SyncReport next = h.sync();
             assertThat(next.ok()).as(next.table()).isTrue();
             assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void check_config_only_looks_and_leaves_a_dead_process_run_to_the_hub_that_syncs() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(5), "hub.distru.entities", "strains")) {
+            h.start();
+            h.stopHub();
+            h.execute("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, started_at, status, host, pid) "
+                    + "VALUES (gen_random_uuid(), 'distru', 'strains', 'schedule', now() - interval '1 hour', 'RUNNING', 'gone', 1)");
+
+            try (HubRuntime check = HubRuntime.start(Path.of("config"), null, h.overrides(),
+                    Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE))) {
+                assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'RUNNING'")).isEqualTo(1);
+            }
+            h.start();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'ABANDONED' AND finished_at IS NOT NULL"))
+                    .isEqualTo(1);
         }
     }
 
