@@ -67,6 +67,8 @@ public final class HubDatabase implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setPoolName("canopy-hub");
         cfg.setConnectionTimeout(Math.max(250, timeouts.connectSeconds() * 1000));
+        // checking an idle pooled connection must not outlast a connect: half of it (Hikari's default is 5 s)
+        cfg.setValidationTimeout(Math.max(250, timeouts.connectSeconds() * 500));
         cfg.setInitializationFailTimeout(timeouts.connectSeconds() * 1000);
         this.pool = new HikariDataSource(cfg);
     }
