@@ -38,7 +38,18 @@ public final class DatabaseErrors {
         return null;
     }
 
-    private static String firstLine(SQLException e) {
+    /**
+     * SQLSTATE classes that blame the data: 22 (data exception, e.g. a NUL byte, numeric overflow), 23 (integrity
+     * constraint) and 54 (program limit, e.g. an index row too large). Anything else (connection, timeout, lock)
+     * is not a record's fault.
+     */
+    public static boolean blamesData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    /** The first line of the database's message (pgjdbc adds Detail/Where lines). */
+    public static String firstLine(SQLException e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

@@ -5,15 +5,11 @@ import com.canopyhub.source.UpstreamException;
 import com.canopyhub.sync.ChangeBatch;
 import com.canopyhub.sync.ChangeSink;
 import com.canopyhub.sync.ChangeStream;
+import com.canopyhub.sync.ContentHasher;
 import com.canopyhub.sync.EntitySync;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
 import com.canopyhub.sync.SyncStatus;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,10 +36,6 @@ public class DeadLetterStore implements ChangeSink {
             + "ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET attempts = hub.dead_letters.attempts + 1, "
             + "reason = EXCLUDED.reason, payload = EXCLUDED.payload, route_id = EXCLUDED.route_id, "
             + "last_failed_at = EXCLUDED.last_failed_at, sync_run_id = EXCLUDED.sync_run_id";
-
-    /** The dead letter of a record the database rejected carries the canonical record, readable as JSON. */
-    private static final ObjectMapper CANONICAL_JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     private final DataSource dataSource;
     private final SecretRedactor redactor;
@@ -88,21 +80,13 @@ public class DeadLetterStore implements ChangeSink {
                 bind(ps, fingerprint(batch.sourceSystem(), batch.entity(), "record|" + sourceId), batch.sourceSystem(),
                         batch.entity(), sourceId, "canonical-changes",
                         redactor.redact("rejected by the reporting database: " + r.describe()),
-                        redactor.redact(canonicalJson(r.change().record())), batch.syncRunId());
+                        redactor.redact(ContentHasher.json(r.change().record())), batch.syncRunId());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         LOG.warn("{}/{}: {} record(s) rejected by the reporting database and dead-lettered, first: {}", batch.sourceSystem(),
                 batch.entity(), rejected.size(), rejected.get(0).describe());
-    }
-
-    private static String canonicalJson(Object record) {
-        try {
-            return CANONICAL_JSON.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(record);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.canopyhub.sync;
 
+import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.deadletter.DeadLetterStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,12 +57,12 @@ public class ChangeStream {
             writeAll(tx, batch);
             return;
         } catch (SQLException e) {
-            if (!rejectsData(e)) {
+            if (!DatabaseErrors.blamesData(e)) {
                 throw e;
             }
             tx.rollback();
             LOG.warn("{}/{}: the database rejected a page of {} change(s): {}; isolating the records at fault",
-                    batch.sourceSystem(), batch.entity(), batch.changes().size(), firstLine(e));
+                    batch.sourceSystem(), batch.entity(), batch.changes().size(), reason(e));
             isolate(tx, batch, e, rejected);
             if (rejected.size() == batch.changes().size() && rejected.size() > 1) {
                 // every record fails on its own: the table, not the data, is at fault; fail the run instead
@@ -92,7 +93,7 @@ public class ChangeStream {
                 tx.releaseSavepoint(before);
             } catch (SQLException e) {
                 tx.rollback(before);
-                if (!rejectsData(e)) {
+                if (!DatabaseErrors.blamesData(e)) {
                     throw e;
                 }
                 isolate(tx, half, e, rejected);
@@ -100,26 +101,15 @@ public class ChangeStream {
         }
     }
 
-    /**
-     * SQLSTATE classes that blame the data: 22 (data exception, e.g. a NUL byte, numeric overflow), 23 (integrity
-     * constraint) and 54 (program limit, e.g. an index row too large). Anything else (connection, timeout, lock)
-     * is not the record's fault and fails the run.
-     */
-    static boolean rejectsData(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
-    }
-
-    static String firstLine(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return (nl < 0 ? m : m.substring(0, nl)) + " (SQLSTATE " + e.getSQLState() + ")";
+    /** The database's reason, one line, with its SQLSTATE. */
+    static String reason(SQLException e) {
+        return DatabaseErrors.firstLine(e) + " (SQLSTATE " + e.getSQLState() + ")";
     }
 
     /** One change the database would not take, and why. */
     public record RejectedChange(Change change, SQLException reason) {
         public String describe() {
-            return firstLine(reason);
+            return ChangeStream.reason(reason);
         }
     }
 }

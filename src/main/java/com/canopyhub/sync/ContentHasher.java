@@ -43,6 +43,15 @@ public final class ContentHasher {
         }
     }
 
+    /** The same canonical JSON the hash is taken of, as text (e.g. the payload of a record's dead letter). */
+    public static String json(Object record) {
+        try {
+            return CANONICAL_JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + record.getClass().getSimpleName(), e);
+        }
+    }
+
     public static String hash(CanonicalRecord record) {
         return hash((Object) record);
     }

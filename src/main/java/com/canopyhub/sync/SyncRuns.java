@@ -278,12 +278,12 @@ public class SyncRuns {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, "
                      + "started_at, finished_at, status, window_start, window_end, error, host, pid) "
-                     + "VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                     + "VALUES (?, ?, ?, ?, now(), CASE WHEN ? THEN NULL ELSE now() END, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setObject(1, sync.pass().id());
             ps.setString(2, sync.sourceSystem());
             ps.setString(3, sync.entity());
             ps.setString(4, sync.pass().request().trigger());
-            ps.setObject(5, status == SyncStatus.RUNNING ? null : OffsetDateTime.now(clock));
+            ps.setBoolean(5, status == SyncStatus.RUNNING);
             ps.setString(6, status.name());
             ps.setObject(7, window == null ? null : timestamp(window.start()));
             ps.setObject(8, window == null ? null : timestamp(window.end()));
