@@ -4,27 +4,37 @@ import com.canopyhub.bench.Benchmark;
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.Setting;
+import com.canopyhub.db.HubDatabase;
 import com.canopyhub.sync.SyncReport;
 import com.canopyhub.sync.SyncRequest;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The hub's command line: {@code run} (default), {@code sync --once}, {@code check-config}, {@code bench}. */
+/**
+ * The hub's command line: {@code run} (the default verb), {@code sync --once}, {@code status}, {@code check-config},
+ * {@code bench}, {@code config-reference}, {@code help}. Usage errors (unknown verb, option, source or entity) exit 2
+ * before anything starts.
+ */
 @Command(name = "canopy-hub", mixinStandardHelpOptions = true, version = "Canopy Hub 0.1.0",
-        description = "Syncs Distru (and later Metrc, OriginTrace) into the canonical model and its sinks.",
-        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, CanopyHub.CheckConfig.class, Benchmark.class,
-                CanopyHub.ConfigReference.class})
+        description = "Syncs Distru (and later Metrc, OriginTrace) into the canonical model and its sinks. "
+                + "Without a verb: run.",
+        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, CanopyHub.CheckConfig.class,
+                Benchmark.class, CanopyHub.ConfigReference.class, CommandLine.HelpCommand.class})
 public class CanopyHub implements Callable<Integer> {
+
+    /** Options of the top-level command itself; anything else before a verb means `run`. */
+    private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     /** Options every verb shares. */
     public static class Common {
@@ -37,20 +47,64 @@ public class CanopyHub implements Callable<Integer> {
         @Option(names = {"-s", "--set"}, description = "Override a property: --set hub.sandbox.records=500 (repeatable).")
         public Map<String, String> overrides = new LinkedHashMap<>();
 
+        /**
+         * The --set overrides, checked: a key outside hub.* and camel.* would be read by nothing, so it is an error
+         * (unknown hub.* keys are caught with the rest of the settings, with a suggestion).
+         */
+        Map<String, String> checkedOverrides() {
+            List<String> problems = overrides.keySet().stream().filter(k -> !k.startsWith("hub.") && !k.startsWith("camel."))
+                    .map(k -> k + ": unknown key given with --set (hub settings start with hub., Camel's with camel.)"
+                            + HubSettings.suggestion("hub." + k).map(m -> "; did you mean " + m + "?").orElse(""))
+                    .toList();
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return overrides;
+        }
+
+        HubRuntime start() throws Exception {
+            return HubRuntime.start(configDir, profile, checkedOverrides(), Map.of());
+        }
+
         /** Starts the hub for a one-off verb: schedules stay off. */
         HubRuntime startWithoutSchedules() throws Exception {
             return startWithoutSchedules(Map.of());
         }
 
         HubRuntime startWithoutSchedules(Map<String, Object> beans) throws Exception {
-            Map<String, String> all = new LinkedHashMap<>(overrides);
+            Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
             all.put("hub.schedule.enabled", "false");
             return HubRuntime.start(configDir, profile, all, beans);
+        }
+
+        /**
+         * Starts the hub to look only (check-config, status): no route starts, nothing is migrated or closed, and
+         * the settings read as configured (hub.schedule.enabled included).
+         */
+        HubRuntime startToLook() throws Exception {
+            Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
+            all.put("camel.main.auto-startup", "false");
+            return HubRuntime.start(configDir, profile, all, Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE));
         }
     }
 
     public static void main(String... args) {
-        int code = new CommandLine(new CanopyHub())
+        System.exit(execute(withDefaultVerb(args)));
+    }
+
+    /** No verb (or only options such as --profile dev) means `run`, as the README promises. */
+    static String[] withDefaultVerb(String... args) {
+        if (args.length == 0 || (args[0].startsWith("-") && !TOP_LEVEL_OPTIONS.contains(args[0]))) {
+            String[] withRun = new String[args.length + 1];
+            withRun[0] = "run";
+            System.arraycopy(args, 0, withRun, 1, args.length);
+            return withRun;
+        }
+        return args;
+    }
+
+    static int execute(String... args) {
+        return new CommandLine(new CanopyHub())
                 .setExecutionExceptionHandler((e, cmd, parse) -> {
                     Throwable config = configProblem(e);
                     cmd.getErr().println(config != null ? config.getMessage() : "canopy-hub: " + e);
@@ -60,12 +114,13 @@ public class CanopyHub implements Callable<Integer> {
                     return config != null ? 2 : 1;
                 })
                 .execute(args);
-        System.exit(code);
     }
 
     @Override
-    public Integer call() throws Exception {
-        return new Run().call();
+    public Integer call() {
+        // reached only through execute() without a verb; main() inserts `run` before that can happen
+        new CommandLine(this).usage(System.out);
+        return 0;
     }
 
     /** A {@link ConfigException} anywhere in the chain (Camel wraps startup failures). */
@@ -78,23 +133,27 @@ public class CanopyHub implements Callable<Integer> {
         return null;
     }
 
-    @Command(name = "run", description = "Run the hub: scheduled syncs stay active until stopped (the default verb).")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the hub: scheduled syncs stay active until stopped (the default verb).")
     static class Run implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() throws Exception {
-            HubRuntime hub = HubRuntime.start(common.configDir, common.profile, common.overrides, Map.of());
+            HubRuntime hub = common.start();
             hub.awaitShutdown();
             return 0;
         }
     }
 
-    @Command(name = "sync", description = "Run one sync pass, print its summary and exit (0 only if nothing failed).")
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "Run one sync pass, print its summary and exit (0 only if nothing failed, 130/143 if interrupted).")
     static class Sync implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--once", required = true, description = "One pass, then exit.")
         boolean once;
@@ -110,30 +169,70 @@ public class CanopyHub implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            checkSourceAndEntities(spec, source, entities);
             try (HubRuntime hub = common.startWithoutSchedules()) {
+                List<String> configured = hub.bean("hubSettings", HubSettings.class).getList("hub." + source + ".entities");
+                List<String> notConfigured = entities.stream().filter(e -> !configured.contains(e)).toList();
+                if (!notConfigured.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", notConfigured)
+                            + ": not configured for " + source + " (hub." + source + ".entities = " + String.join(",", configured) + ")");
+                }
+                // Ctrl-C / SIGTERM: the page in flight finishes, its run becomes INTERRUPTED (cursor unmoved), the
+                // summary prints and the process exits 130/143; a second signal stops the hub at once
+                AtomicReference<String> signalled = new AtomicReference<>();
+                HubRuntime.onStopSignals(signal -> {
+                    if (signalled.compareAndSet(null, signal)) {
+                        System.err.println("SIG" + signal + " received: finishing the page in flight (again to stop at once)");
+                        hub.requestStop();
+                    } else {
+                        hub.close();
+                    }
+                });
                 SyncReport report = hub.sync(new SyncRequest(source, entities, full, "cli"));
                 System.out.println(report.table());
+                if (signalled.get() != null) {
+                    return HubRuntime.exitStatusOf(signalled.get());
+                }
                 return report.ok() ? 0 : 1;
             }
         }
     }
 
-    @Command(name = "check-config", description = "Validate the configuration and check that the database and upstreams answer.")
+    /** Unknown source or entity: a usage error (exit 2) before the hub starts, naming the known ones. */
+    static void checkSourceAndEntities(CommandLine.Model.CommandSpec spec, String source, List<String> entities) {
+        if (!HubSettings.KNOWN_SOURCES.contains(source)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--source " + source + ": unknown source (known: "
+                    + String.join(", ", HubSettings.KNOWN_SOURCES.stream().sorted().toList()) + ")");
+        }
+        List<String> known = HubSettings.streamsOf(source);
+        List<String> unknown = entities.stream().filter(e -> !known.contains(e)).toList();
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", unknown)
+                    + ": unknown " + source + " entit" + (unknown.size() == 1 ? "y" : "ies") + " (known: " + String.join(", ", known) + ")");
+        }
+    }
+
+    @Command(name = "check-config", mixinStandardHelpOptions = true, description = "Validate the configuration and check that the database and upstreams answer.")
     static class CheckConfig implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() throws Exception {
-            try (HubRuntime hub = common.startWithoutSchedules(Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE))) {
+            try (HubRuntime hub = common.startToLook()) {
                 HubSettings settings = hub.bean("hubSettings", HubSettings.class);
                 settings.printable().forEach((k, v) -> System.out.println(k + " = " + v));
                 boolean ok = true;
-                try (Connection c = hub.bean("hubDataSource", javax.sql.DataSource.class).getConnection()) {
-                    System.out.println("reporting database: OK (" + c.getMetaData().getDatabaseProductVersion() + ")");
-                } catch (Exception e) {
+                HubDatabase db = hub.bean("hubDatabase", HubDatabase.class);
+                HubDatabase.Probe probe = db.probe();
+                if (!probe.reachable()) {
                     ok = false;
-                    System.out.println("reporting database: FAILED " + e.getMessage());
+                    System.out.println("reporting database: UNREACHABLE " + db.description() + " (" + probe.detail() + ")");
+                } else {
+                    List<String> pending = db.pendingMigrations();
+                    System.out.println("reporting database: OK " + db.description() + " (" + probe.detail() + "); "
+                            + (pending.isEmpty() ? "schema up to date"
+                            : pending.size() + " pending migration(s), applied by the next run or sync: " + String.join(", ", pending)));
                 }
                 String url = settings.get("hub.distru.base-url");
                 if (url.isEmpty()) {
@@ -155,7 +254,7 @@ public class CanopyHub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "config-reference", description = "Print the configuration reference (every hub.* key) as Markdown.")
+    @Command(name = "config-reference", mixinStandardHelpOptions = true, description = "Print the configuration reference (every hub.* key) as Markdown.")
     static class ConfigReference implements Callable<Integer> {
         @Override
         public Integer call() {

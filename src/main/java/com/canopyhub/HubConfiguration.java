@@ -17,6 +17,8 @@ import com.canopyhub.sync.ChangeDetector;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.CursorStore;
 import com.canopyhub.sync.Pager;
+import com.canopyhub.sync.PassSchedule;
+import com.canopyhub.sync.RetryDecision;
 import com.canopyhub.sync.RecordChangeLog;
 import com.canopyhub.sync.SourcePolicy;
 import com.canopyhub.sync.StreamLocks;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -56,12 +59,18 @@ public class HubConfiguration implements CamelConfiguration {
     public static final String CLOCK_BEAN = "hubClock";
     /** Bound (to anything) by `check-config`: the hub only looks, so it leaves runs of dead processes as they are. */
     public static final String CHECK_ONLY_BEAN = "hubCheckOnly";
+    /** Registry name under which a test may bind the environment variables the hub checks for typos. */
+    public static final String ENVIRONMENT_BEAN = "hubEnvironment";
+    /** Registry name of the flag {@link HubRuntime#requestStop()} raises: passes end after the page in flight. */
+    public static final String STOP_FLAG_BEAN = "hubStopFlag";
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent pc = context.getPropertiesComponent();
         Set<String> present = pc.loadProperties(k -> k.startsWith("hub.")).stringPropertyNames();
-        HubSettings settings = HubSettings.resolve(pc::resolveProperty, present);
+        @SuppressWarnings("unchecked")
+        Map<String, String> environment = context.getRegistry().lookupByNameAndType(ENVIRONMENT_BEAN, Map.class);
+        HubSettings settings = HubSettings.resolve(pc::resolveProperty, present, environment != null ? environment : System.getenv());
         SecretRedactor redactor = SecretRedactor.of(settings);
         Clock clock = context.getRegistry().lookupByNameAndType(CLOCK_BEAN, Clock.class);
         if (clock == null) {
@@ -81,10 +90,14 @@ public class HubConfiguration implements CamelConfiguration {
             throws Exception {
         HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
                 settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
-        HubDatabase db = openDatabase(settings, timeouts);
+        // check-config and status only look: the database is neither required to answer nor migrated
+        boolean checkOnly = context.getRegistry().lookupByName(CHECK_ONLY_BEAN) != null;
+        HubDatabase db = openDatabase(settings, timeouts, checkOnly);
         resources.add(db);
         LOG.info("Reporting database: {}", db.description());
-        db.migrate();
+        if (!checkOnly) {
+            db.migrate();
+        }
 
         String baseUrl = settings.get("hub.distru.base-url");
         String apiKey = settings.get("hub.distru.api-key");
@@ -123,6 +136,7 @@ public class HubConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
+        registry.bind("hubDatabase", db);
         Pager pager = new Pager("distru", distruReaders);
         resources.add(pager);
         registry.bind("distruPager", pager);
@@ -132,19 +146,27 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("changeStream", new ChangeStream(db.dataSource(),
                 List.of(new RecordChangeLog(), new ReportingSink(), deadLetters), deadLetters));
+        AtomicBoolean stopFlag = new AtomicBoolean();
+        registry.bind(STOP_FLAG_BEAN, stopFlag);
+        PassSchedule schedule = settings.getBoolean("hub.schedule.enabled")
+                ? new PassSchedule(policies.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), clock)
+                : PassSchedule.none(clock);
+        registry.bind("passSchedule", schedule);
         SyncRuns syncRuns = new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()),
                 new StreamLocks(db::openDedicatedConnection, db.dataSource()), policies, clock,
-                () -> context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
-                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName());
+                () -> stopFlag.get() || context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
+                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName(), schedule);
         registry.bind("syncRuns", syncRuns);
-        if (registry.lookupByName(CHECK_ONLY_BEAN) == null) {
+        if (!checkOnly) {
             // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
             syncRuns.abandonOrphans();
         }
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
+        registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
+                () -> stopFlag.get() || context.isStopping() || context.isStopped()));
     }
 
-    private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts) throws Exception {
+    private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts, boolean lazy) throws Exception {
         String url = settings.get("hub.reporting.jdbc-url");
         int pool = settings.getInt("hub.reporting.pool-size");
         if (url.isEmpty()) {
@@ -152,7 +174,7 @@ public class HubConfiguration implements CamelConfiguration {
                     pool, timeouts);
         }
         return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"),
-                pool, timeouts);
+                pool, timeouts, lazy);
     }
 
     /**

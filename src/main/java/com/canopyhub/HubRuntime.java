@@ -1,14 +1,20 @@
 package com.canopyhub;
 
+import com.canopyhub.sync.PassSchedule;
 import com.canopyhub.sync.SyncReport;
 import com.canopyhub.sync.SyncRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -17,6 +23,8 @@ import sun.misc.Signal;
  * Used by the command line and by the end-to-end tests alike.
  */
 public final class HubRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubRuntime.class);
 
     private final Main main;
     private ProducerTemplate template;
@@ -70,24 +78,53 @@ public final class HubRuntime implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
+    /** Asks running passes to end after the page in flight (their runs become INTERRUPTED); the hub stays up. */
+    public void requestStop() {
+        AtomicBoolean flag = bean(HubConfiguration.STOP_FLAG_BEAN, AtomicBoolean.class);
+        if (flag != null) {
+            flag.set(true);
+        }
+    }
+
     /**
-     * Blocks until SIGTERM or Ctrl-C, then stops the hub gracefully (the page in flight finishes, its cursor
-     * stays consistent) before the JVM exits. The signals are handled here rather than in a shutdown hook:
-     * hooks run concurrently, and the embedded PostgreSQL's own hook would stop the database under the page.
+     * Calls {@code handler} with the signal's name (TERM, INT) on SIGTERM and Ctrl-C, each time on a thread of its
+     * own. The signals are handled here rather than in a shutdown hook: hooks run concurrently, and the embedded
+     * PostgreSQL's own hook would stop the database under the page in flight.
+     */
+    public static void onStopSignals(Consumer<String> handler) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> new Thread(() -> handler.accept(signal.getName()), "canopy-hub-stop").start());
+        }
+    }
+
+    /** The exit status of a process a signal stopped: 128 + the signal's number (SIGINT 130, SIGTERM 143). */
+    public static int exitStatusOf(String signal) {
+        return "INT".equals(signal) ? 130 : 143;
+    }
+
+    /**
+     * Says what the hub will do, then blocks until SIGTERM or Ctrl-C and stops the hub gracefully (the page in
+     * flight finishes, its cursor stays consistent) before the JVM exits, saying so.
      */
     public void awaitShutdown() throws InterruptedException {
+        long started = System.nanoTime();
+        PassSchedule schedule = bean("passSchedule", PassSchedule.class);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            try {
-                close();
-            } finally {
-                stopped.countDown();
+        AtomicReference<String> by = new AtomicReference<>();
+        onStopSignals(signal -> {
+            if (by.compareAndSet(null, signal)) {
+                LOG.info("SIG{} received: finishing the page in flight, then stopping", signal);
+                try {
+                    close();
+                } finally {
+                    stopped.countDown();
+                }
             }
-        };
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> new Thread(stop, "canopy-hub-stop").start());
-        }
+        });
+        // only now: an operator (or a script) who sees this line may stop the hub, and the signal is handled
+        LOG.info("Canopy Hub running: {}. Ctrl-C or SIGTERM stops it.", schedule == null ? "no schedules" : schedule.describe());
         stopped.await();
+        LOG.info("Canopy Hub stopped (SIG{}) after {} s", by.get(), (System.nanoTime() - started) / 1_000_000_000L);
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.canopyhub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canopyhub.config.HubSettings;
+import com.canopyhub.testing.HubProcess;
 import com.canopyhub.testing.TestPostgres;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -20,15 +21,121 @@ class CommandLineTest {
     }
 
     private static Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CanopyHub.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(".")).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        HubProcess p = HubProcess.start(env, args);
+        assertThat(p.waitFor(java.time.Duration.ofSeconds(120))).as(p.output()).isTrue();
+        return new Result(p.process.exitValue(), p.output());
+    }
+
+    private static Map<String, String> freshSandboxDatabase(int records) throws Exception {
+        return Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
+                "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", Integer.toString(records));
+    }
+
+    @Test
+    void a_misspelt_environment_variable_fails_at_once_suggesting_the_right_one() throws Exception {
+        Result r = run(Map.of("HUB_DISTRU_BASEURL", "https://app.distru.com"), "check-config");
+        assertThat(r.exit()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("HUB_DISTRU_BASEURL: unknown environment variable")
+                .contains("did you mean HUB_DISTRU_BASE_URL (hub.distru.base-url)?").doesNotContain("configuration OK");
+    }
+
+    @Test
+    void an_unknown_set_key_fails_with_a_suggestion() throws Exception {
+        Result r = run(Map.of(), "check-config", "--set", "hub.distru.baseurl=https://app.distru.com");
+        assertThat(r.exit()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("hub.distru.baseurl: unknown key; did you mean hub.distru.base-url?");
+        Result outside = run(Map.of(), "check-config", "--set", "distru.base-url=https://app.distru.com");
+        assertThat(outside.exit()).as(outside.output()).isEqualTo(2);
+        assertThat(outside.output()).contains("distru.base-url: unknown key given with --set").contains("hub.distru.base-url");
+    }
+
+    @Test
+    void check_config_masks_a_password_inside_the_jdbc_url() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(freshSandboxDatabase(1));
+        env.put("HUB_REPORTING_JDBC_URL", env.get("HUB_REPORTING_JDBC_URL") + "?password=hunter2secret");
+        Result r = run(env, "check-config");
+        assertThat(r.output()).doesNotContain("hunter2secret").contains("password=****");
+    }
+
+    @Test
+    void check_config_only_reads_it_reports_pending_migrations_and_leaves_an_empty_database_empty() throws Exception {
+        Map<String, String> env = freshSandboxDatabase(1);
+        Result r = run(env, "check-config");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("reporting database: OK").contains("pending migration(s)")
+                .contains("hub.schedule.enabled = true").contains("configuration OK");
+        try (var c = java.sql.DriverManager.getConnection(env.get("HUB_REPORTING_JDBC_URL"), "postgres", "");
+             var rs = c.createStatement().executeQuery("SELECT (SELECT count(*) FROM information_schema.schemata "
+                     + "WHERE schema_name IN ('hub', 'reporting')) + (SELECT count(*) FROM information_schema.tables "
+                     + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema'))")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    @Test
+    void check_config_reports_an_unreachable_database_in_one_line() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(freshSandboxDatabase(1));
+        String missing = env.get("HUB_REPORTING_JDBC_URL").replaceAll("/[^/]+$", "/no_such_database");
+        env.put("HUB_REPORTING_JDBC_URL", missing);
+        Result r = run(env, "check-config");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).containsPattern("reporting database: UNREACHABLE PostgreSQL at localhost:\\d+/no_such_database "
+                + "as postgres \\(.*database \"no_such_database\" does not exist\\)").contains("configuration has problems")
+                .doesNotContain("HikariPool").doesNotContain("\tat ");
+    }
+
+    @Test
+    void an_unknown_entity_or_source_exits_2_at_once_naming_the_known_ones() throws Exception {
+        Result entity = run(Map.of(), "sync", "--once", "--entity", "produtcs");
+        assertThat(entity.exit()).as(entity.output()).isEqualTo(2);
+        assertThat(entity.output()).contains("--entity produtcs: unknown distru entity (known: strains, companies, locations, "
+                + "products, batches, packages, inventory, orders)").doesNotContain("Exception");
+        Result source = run(Map.of(), "sync", "--once", "--source", "metrc");
+        assertThat(source.exit()).as(source.output()).isEqualTo(2);
+        assertThat(source.output()).contains("--source metrc: unknown source (known: distru)").doesNotContain("Exception");
+    }
+
+    @Test
+    void help_works_as_a_verb_and_on_every_verb() throws Exception {
+        Result help = run(Map.of(), "help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.output()).contains("Usage: canopy-hub").contains("sync").contains("status").contains("check-config");
+        for (String verb : List.of("run", "sync", "status", "check-config", "bench", "config-reference")) {
+            Result r = run(Map.of(), verb, "--help");
+            assertThat(r.exit()).as(verb + ": " + r.output()).isZero();
+            assertThat(r.output()).contains("Usage: canopy-hub " + verb);
+        }
+    }
+
+    @Test
+    void without_a_verb_the_hub_runs_and_a_sigterm_stops_it_cleanly() throws Exception {
+        HubProcess hub = HubProcess.start(freshSandboxDatabase(5), "--set", "hub.distru.schedule=0 0 0 1 1 ? 2099");
+        Process p = hub.process;
+        HubProcess out = hub;
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> out.output().contains("Canopy Hub running"));
+            assertThat(out.output()).doesNotContain("NullPointerException").contains("next pass");
+            hub.terminate(); // SIGTERM
+            assertThat(hub.waitFor(java.time.Duration.ofSeconds(30))).as(out.output()).isTrue();
+            assertThat(out.output()).contains("Canopy Hub stopped (SIGTERM)");
+            assertThat(p.exitValue()).as(out.output()).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void status_shows_what_a_sync_wrote() throws Exception {
+        Map<String, String> env = freshSandboxDatabase(7);
+        Result sync = run(env, "sync", "--once", "--entity", "strains,products");
+        assertThat(sync.exit()).as(sync.output()).isZero();
+        Result status = run(env, "status");
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).containsPattern("psql \"postgresql://postgres@localhost:\\d+/")
+                .containsPattern("distru\\s+products\\s+\\d{4}-\\d\\d-\\d\\d \\S+\\s+SUCCEEDED\\s+\\S+ \\S+\\s+7\\s+7\\s+0")
+                .containsPattern("reporting.products\\s+7\\n").containsPattern("reporting.orders\\s+0\\n");
     }
 
     @Test

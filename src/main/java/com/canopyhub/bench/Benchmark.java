@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
  * each made against the fewest possible, and whether any record was lost.
  * Ends with plain {@code name: value} lines a script can read.
  */
-@Command(name = "bench", description = "Benchmark a full sync against COPY, a no-op sync, heap use, and the requests "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark a full sync against COPY, a no-op sync, heap use, and the requests "
         + "incremental windows of several pages cost, quiet and busy; prints tables.")
 public class Benchmark implements Callable<Integer> {
 

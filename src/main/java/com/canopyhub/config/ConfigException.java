@@ -8,8 +8,13 @@ public class ConfigException extends RuntimeException {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super("Invalid configuration:\n  - " + String.join("\n  - ", problems));
-        this.problems = List.copyOf(problems);
+        this(problems.stream().map(SecretRedactor::maskPatterns).toList(), true);
+    }
+
+    private ConfigException(List<String> masked, boolean alreadyMasked) {
+        // an invalid value is echoed so the operator sees what was read, but never a password inside it
+        super("Invalid configuration:\n  - " + String.join("\n  - ", masked));
+        this.problems = List.copyOf(masked);
     }
 
     public List<String> problems() {

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +24,11 @@ public final class HubSettings {
     public static final Set<String> KNOWN_SOURCES = Set.of("distru");
     public static final List<String> DISTRU_ENTITIES =
             List.of("strains", "companies", "locations", "products", "batches", "packages", "inventory", "orders");
+
+    /** The streams a known source offers, in sync order. */
+    public static List<String> streamsOf(String source) {
+        return "distru".equals(source) ? DISTRU_ENTITIES : List.of();
+    }
 
     public static final List<Setting> ALL = List.of(
             // sync
@@ -103,7 +110,21 @@ public final class HubSettings {
      * @throws ConfigException naming every invalid, missing or unknown key
      */
     public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present) {
+        return resolve(lookup, present, Map.of());
+    }
+
+    /**
+     * As {@link #resolve(Function, Set)}, and checks the process environment too: a {@code HUB_*} variable that
+     * is no setting's variable (a typo such as {@code HUB_DISTRU_BASEURL}) is an error, not silently ignored.
+     */
+    public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present,
+                                      Map<String, String> environment) {
         List<String> problems = new ArrayList<>();
+        Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
+        environment.keySet().stream().filter(v -> v.startsWith("HUB_") && !byVariable.containsKey(v)).sorted()
+                .forEach(v -> problems.add(v + ": unknown environment variable (no hub.* setting reads it)"
+                        + suggestion(v, byVariable.keySet()).map(m -> "; did you mean " + m + " ("
+                        + byVariable.get(m).key() + ")?").orElse("")));
         Map<String, String> values = new LinkedHashMap<>();
         for (Setting s : ALL) {
             String value = lookup.apply(s.key()).map(String::trim).orElse(s.defaultValue());
@@ -111,7 +132,10 @@ public final class HubSettings {
             s.validate(value).ifPresent(p -> problems.add(s.key() + ": " + p));
         }
         present.stream().filter(k -> k.startsWith("hub.") && !BY_KEY.containsKey(k)).sorted()
-                .forEach(k -> problems.add(k + ": unknown key (see the configuration reference in README.md)"));
+                .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
+                        .orElse("") + " (see the configuration reference in README.md)"));
+        credentialsNeedTheirUrl(values, problems, "hub.distru.base-url", "hub.distru.api-key");
+        credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
         if (!values.get("hub.distru.base-url").isEmpty() && values.get("hub.distru.api-key").isEmpty()
                 && problems.stream().noneMatch(p -> p.startsWith("hub.distru.base-url"))) {
             problems.add("hub.distru.api-key: required when hub.distru.base-url is set (env HUB_DISTRU_API_KEY)");
@@ -141,6 +165,69 @@ public final class HubSettings {
             throw new ConfigException(problems);
         }
         return new HubSettings(values);
+    }
+
+    /**
+     * Credentials without the URL they are for mean the operator meant to connect somewhere real; carrying on with
+     * the sandbox or the embedded database would look like success. Both keys are named.
+     */
+    private static void credentialsNeedTheirUrl(Map<String, String> values, List<String> problems, String urlKey,
+                                                String... credentialKeys) {
+        if (!values.get(urlKey).isEmpty()) {
+            return;
+        }
+        for (String key : credentialKeys) {
+            if (!values.get(key).isEmpty()) {
+                problems.add(key + ": set, but " + urlKey + " is empty, so it would not be used (env "
+                        + find(key).orElseThrow().environmentVariable() + " without " + find(urlKey).orElseThrow().environmentVariable()
+                        + "); set " + urlKey + " too, or remove " + key);
+            }
+        }
+    }
+
+    /**
+     * The known name closest to a misspelt one: equal once case, dots, dashes and underscores are ignored
+     * (BASEURL for BASE_URL), or within a small edit distance.
+     */
+    public static Optional<String> suggestion(String unknownKey) {
+        return suggestion(unknownKey, BY_KEY.keySet());
+    }
+
+    static Optional<String> suggestion(String unknown, Collection<String> known) {
+        String bare = bare(unknown);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = bare(k).equals(bare) ? 0 : editDistance(unknown.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, unknown.length() / 5) ? Optional.of(best) : Optional.empty();
+    }
+
+    private static String bare(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[._-]", "");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     public static Optional<Setting> find(String key) {
@@ -179,12 +266,12 @@ public final class HubSettings {
         return splitList(get(key));
     }
 
-    /** Every value with secrets masked, for `check-config` and startup logs. */
+    /** Every value with secrets masked (passwords inside URLs too), for `check-config` and startup logs. */
     public Map<String, String> printable() {
         Map<String, String> out = new LinkedHashMap<>();
         for (Setting s : ALL) {
             String v = values.get(s.key());
-            out.put(s.key(), s.secret() && !v.isEmpty() ? "****" : v);
+            out.put(s.key(), s.secret() && !v.isEmpty() ? "****" : SecretRedactor.maskPatterns(v));
         }
         return out;
     }

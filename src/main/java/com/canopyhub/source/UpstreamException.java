@@ -25,6 +25,14 @@ public abstract class UpstreamException extends RuntimeException {
         return request;
     }
 
+    /**
+     * True when no other stream of the same source can succeed either (wrong credentials, upstream unreachable):
+     * the pass stops and its remaining streams are SKIPPED with this error, instead of each failing slowly.
+     */
+    public boolean endsThePass() {
+        return false;
+    }
+
     /** HTTP status, or 0 when no response arrived (timeout, connection failure). */
     public int status() {
         return status;

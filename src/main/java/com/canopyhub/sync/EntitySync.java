@@ -70,6 +70,10 @@ public final class EntitySync {
 
     /** Sets the outcome in memory (the summary's truth even when the database cannot be told). */
     void finish(SyncStatus s, String err) {
+        if (status == SyncStatus.PENDING) {
+            // never started (skipped, or the pass ended before it): it took no time
+            this.startedNanos = System.nanoTime();
+        }
         this.finishedNanos = System.nanoTime();
         this.status = s;
         this.error = err;
@@ -165,6 +169,6 @@ public final class EntitySync {
     }
 
     EntityResult result() {
-        return new EntityResult(sourceSystem, entity, status, fetched, changed, written, deadLettered, seconds(), error);
+        return new EntityResult(sourceSystem, entity, status, fetched, changed, written, deadLettered, seconds(), error, runId);
     }
 }

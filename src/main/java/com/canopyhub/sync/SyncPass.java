@@ -12,6 +12,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class SyncPass {
 
+    /** Reason of a run skipped because the hub was stopping (Ctrl-C, SIGTERM): an interruption, not a failure. */
+    public static final String STOPPING = "skipped: hub stopping";
+
     private final UUID id = UUID.randomUUID();
     private final SyncRequest request;
     private final Map<String, EntitySync> runs = new LinkedHashMap<>();

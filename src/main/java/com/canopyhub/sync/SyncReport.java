@@ -12,6 +12,23 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
         return !results.isEmpty() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED);
     }
 
+    /**
+     * True when the hub was stopping (Ctrl-C, SIGTERM) and nothing failed for another reason: the page in flight
+     * finished, the cursors of unfinished runs stayed put, and the next pass resumes.
+     */
+    public boolean interrupted() {
+        return !ok() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED || stoppedBy(r));
+    }
+
+    private static boolean stoppedBy(EntityResult r) {
+        return r.status() == SyncStatus.INTERRUPTED || (r.status() == SyncStatus.SKIPPED && SyncPass.STOPPING.equals(r.error()));
+    }
+
+    /** OK, INTERRUPTED or FAILED: the total line of the summary. */
+    public String outcome() {
+        return ok() ? "OK" : interrupted() ? "INTERRUPTED" : "FAILED";
+    }
+
     public long total(java.util.function.ToLongFunction<EntityResult> field) {
         return results.stream().mapToLong(field).sum();
     }
@@ -25,7 +42,7 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
             sb.append(String.format(Locale.ROOT, fmt, r.sourceSystem(), r.entity(), r.status(), r.fetched(), r.changed(),
                     r.written(), r.deadLettered(), String.format(Locale.ROOT, "%.2f", r.seconds())));
         }
-        sb.append(String.format(Locale.ROOT, fmt, "total", "", ok() ? "OK" : "FAILED", total(EntityResult::fetched),
+        sb.append(String.format(Locale.ROOT, fmt, "total", "", outcome(), total(EntityResult::fetched),
                 total(EntityResult::changed), total(EntityResult::written), total(EntityResult::deadLettered),
                 String.format(Locale.ROOT, "%.2f", seconds)));
         for (EntityResult r : results) {

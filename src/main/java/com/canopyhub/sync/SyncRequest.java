@@ -11,7 +11,10 @@ import java.util.List;
  * @param trigger  who asked: {@code schedule}, {@code cli}, {@code bench}…
  */
 public record SyncRequest(String source, List<String> entities, boolean full, String trigger) {
+    /** The trigger of a pass the source's Quartz schedule fired. */
+    public static final String SCHEDULE = "schedule";
+
     public static SyncRequest scheduled(String source) {
-        return new SyncRequest(source, List.of(), false, "schedule");
+        return new SyncRequest(source, List.of(), false, SCHEDULE);
     }
 }

@@ -2,7 +2,7 @@ package com.canopyhub.sync;
 
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.DatabaseErrors;
-import com.canopyhub.source.UpstreamAuthException;
+import com.canopyhub.source.UpstreamException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
 public class SyncRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncRuns.class);
+    /**
+     * One structured line per finished run ({@code key=value}, one event per line) for log shippers and
+     * line-oriented consumers; the human summary table stays on the console.
+     */
+    private static final Logger RUN_LOG = LoggerFactory.getLogger("canopyhub.runs");
     private static final String ABANDONED = "abandoned: the hub process that ran it stopped without finishing it "
             + "(killed, or cut off from the database); closed by ";
 
@@ -46,13 +51,14 @@ public class SyncRuns {
     private final DatabaseErrors databaseErrors;
     private final long progressIntervalNanos;
     private final String host;
+    private final PassSchedule schedule;
     private final long pid = ProcessHandle.current().pid();
     /** One pass per source at a time in this JVM (a scheduled firing and `sync --once` must not interleave). */
     private final ConcurrentMap<String, SyncPass> running = new ConcurrentHashMap<>();
 
     public SyncRuns(DataSource dataSource, CursorStore cursors, StreamLocks locks, Map<String, SourcePolicy> policies,
                     Clock clock, BooleanSupplier stopRequested, SecretRedactor redactor, DatabaseErrors databaseErrors,
-                    Duration progressInterval, String host) {
+                    Duration progressInterval, String host, PassSchedule schedule) {
         this.dataSource = dataSource;
         this.cursors = cursors;
         this.locks = locks;
@@ -63,6 +69,7 @@ public class SyncRuns {
         this.databaseErrors = databaseErrors;
         this.progressIntervalNanos = progressInterval.toNanos();
         this.host = host;
+        this.schedule = schedule;
     }
 
     /** Starts a pass with a PENDING run per entity; {@link SyncPass#entities()} is what the route splits over. */
@@ -102,7 +109,7 @@ public class SyncRuns {
     public void begin(EntitySync sync) throws SQLException {
         SyncPass pass = sync.pass();
         if (pass.abortReason() != null || stopRequested.getAsBoolean()) {
-            skip(sync, pass.abortReason() != null ? pass.abortReason() : "skipped: hub stopping");
+            skip(sync, pass.abortReason() != null ? pass.abortReason() : SyncPass.STOPPING);
             return;
         }
         SourcePolicy policy = policy(pass.request().source());
@@ -165,7 +172,7 @@ public class SyncRuns {
     /** Ends a run that failed: the cursor stays, so the next run re-reads the same window. */
     public void fail(SyncPass pass, EntitySync sync, Throwable error) {
         String message = redactor.redact(error == null ? "unknown error" : describe(error));
-        if (error instanceof UpstreamAuthException && pass != null) {
+        if (error instanceof UpstreamException upstream && upstream.endsThePass() && pass != null) {
             pass.abort("skipped: " + message);
         }
         if (sync == null) {
@@ -175,6 +182,13 @@ public class SyncRuns {
         if (sync.status() != SyncStatus.PENDING && sync.status() != SyncStatus.RUNNING) {
             // e.g. bookkeeping after a run that already succeeded (its cursor moved): the outcome stands
             LOG.warn("{}/{} ({}): {}", sync.sourceSystem(), sync.entity(), sync.status(), message);
+            return;
+        }
+        if (stopRequested.getAsBoolean() && !(error instanceof UpstreamException upstream && upstream.endsThePass())) {
+            // the hub is stopping and gave up retrying this page: an interruption, resumed by the next pass
+            LOG.warn("{}/{} interrupted while retrying: {}", sync.sourceSystem(), sync.entity(), message);
+            finish(sync, SyncStatus.INTERRUPTED, "hub stopping after " + sync.pages() + " pages, while retrying ("
+                    + message + "); the cursor did not move");
             return;
         }
         LOG.error("{}/{} failed: {}", sync.sourceSystem(), sync.entity(), message);
@@ -193,13 +207,22 @@ public class SyncRuns {
         }
         running.remove(pass.request().source(), pass);
         SyncReport report = pass.report();
+        for (EntityResult r : report.results()) {
+            RUN_LOG.info("sync_run source={} stream={} status={} run_id={} pass_id={} trigger={} fetched={} changed={} "
+                            + "written={} dead_lettered={} seconds={}", r.sourceSystem(), r.entity(), r.status(),
+                    r.runId() > 0 ? r.runId() : "-", report.passId(), report.trigger(), r.fetched(), r.changed(), r.written(),
+                    r.deadLettered(), String.format(Locale.ROOT, "%.3f", r.seconds()));
+        }
         if ("cli".equals(report.trigger())) {
             // the command line prints the table itself
-            LOG.info("Sync pass {} finished: {}", report.passId(), report.ok() ? "OK" : "FAILED");
+            LOG.info("Sync pass {} finished: {}", report.passId(), report.outcome());
         } else if (report.ok()) {
             LOG.info("\n{}", report.table());
         } else {
             LOG.warn("\n{}", report.table());
+        }
+        if (SyncRequest.SCHEDULE.equals(report.trigger())) {
+            schedule.next(report.source()).ifPresent(next -> LOG.info("Next {} pass at {}", report.source(), next));
         }
         return report;
     }

@@ -42,7 +42,7 @@ class HubSettingsTest {
     @Test
     void secrets_are_masked_in_printouts_and_redacted_from_text() {
         HubSettings s = resolve(Map.of("hub.distru.base-url", "https://app.distru.com", "hub.distru.api-key", "s3cr3t-key-value",
-                "hub.reporting.password", "pw-123456"));
+                "hub.reporting.jdbc-url", "jdbc:postgresql://db/hub", "hub.reporting.password", "pw-123456"));
         assertThat(s.printable()).containsEntry("hub.distru.api-key", "****").containsEntry("hub.reporting.password", "****");
         SecretRedactor r = SecretRedactor.of(s);
         assertThat(r.redact("auth failed for s3cr3t-key-value with pw-123456; header Bearer abc.def"))
@@ -70,5 +70,42 @@ class HubSettingsTest {
     void unknown_hub_keys_are_reported() {
         assertThatThrownBy(() -> HubSettings.resolve(k -> Optional.empty(), Set.of("hub.distru.baseurl")))
                 .hasMessageContaining("hub.distru.baseurl: unknown key");
+    }
+
+    @Test
+    void a_misspelt_environment_variable_fails_and_names_the_setting_it_resembles() {
+        assertThatThrownBy(() -> HubSettings.resolve(k -> Optional.empty(), Set.of(),
+                Map.of("HUB_DISTRU_BASEURL", "https://app.distru.com", "PATH", "/bin", "HUB_DISTRU_API_KEY", "k")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("HUB_DISTRU_BASEURL: unknown environment variable")
+                .hasMessageContaining("did you mean HUB_DISTRU_BASE_URL (hub.distru.base-url)?")
+                .hasMessageNotContaining("HUB_DISTRU_API_KEY: unknown");
+        assertThatThrownBy(() -> HubSettings.resolve(k -> Optional.empty(), Set.of("hub.reporting.jdbcurl")))
+                .hasMessageContaining("hub.reporting.jdbcurl: unknown key; did you mean hub.reporting.jdbc-url?");
+        assertThat(HubSettings.suggestion("hub.completely.different")).isEmpty();
+    }
+
+    @Test
+    void credentials_without_their_url_fail_naming_both_keys() {
+        assertThatThrownBy(() -> resolve(Map.of("hub.distru.api-key", "k-123456")))
+                .hasMessageContaining("hub.distru.api-key: set, but hub.distru.base-url is empty");
+        assertThatThrownBy(() -> resolve(Map.of("hub.reporting.username", "canopy", "hub.reporting.password", "pw-123456")))
+                .hasMessageContaining("hub.reporting.username: set, but hub.reporting.jdbc-url is empty")
+                .hasMessageContaining("hub.reporting.password: set, but hub.reporting.jdbc-url is empty")
+                .hasMessageNotContaining("pw-123456");
+    }
+
+    @Test
+    void passwords_inside_urls_are_masked_in_printouts_errors_and_redacted_text() {
+        HubSettings s = resolve(Map.of("hub.reporting.jdbc-url", "jdbc:postgresql://db:5432/hub?user=canopy&password=hunter2x&ssl=true",
+                "hub.distru.sandbox", "true"));
+        assertThat(s.printable().get("hub.reporting.jdbc-url"))
+                .isEqualTo("jdbc:postgresql://db:5432/hub?user=canopy&password=****&ssl=true");
+        assertThatThrownBy(() -> resolve(Map.of("hub.reporting.jdbc-url", "postgres://canopy:hunter2x@db/hub")))
+                .hasMessageContaining("'postgres://canopy:****@db/hub' is not a PostgreSQL JDBC URL")
+                .hasMessageNotContaining("hunter2x");
+        SecretRedactor r = SecretRedactor.of(s);
+        assertThat(r.redact("connect to https://user:pa55word@distru.example/x?api_key=abc&page=2 failed"))
+                .isEqualTo("connect to https://user:****@distru.example/x?api_key=****&page=2 failed");
     }
 }

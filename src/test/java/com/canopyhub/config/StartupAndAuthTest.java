@@ -127,4 +127,25 @@ class StartupAndAuthTest {
                 && e.getThrowableProxy().getMessage().contains(secret)));
         assertThat(captured.list).anyMatch(e -> e.getFormattedMessage().contains("not authorised"));
     }
+
+    @Test
+    void an_upstream_refusing_connections_fails_the_pass_at_once_instead_of_retrying_each_stream() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        // with retries, every stream would wait 20 s, 40 s, ... before failing: the timeout below would catch that
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(1), "hub.distru.base-url", "http://127.0.0.1:" + closedPort,
+                "hub.retry.initial-delay-ms", "20000", "hub.retry.max-delay-ms", "60000").start()) {
+            SyncReport report = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> h.sync());
+
+            EntityResult first = report.results().get(0);
+            assertThat(first.status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(first.error()).contains("unreachable").contains("Connection refused").contains("hub.distru.base-url");
+            assertThat(report.results().subList(1, report.results().size())).hasSize(7)
+                    .allMatch(r -> r.status() == SyncStatus.SKIPPED && r.error().contains("unreachable"));
+            assertThat(report.table()).containsPattern("total\\s+FAILED");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import com.canopyhub.HubConfiguration;
 import com.canopyhub.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.testing.HubHarness;
+import com.canopyhub.testing.HubProcess;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,6 +108,50 @@ class RunBookkeepingTest {
             h.start();
             assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'ABANDONED' AND finished_at IS NOT NULL"))
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sigterm_during_sync_once_finishes_the_page_in_flight_reports_interrupted_and_the_next_pass_completes() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(30), "hub.distru.entities", "strains,products,orders")) {
+            AtomicBoolean inside = new AtomicBoolean();
+            CountDownLatch signalled = new CountDownLatch(1);
+            h.sandbox.onPageRequested((collection, page) -> {
+                if (collection.equals("products") && inside.compareAndSet(false, true)) {
+                    try {
+                        signalled.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            HubProcess sync = HubProcess.start(HubProcess.environmentOf(h.overrides()), "sync", "--once");
+            try {
+                await().atMost(Duration.ofSeconds(90)).untilTrue(inside);
+                sync.terminate(); // SIGTERM, while the products page is in flight
+                await().atMost(Duration.ofSeconds(10)).until(() -> sync.output().contains("SIGTERM received"));
+                signalled.countDown();
+                assertThat(sync.waitFor(Duration.ofSeconds(20))).as(sync.output()).isTrue();
+            } finally {
+                signalled.countDown();
+                sync.process.destroyForcibly();
+            }
+            assertThat(sync.process.exitValue()).as(sync.output()).isEqualTo(143);
+            assertThat(sync.output()).containsPattern("distru\\s+products\\s+(SUCCEEDED|INTERRUPTED)\\s+30\\s");
+            assertThat(sync.output()).containsPattern("distru\\s+strains\\s+SUCCEEDED")
+                    .containsPattern("distru\\s+orders\\s+SKIPPED").containsPattern("total\\s+INTERRUPTED")
+                    .doesNotContain("FatalFallbackErrorHandler").doesNotContain("Forcing shutdown");
+            assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status IN ('RUNNING', 'FAILED')")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'orders'")).isZero();
+
+            h.start();
+            SyncReport next = h.sync();
+            assertThat(next.ok()).as(next.table()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.strains")).isEqualTo(30);
+            assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(30);
+            assertThat(h.count("SELECT count(*) FROM reporting.orders")).isEqualTo(30);
+            assertThat(h.count("SELECT count(*) FROM hub.record_changes WHERE change_type <> 'CREATED'"))
+                    .as("nothing written twice").isZero();
         }
     }
 

@@ -4,6 +4,7 @@ import com.canopyhub.source.RetryAfter;
 import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamAuthException;
 import com.canopyhub.source.UpstreamRejectedException;
+import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.sync.PageRequest;
 import com.canopyhub.sync.SourcePage;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -111,6 +115,9 @@ public class DistruClient implements AutoCloseable {
                 }
                 throw new UpstreamRejectedException(SYSTEM, requestLine, status, text);
             });
+        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+            // nothing listens there (or the name does not resolve): retrying for minutes would not change that
+            throw new UpstreamUnreachableException(SYSTEM, requestLine, "hub.distru.base-url", e);
         } catch (IOException e) {
             throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
         }

@@ -1,0 +1,109 @@
+package com.canopyhub;
+
+import com.canopyhub.db.HubDatabase;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code status}: what the hub has synced, read from its database: per (source, stream) the cursor, the last run
+ * and the open dead letters; rows per reporting table; and how to connect with psql. Only reads: no migrations,
+ * no runs closed, no sync. {@code --hold} keeps the embedded database up until Ctrl-C so it can be browsed.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show what was synced: cursors, last runs, open dead letters, reporting row counts, and psql "
+                + "connection details (--hold keeps the embedded database up until Ctrl-C).")
+public class StatusCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT);
+
+    @CommandLine.Mixin
+    CanopyHub.Common common = new CanopyHub.Common();
+
+    @Option(names = "--hold", description = "Keep the (embedded) database running after printing, until Ctrl-C or SIGTERM.")
+    boolean hold;
+
+    @Override
+    public Integer call() throws Exception {
+        HubRuntime hub = common.startToLook();
+        try {
+            HubDatabase db = hub.bean("hubDatabase", HubDatabase.class);
+            try (Connection c = db.dataSource().getConnection()) {
+                print(c, db, System.out);
+            }
+            if (hold) {
+                System.out.println("Holding the database open; Ctrl-C to stop.");
+                hub.awaitShutdown();
+            }
+            return 0;
+        } finally {
+            hub.close();
+        }
+    }
+
+    static void print(Connection c, HubDatabase db, PrintStream out) throws SQLException {
+        out.println("Reporting database: " + db.description());
+        out.println("  psql " + db.psqlTarget());
+        if (!exists(c, "hub.sync_runs")) {
+            out.println("No sync has run against this database yet (its schema is not created).");
+            return;
+        }
+        out.println();
+        String fmt = "%-8s %-10s %-21s %-12s %-21s %9s %9s %12s%n";
+        out.printf(Locale.ROOT, fmt, "source", "stream", "cursor", "last run", "finished", "fetched", "changed", "dead letters");
+        String sql = "WITH streams AS (SELECT source_system, entity FROM hub.sync_runs "
+                + "  UNION SELECT source_system, entity FROM hub.sync_cursors), "
+                + "last_run AS (SELECT DISTINCT ON (source_system, entity) source_system, entity, status, finished_at, "
+                + "  fetched, changed FROM hub.sync_runs ORDER BY source_system, entity, id DESC) "
+                + "SELECT s.source_system, s.entity, c.window_end, r.status, r.finished_at, r.fetched, r.changed, "
+                + "  (SELECT count(*) FROM hub.dead_letters d WHERE d.source_system = s.source_system "
+                + "     AND d.entity = s.entity AND d.resolved_at IS NULL) AS open_dead_letters "
+                + "FROM streams s LEFT JOIN hub.sync_cursors c USING (source_system, entity) "
+                + "LEFT JOIN last_run r USING (source_system, entity) ORDER BY 1, 2";
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.printf(Locale.ROOT, fmt, rs.getString(1), rs.getString(2), when(rs.getObject(3, OffsetDateTime.class)),
+                        rs.getString(4) == null ? "-" : rs.getString(4), when(rs.getObject(5, OffsetDateTime.class)),
+                        rs.getObject(6) == null ? "-" : rs.getLong(6), rs.getObject(7) == null ? "-" : rs.getLong(7), rs.getLong(8));
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-28s %9s%n", "reporting table", "rows");
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables "
+                + "WHERE table_schema = 'reporting' AND table_type = 'BASE TABLE' ORDER BY table_name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String table = rs.getString(1);
+                try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM reporting.\"" + table.replace("\"", "\"\"") + "\"");
+                     ResultSet n = count.executeQuery()) {
+                    n.next();
+                    out.printf(Locale.ROOT, "%-28s %9d%n", "reporting." + table, n.getLong(1));
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static String when(OffsetDateTime t) {
+        return t == null ? "-" : t.withOffsetSameInstant(ZoneOffset.UTC).format(WHEN);
+    }
+}
