@@ -5,6 +5,7 @@ import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
+import com.canopyhub.routes.SafeRouteReload;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxSizes;
 import com.canopyhub.sink.reporting.ReportingSink;
@@ -162,6 +163,10 @@ public class HubConfiguration implements CamelConfiguration {
             syncRuns.abandonOrphans();
         }
         registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
+        if (settings.getBoolean("hub.routes.reload") && !checkOnly) {
+            context.addService(new SafeRouteReload(settings.get("hub.routes.directory"), "*.camel.yaml"));
+            LOG.info("Route files in {} reload when saved (hub.routes.reload)", settings.get("hub.routes.directory"));
+        }
         registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
                 () -> stopFlag.get() || context.isStopping() || context.isStopped()));
     }

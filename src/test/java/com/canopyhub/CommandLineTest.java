@@ -179,8 +179,7 @@ class CommandLineTest {
                 "hub.reporting.jdbc-url", TestPostgres.freshDatabase(), "hub.reporting.username", "postgres",
                 "hub.distru.sandbox", "true", "hub.sandbox.records", "1"), Map.of())) {
             assertThat(hub.bean("hubSettings", HubSettings.class).get("hub.distru.schedule")).isEqualTo("0 * * * * ?");
-            assertThat(hub.context().getPropertiesComponent().resolveProperty("camel.main.routes-reload-enabled"))
-                    .contains("true");
+            assertThat(hub.bean("hubSettings", HubSettings.class).getBoolean("hub.routes.reload")).isTrue();
         }
     }
 }

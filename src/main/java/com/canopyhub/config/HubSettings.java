@@ -36,6 +36,10 @@ public final class HubSettings {
                     v -> unknownOf(v, KNOWN_SOURCES, "source")),
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),
+            setting("hub.routes.reload", "false", "Reload a route file of hub.routes.directory when it is saved (the dev profile turns it on). A file that refers to an unknown bean, or fails to load, is rejected with one error and the previous routes keep running.",
+                    HubSettings::bool),
+            setting("hub.routes.directory", "routes", "Folder whose *.camel.yaml files hub.routes.reload watches (the routes themselves are loaded from camel.main.routes-include-pattern).",
+                    HubSettings::nonBlank),
             setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
                     v -> longBetween(v, 1, 3600)),
             // distru
@@ -191,6 +195,11 @@ public final class HubSettings {
      */
     public static Optional<String> suggestion(String unknownKey) {
         return suggestion(unknownKey, BY_KEY.keySet());
+    }
+
+    /** The name among {@code known} closest to {@code unknown} (a bean, a stream), if one is close. */
+    public static Optional<String> closest(String unknown, Collection<String> known) {
+        return suggestion(unknown, known);
     }
 
     static Optional<String> suggestion(String unknown, Collection<String> known) {
