@@ -5,6 +5,7 @@ import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
+import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.routes.SafeRouteReload;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxSizes;
@@ -89,6 +90,9 @@ public class HubConfiguration implements CamelConfiguration {
 
     private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources)
             throws Exception {
+        // mapping files are configuration: a bad one fails startup (naming file and line) before anything opens
+        ExtraFields extraFields = ExtraFields.load(Path.of(settings.get("hub.mappings.directory")),
+                HubSettings.KNOWN_SOURCES.stream().collect(Collectors.toMap(s -> s, HubSettings::streamsOf)));
         HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
                 settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
         // check-config and status only look: the database is neither required to answer nor migrated
@@ -141,7 +145,7 @@ public class HubConfiguration implements CamelConfiguration {
         Pager pager = new Pager("distru", distruReaders);
         resources.add(pager);
         registry.bind("distruPager", pager);
-        registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency")));
+        registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency"), extraFields));
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
         DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
         registry.bind("deadLetters", deadLetters);

@@ -1,7 +1,9 @@
 package com.canopyhub.canonical;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 
 /** A record of the canonical model: every sink depends on this contract (see docs/canonical-model.md). */
@@ -11,6 +13,13 @@ public sealed interface CanonicalRecord
     UUID canonicalId();
 
     Provenance provenance();
+
+    /**
+     * Extra source fields declared in a mapping file (config/mappings/SOURCE-STREAM.yaml): attribute name to the
+     * JSON value as the source sent it. Empty unless declared; left out of the JSON (and so of the content hash)
+     * when empty.
+     */
+    Map<String, JsonNode> attributes();
 
     @JsonIgnore
     EntityType entityType();

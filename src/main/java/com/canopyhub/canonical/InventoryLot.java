@@ -1,5 +1,7 @@
 package com.canopyhub.canonical;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +14,8 @@ public record InventoryLot(UUID canonicalId, Provenance provenance, String label
                            String batchNumber, String locationSourceId, String locationName, String status,
                            Quantity quantity, Quantity quantityAvailable, Quantity quantityAssembling,
                            Quantity productUnitQuantity, Instant expiresAt, boolean tradeSample,
-                           TestResult testResult, Map<String, String> customData, Instant sourceUpdatedAt)
+                           TestResult testResult, Map<String, String> customData, Instant sourceUpdatedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> attributes)
         implements CanonicalRecord {
     @Override
     public EntityType entityType() {

@@ -1,5 +1,7 @@
 package com.canopyhub.canonical;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,8 @@ public record Order(UUID canonicalId, Provenance provenance, String orderNumber,
                     String customerSourceId, String customerName, String billingLocationSourceId,
                     String shippingLocationSourceId, Instant orderedAt, Instant dueAt, Instant deliveryAt,
                     Instant createdAt, Money total, String internalNotes, List<OrderLine> lines,
-                    Map<String, String> customData, Instant sourceUpdatedAt) implements CanonicalRecord {
+                    Map<String, String> customData, Instant sourceUpdatedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> attributes) implements CanonicalRecord {
     @Override
     public EntityType entityType() {
         return EntityType.ORDER;

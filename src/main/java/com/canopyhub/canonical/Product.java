@@ -1,5 +1,7 @@
 package com.canopyhub.canonical;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +13,8 @@ public record Product(UUID canonicalId, Provenance provenance, String name, Stri
                       boolean active, String brandName, String categoryName, String categoryType,
                       String subcategoryName, String vendorName, String strainSourceId, String strainName,
                       String unitOfMeasure, Money unitPrice, Money msrp, BigDecimal unitsPerCase,
-                      List<String> imageUrls, Map<String, String> customData, Instant sourceUpdatedAt)
+                      List<String> imageUrls, Map<String, String> customData, Instant sourceUpdatedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, JsonNode> attributes)
         implements CanonicalRecord {
     @Override
     public EntityType entityType() {

@@ -42,6 +42,8 @@ public final class HubSettings {
                     HubSettings::nonBlank),
             setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
                     v -> longBetween(v, 1, 3600)),
+            setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
+                    HubSettings::nonBlank),
             // distru
             setting("hub.distru.base-url", "", "Distru API base URL, e.g. https://app.distru.com. Empty: use the built-in Distru sandbox.",
                     HubSettings::optionalHttpUrl),

@@ -163,7 +163,8 @@ final class ReportingTables {
                 uuid("canonical_id", c -> c.record().canonicalId()),
                 text("license_number", c -> c.record().provenance().licenseNumber()),
                 text("content_hash", Change::newHash),
-                timestamp("source_updated_at", c -> sourceUpdatedAt.apply(recordType.cast(c.record())))));
+                timestamp("source_updated_at", c -> sourceUpdatedAt.apply(recordType.cast(c.record()))),
+                jsonb("attributes", c -> c.record().attributes(), "{}")));
         for (Column<R> col : own) {
             cols.add(new Column<>(col.name(),
                     c -> col.value().apply(recordType.cast(c.record()))));

@@ -23,6 +23,7 @@ import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.StockLevel;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.canonical.TestResult;
+import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -40,9 +42,21 @@ import java.util.UUID;
 public class DistruMapper {
 
     private final String currency;
+    private final ExtraFields extraFields;
 
     public DistruMapper(String currency) {
+        this(currency, ExtraFields.none());
+    }
+
+    /** @param extraFields the extra fields declared in config/mappings/distru-STREAM.yaml */
+    public DistruMapper(String currency, ExtraFields extraFields) {
         this.currency = currency;
+        this.extraFields = extraFields;
+    }
+
+    /** The record's extra fields declared for its stream (empty unless a mapping file declares some). */
+    private Map<String, JsonNode> attributes(DistruEntity entity, JsonNode raw) {
+        return extraFields.extract(DistruClient.SYSTEM, entity.configName(), raw);
     }
 
     public MappedPage map(SourcePage page) {
@@ -76,7 +90,8 @@ public class DistruMapper {
 
     Strain strain(JsonNode r) {
         String id = requiredText(r, "id");
-        return new Strain(id(EntityType.STRAIN, id), provenance(id, null), text(r, "name"), instant(r, "updated_datetime"));
+        return new Strain(id(EntityType.STRAIN, id), provenance(id, null), text(r, "name"), instant(r, "updated_datetime"),
+                attributes(DistruEntity.STRAINS, r));
     }
 
     Company company(JsonNode r) {
@@ -85,14 +100,15 @@ public class DistruMapper {
         return new Company(id(EntityType.COMPANY, id), provenance(id, licenses.isEmpty() ? null : licenses.get(0)),
                 text(r, "name"), text(r, "legal_business_name"), text(r, "category"),
                 text(r, "relationship_type", "name"), text(r, "default_email"), text(r, "phone_number"),
-                text(r, "website"), licenses, customData(r, "custom_data"), instant(r, "updated_datetime"));
+                text(r, "website"), licenses, customData(r, "custom_data"), instant(r, "updated_datetime"),
+                attributes(DistruEntity.COMPANIES, r));
     }
 
     Location location(JsonNode r) {
         String id = requiredText(r, "id");
         return new Location(id(EntityType.LOCATION, id), provenance(id, text(r, "license", "license_number")),
                 text(r, "name"), text(r, "address"), text(r, "company_id"), text(r, "license_id"),
-                instant(r, "updated_datetime"));
+                instant(r, "updated_datetime"), attributes(DistruEntity.LOCATIONS, r));
     }
 
     Product product(JsonNode r) {
@@ -102,14 +118,16 @@ public class DistruMapper {
                 text(r, "category", "type"), text(r, "subcategory", "name"), text(r, "vendor", "name"),
                 text(r, "strain", "id"), text(r, "strain", "name"), text(r, "unit_type", "name"),
                 money(decimal(r, "unit_price")), money(decimal(r, "msrp")), decimal(r, "units_per_case"),
-                textsOf(r, "images", "url"), customData(r, "custom_data"), instant(r, "updated_datetime"));
+                textsOf(r, "images", "url"), customData(r, "custom_data"), instant(r, "updated_datetime"),
+                attributes(DistruEntity.PRODUCTS, r));
     }
 
     Batch batch(JsonNode r) {
         String id = requiredText(r, "id");
         return new Batch(id(EntityType.BATCH, id), provenance(id, null), text(r, "name"), text(r, "batch_number"),
                 text(r, "product_id"), text(r, "description"), instant(r, "expiration_date"), text(r, "owner_id"),
-                testResult(r.get("primary_test_result")), customData(r, "custom_data"), instant(r, "updated_datetime"));
+                testResult(r.get("primary_test_result")), customData(r, "custom_data"), instant(r, "updated_datetime"),
+                attributes(DistruEntity.BATCHES, r));
     }
 
     InventoryLot inventoryLot(JsonNode r) {
@@ -123,7 +141,7 @@ public class DistruMapper {
                 quantity(decimal(r, "quantity_assembling"), unit),
                 quantity(decimal(r, "product_unit_quantity"), text(r, "product_unit_type", "name")),
                 instant(r, "expiration_date"), bool(r, "is_trade_sample"), testResult(r.get("primary_test_result")),
-                customData(r, "custom_data"), instant(r, "updated_datetime"));
+                customData(r, "custom_data"), instant(r, "updated_datetime"), attributes(DistruEntity.PACKAGES, r));
     }
 
     StockLevel stockLevel(JsonNode r) {
@@ -134,7 +152,8 @@ public class DistruMapper {
         String id = productId + "|" + (locationId == null ? "" : locationId) + "|" + (batchNumber == null ? "" : batchNumber);
         return new StockLevel(id(EntityType.STOCK_LEVEL, id), provenance(id, null), productId, locationId, batchNumber,
                 quantity(requireDecimal(r, "active"), Quantity.PRODUCT_UNIT),
-                quantity(requireDecimal(r, "available"), Quantity.PRODUCT_UNIT), instant(r, "updated_datetime"));
+                quantity(requireDecimal(r, "available"), Quantity.PRODUCT_UNIT), instant(r, "updated_datetime"),
+                attributes(DistruEntity.INVENTORY, r));
     }
 
     Order order(JsonNode r) {
@@ -160,7 +179,8 @@ public class DistruMapper {
                 text(r, "company", "id"), text(r, "company", "name"), text(r, "billing_location", "id"),
                 text(r, "shipping_location", "id"), instant(r, "order_datetime"), instant(r, "due_datetime"),
                 instant(r, "delivery_datetime"), instant(r, "inserted_datetime"), money(decimal(r, "total")),
-                text(r, "internal_notes"), List.copyOf(lines), customData(r, "custom_data"), instant(r, "updated_datetime"));
+                text(r, "internal_notes"), List.copyOf(lines), customData(r, "custom_data"), instant(r, "updated_datetime"),
+                attributes(DistruEntity.ORDERS, r));
     }
 
     private static TestResult testResult(JsonNode t) {
