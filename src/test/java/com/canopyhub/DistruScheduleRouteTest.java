@@ -8,7 +8,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.canopyhub.sync.SyncReport;
+import com.canopyhub.sync.SyncRuns;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -44,11 +49,24 @@ class DistruScheduleRouteTest {
     }
 
     @Test
-    void the_quartz_schedule_runs_a_sync_pass_into_postgres() throws Exception {
-        // the split's per-entity exchanges complete too: wait for the pass itself, whose body ends as its report
+    void the_quartz_schedule_runs_a_sync_pass_into_postgres_and_says_when_the_next_is_due() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(SyncRuns.class), (Logger) LoggerFactory.getLogger("canopyhub.runs"));
+        loggers.forEach(l -> l.addAppender(log));
+        // the split's per-entity exchanges complete too: wait for the pass itself, whose body ends as its report;
+        // two passes, so one of them started after the log capture did
         NotifyBuilder pass = new NotifyBuilder(context).fromRoute("distru-schedule")
-                .filter(e -> e.getMessage().getBody() instanceof SyncReport r && r.ok()).whenCompleted(1).create();
-        assertThat(pass.matches(90, TimeUnit.SECONDS)).as("a scheduled pass completed").isTrue();
+                .filter(e -> e.getMessage().getBody() instanceof SyncReport r && r.ok()).whenCompleted(2).create();
+        try {
+            assertThat(pass.matches(90, TimeUnit.SECONDS)).as("a scheduled pass completed").isTrue();
+        } finally {
+            loggers.forEach(l -> l.detachAppender(log));
+        }
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).anyMatch(l -> l.matches("Next distru pass at \\d{4}-.*Z"));
+        assertThat(lines).anyMatch(l -> l.matches("sync_run source=distru stream=products status=SUCCEEDED run_id=\\d+ "
+                + "pass_id=\\S+ trigger=schedule fetched=\\d+ changed=\\d+ written=\\d+ dead_lettered=0 seconds=[0-9.]+"));
 
         DataSource ds = context.getRegistry().lookupByNameAndType("hubDataSource", DataSource.class);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

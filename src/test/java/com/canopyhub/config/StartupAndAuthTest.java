@@ -148,4 +148,18 @@ class StartupAndAuthTest {
             assertThat(report.table()).containsPattern("total\\s+FAILED");
         }
     }
+
+    @Test
+    void migrating_a_fresh_database_logs_no_warnings() throws Exception {
+        Logger flyway = (Logger) LoggerFactory.getLogger("org.flywaydb");
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        flyway.addAppender(captured);
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(1)).start()) {
+            assertThat(h.count("SELECT count(*) FROM hub.flyway_schema_history WHERE success")).isGreaterThanOrEqualTo(4);
+        } finally {
+            flyway.detachAppender(captured);
+        }
+        assertThat(captured.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+    }
 }
