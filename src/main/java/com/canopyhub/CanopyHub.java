@@ -3,6 +3,7 @@ package com.canopyhub;
 import com.canopyhub.bench.Benchmark;
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.config.HubSettings;
+import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.config.Setting;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.sync.SyncReport;
@@ -107,7 +108,8 @@ public class CanopyHub implements Callable<Integer> {
         return new CommandLine(new CanopyHub())
                 .setExecutionExceptionHandler((e, cmd, parse) -> {
                     Throwable config = configProblem(e);
-                    cmd.getErr().println(config != null ? config.getMessage() : "canopy-hub: " + e);
+                    cmd.getErr().println(config != null ? config.getMessage()
+                            : "canopy-hub: " + SecretRedactor.maskPatterns(explain(e)) + " (-Dhub.debug=true for the stack trace)");
                     if (config == null && Boolean.getBoolean("hub.debug")) {
                         e.printStackTrace(cmd.getErr());
                     }
@@ -121,6 +123,19 @@ public class CanopyHub implements Callable<Integer> {
         // reached only through execute() without a verb; main() inserts `run` before that can happen
         new CommandLine(this).usage(System.out);
         return 0;
+    }
+
+    /**
+     * The message an operator can act on: wrappers that only repeat their cause (Camel's startup exceptions,
+     * {@code new RuntimeException(cause)}) are skipped down to the first exception that says something of its own.
+     */
+    static String explain(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** A {@link ConfigException} anywhere in the chain (Camel wraps startup failures). */

