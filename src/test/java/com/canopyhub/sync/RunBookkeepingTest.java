@@ -3,13 +3,11 @@ package com.canopyhub.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.canopyhub.CanopyHub;
 import com.canopyhub.HubConfiguration;
 import com.canopyhub.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.testing.HubHarness;
 import com.canopyhub.testing.HubProcess;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -67,7 +65,7 @@ class RunBookkeepingTest {
                     }
                 }
             });
-            Process other = startSyncOnce(h);
+            Process other = HubProcess.start(HubProcess.environmentOf(h.overrides()), "sync", "--once").process;
             try {
                 await().atMost(Duration.ofSeconds(90)).untilTrue(inside);
                 assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'RUNNING'")).isEqualTo(1);
@@ -157,16 +155,5 @@ class RunBookkeepingTest {
 
     private static String hostName() {
         return com.canopyhub.db.HubDatabase.hostName();
-    }
-
-    /** `sync --once` in a JVM of its own against the harness's database and sandbox. */
-    private static Process startSyncOnce(HubHarness h) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CanopyHub.class.getName(), "sync", "--once");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Map<String, String> env = pb.environment();
-        h.overrides().forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
-        return pb.start();
     }
 }
