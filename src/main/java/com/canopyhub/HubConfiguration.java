@@ -190,7 +190,7 @@ public class HubConfiguration implements CamelConfiguration {
      * Which upstream a Distru base URL names, as cursors remember it: scheme, host, port and path, lower-cased
      * host, no trailing slash, never user info or query.
      */
-    static String upstreamIdentity(String baseUrl) {
+    public static String upstreamIdentity(String baseUrl) {
         URI u = URI.create(baseUrl);
         String path = u.getPath() == null ? "" : u.getPath().replaceAll("/+$", "");
         return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;

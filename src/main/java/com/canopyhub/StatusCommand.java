@@ -1,6 +1,7 @@
 package com.canopyhub;
 
 import com.canopyhub.db.HubDatabase;
+import com.canopyhub.sync.StreamKey;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,23 +60,30 @@ public class StatusCommand implements Callable<Integer> {
             out.println("No sync has run against this database yet (its schema is not created).");
             return;
         }
+        List<String> pending = db.pendingMigrations();
+        if (!pending.isEmpty()) {
+            out.println("The schema is older than this hub (" + pending.size() + " pending migration(s): "
+                    + String.join(", ", pending) + "); `run` or `sync` applies them, then status can read it.");
+            return;
+        }
         out.println();
         String fmt = "%-8s %-10s %-21s %-12s %-21s %9s %9s %12s%n";
         out.printf(Locale.ROOT, fmt, "source", "stream", "cursor", "last run", "finished", "fetched", "changed", "dead letters");
-        String sql = "WITH streams AS (SELECT source_system, entity FROM hub.sync_runs "
-                + "  UNION SELECT source_system, entity FROM hub.sync_cursors), "
-                + "last_run AS (SELECT DISTINCT ON (source_system, entity) source_system, entity, status, finished_at, "
-                + "  fetched, changed FROM hub.sync_runs ORDER BY source_system, entity, id DESC) "
-                + "SELECT s.source_system, s.entity, c.window_end, r.status, r.finished_at, r.fetched, r.changed, "
+        String sql = "WITH streams AS (SELECT source_system, stream, partition FROM hub.sync_runs "
+                + "  UNION SELECT source_system, stream, partition FROM hub.sync_cursors), "
+                + "last_run AS (SELECT DISTINCT ON (source_system, stream, partition) source_system, stream, partition, "
+                + "  status, finished_at, fetched, changed FROM hub.sync_runs ORDER BY source_system, stream, partition, id DESC) "
+                + "SELECT s.source_system, s.stream, s.partition, c.window_end, r.status, r.finished_at, r.fetched, r.changed, "
                 + "  (SELECT count(*) FROM hub.dead_letters d WHERE d.source_system = s.source_system "
-                + "     AND d.entity = s.entity AND d.resolved_at IS NULL) AS open_dead_letters "
-                + "FROM streams s LEFT JOIN hub.sync_cursors c USING (source_system, entity) "
-                + "LEFT JOIN last_run r USING (source_system, entity) ORDER BY 1, 2";
+                + "     AND d.stream = s.stream AND d.partition = s.partition AND d.resolved_at IS NULL) AS open_dead_letters "
+                + "FROM streams s LEFT JOIN hub.sync_cursors c USING (source_system, stream, partition) "
+                + "LEFT JOIN last_run r USING (source_system, stream, partition) ORDER BY 1, 2, 3";
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.printf(Locale.ROOT, fmt, rs.getString(1), rs.getString(2), when(rs.getObject(3, OffsetDateTime.class)),
-                        rs.getString(4) == null ? "-" : rs.getString(4), when(rs.getObject(5, OffsetDateTime.class)),
-                        rs.getObject(6) == null ? "-" : rs.getLong(6), rs.getObject(7) == null ? "-" : rs.getLong(7), rs.getLong(8));
+                out.printf(Locale.ROOT, fmt, rs.getString(1), StreamKey.label(rs.getString(2), rs.getString(3)),
+                        when(rs.getObject(4, OffsetDateTime.class)), rs.getString(5) == null ? "-" : rs.getString(5),
+                        when(rs.getObject(6, OffsetDateTime.class)), rs.getObject(7) == null ? "-" : rs.getLong(7),
+                        rs.getObject(8) == null ? "-" : rs.getLong(8), rs.getLong(9));
             }
         }
         out.println();

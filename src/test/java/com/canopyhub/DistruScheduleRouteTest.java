@@ -65,7 +65,7 @@ class DistruScheduleRouteTest {
         }
         List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).anyMatch(l -> l.matches("Next distru pass at \\d{4}-.*Z"));
-        assertThat(lines).anyMatch(l -> l.matches("sync_run source=distru stream=products status=SUCCEEDED run_id=\\d+ "
+        assertThat(lines).anyMatch(l -> l.matches("sync_run source=distru stream=products partition=- status=SUCCEEDED run_id=\\d+ "
                 + "pass_id=\\S+ trigger=schedule fetched=\\d+ changed=\\d+ written=\\d+ dead_lettered=0 seconds=[0-9.]+"));
 
         DataSource ds = context.getRegistry().lookupByNameAndType("hubDataSource", DataSource.class);

@@ -7,6 +7,7 @@ import com.canopyhub.sync.ChangeSink;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.ContentHasher;
 import com.canopyhub.sync.EntitySync;
+import com.canopyhub.sync.StreamKey;
 import com.canopyhub.sync.MappedPage;
 import com.canopyhub.sync.RejectedRecord;
 import com.canopyhub.sync.SyncStatus;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
 public class DeadLetterStore implements ChangeSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
-    private static final String UPSERT = "INSERT INTO hub.dead_letters (fingerprint, source_system, entity, source_id, "
-            + "route_id, reason, payload, attempts, first_failed_at, last_failed_at, sync_run_id) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, 1, now(), now(), ?) "
+    private static final String UPSERT = "INSERT INTO hub.dead_letters (fingerprint, source_system, stream, partition, "
+            + "source_id, route_id, reason, payload, attempts, first_failed_at, last_failed_at, sync_run_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, now(), now(), ?) "
             + "ON CONFLICT (fingerprint) WHERE resolved_at IS NULL DO UPDATE SET attempts = hub.dead_letters.attempts + 1, "
             + "reason = EXCLUDED.reason, payload = EXCLUDED.payload, route_id = EXCLUDED.route_id, "
             + "last_failed_at = EXCLUDED.last_failed_at, sync_run_id = EXCLUDED.sync_run_id";
@@ -53,14 +54,14 @@ public class DeadLetterStore implements ChangeSink {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
             for (RejectedRecord r : page.rejects()) {
                 String key = r.sourceId() != null ? "record|" + r.sourceId() : "payload|" + r.payload();
-                bind(ps, fingerprint(r.sourceSystem(), r.entity(), key), r.sourceSystem(), r.entity(), r.sourceId(),
-                        routeId, "unmappable record: " + r.reason(), r.payload(), sync.runId());
+                bind(ps, fingerprint(r.sourceSystem(), r.entity(), sync.partition(), key), r.sourceSystem(), r.entity(),
+                        sync.partition(), r.sourceId(), routeId, "unmappable record: " + r.reason(), r.payload(), sync.runId());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         sync.recordDeadLettered(page.rejects().size());
-        LOG.warn("{}/{} page {}: {} record(s) dead-lettered, first: {}", page.sourceSystem(), page.entity(),
+        LOG.warn("{}/{} page {}: {} record(s) dead-lettered, first: {}", page.sourceSystem(), sync.label(),
                 page.pageNumber(), page.rejects().size(), page.rejects().get(0).reason());
         return page;
     }
@@ -77,8 +78,8 @@ public class DeadLetterStore implements ChangeSink {
         try (PreparedStatement ps = tx.prepareStatement(UPSERT)) {
             for (ChangeStream.RejectedChange r : rejected) {
                 String sourceId = r.change().record().provenance().sourceId();
-                bind(ps, fingerprint(batch.sourceSystem(), batch.entity(), "record|" + sourceId), batch.sourceSystem(),
-                        batch.entity(), sourceId, "canonical-changes",
+                bind(ps, fingerprint(batch.sourceSystem(), batch.entity(), batch.partition(), "record|" + sourceId),
+                        batch.sourceSystem(), batch.entity(), batch.partition(), sourceId, "canonical-changes",
                         redactor.redact("rejected by the reporting database: " + r.describe()),
                         redactor.redact(ContentHasher.json(r.change().record())), batch.syncRunId());
                 ps.addBatch();
@@ -86,7 +87,7 @@ public class DeadLetterStore implements ChangeSink {
             ps.executeBatch();
         }
         LOG.warn("{}/{}: {} record(s) rejected by the reporting database and dead-lettered, first: {}", batch.sourceSystem(),
-                batch.entity(), rejected.size(), rejected.get(0).describe());
+                StreamKey.label(batch.entity(), batch.partition()), rejected.size(), rejected.get(0).describe());
     }
 
     /**
@@ -99,13 +100,13 @@ public class DeadLetterStore implements ChangeSink {
         }
         String payload = error instanceof UpstreamException u ? u.request() : null;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            bind(ps, fingerprint(sync.sourceSystem(), sync.entity(), "run|" + error.getClass().getName()),
-                    sync.sourceSystem(), sync.entity(), null, routeId,
+            bind(ps, fingerprint(sync.sourceSystem(), sync.entity(), sync.partition(), "run|" + error.getClass().getName()),
+                    sync.sourceSystem(), sync.entity(), sync.partition(), null, routeId,
                     redactor.redact(error.getClass().getSimpleName() + ": " + error.getMessage()),
                     redactor.redact(payload), sync.runId());
             ps.executeUpdate();
         } catch (SQLException e) {
-            LOG.warn("{}/{}: could not store the run's failure as a dead letter: {}", sync.sourceSystem(), sync.entity(),
+            LOG.warn("{}/{}: could not store the run's failure as a dead letter: {}", sync.sourceSystem(), sync.label(),
                     e.getMessage());
         }
     }
@@ -122,10 +123,11 @@ public class DeadLetterStore implements ChangeSink {
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now() "
-                + "WHERE resolved_at IS NULL AND source_system = ? AND entity = ? AND source_id = ANY(?)")) {
+                + "WHERE resolved_at IS NULL AND source_system = ? AND stream = ? AND partition = ? AND source_id = ANY(?)")) {
             ps.setString(1, batch.sourceSystem());
             ps.setString(2, batch.entity());
-            ps.setArray(3, tx.createArrayOf("text",
+            ps.setString(3, batch.partition());
+            ps.setArray(4, tx.createArrayOf("text",
                     batch.changes().stream().map(c -> c.record().provenance().sourceId()).toArray()));
             int resolved = ps.executeUpdate();
             if (resolved > 0) {
@@ -141,33 +143,38 @@ public class DeadLetterStore implements ChangeSink {
             return;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters "
-                + "SET resolved_at = now() WHERE resolved_at IS NULL AND source_system = ? AND entity = ? AND source_id IS NULL")) {
+                + "SET resolved_at = now() WHERE resolved_at IS NULL AND source_system = ? AND stream = ? AND partition = ? "
+                + "AND source_id IS NULL")) {
             ps.setString(1, sync.sourceSystem());
             ps.setString(2, sync.entity());
+            ps.setString(3, sync.partition());
             ps.executeUpdate();
         }
     }
 
-    private static void bind(PreparedStatement ps, String fingerprint, String system, String entity, String sourceId,
-                             String routeId, String reason, String payload, long runId) throws SQLException {
+    private static void bind(PreparedStatement ps, String fingerprint, String system, String stream, String partition,
+                             String sourceId, String routeId, String reason, String payload, long runId) throws SQLException {
         ps.setString(1, fingerprint);
         ps.setString(2, system);
-        ps.setString(3, entity);
-        ps.setString(4, sourceId);
-        ps.setString(5, routeId);
-        ps.setString(6, reason);
-        ps.setString(7, payload);
+        ps.setString(3, stream);
+        ps.setString(4, partition);
+        ps.setString(5, sourceId);
+        ps.setString(6, routeId);
+        ps.setString(7, reason);
+        ps.setString(8, payload);
         if (runId > 0) {
-            ps.setLong(8, runId);
+            ps.setLong(9, runId);
         } else {
-            ps.setNull(8, Types.BIGINT);
+            ps.setNull(9, Types.BIGINT);
         }
     }
 
-    private static String fingerprint(String system, String entity, String key) {
+    /** Identifies "the same failure": for a stream without partitions, the same value as before partitions existed. */
+    private static String fingerprint(String system, String stream, String partition, String key) {
+        String scope = system + '|' + stream + (partition.isEmpty() ? "" : "|" + partition);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest((system + '|' + entity + '|' + key).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest((scope + '|' + key).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -28,13 +28,15 @@ public class CursorStore {
         this.dataSource = dataSource;
     }
 
-    /** The cursor of a stream, if it belongs to {@code upstream}. */
-    public Optional<Instant> read(String sourceSystem, String entity, String upstream) throws SQLException {
+    /** The cursor of a stream's partition ('' for a stream without partitions), if it belongs to {@code upstream}. */
+    public Optional<Instant> read(String sourceSystem, String stream, String partition, String upstream) throws SQLException {
+        String entity = StreamKey.label(stream, partition);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT window_end, upstream FROM hub.sync_cursors WHERE source_system = ? AND entity = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT window_end, upstream FROM hub.sync_cursors "
+                     + "WHERE source_system = ? AND stream = ? AND partition = ?")) {
             ps.setString(1, sourceSystem);
-            ps.setString(2, entity);
+            ps.setString(2, stream);
+            ps.setString(3, partition);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -55,19 +57,20 @@ public class CursorStore {
      * Moves the cursor inside the caller's transaction, so it moves together with the run's status. It never
      * moves backwards for the same upstream (a clock set back, or a slower process finishing last).
      */
-    void advance(Connection tx, String sourceSystem, String entity, Instant windowEnd, long runId, String upstream)
-            throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement(
-                "INSERT INTO hub.sync_cursors (source_system, entity, window_end, last_run_id, upstream, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (source_system, entity) DO UPDATE SET "
+    void advance(Connection tx, String sourceSystem, String stream, String partition, Instant windowEnd, long runId,
+                 String upstream) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO hub.sync_cursors (source_system, stream, partition, "
+                        + "window_end, last_run_id, upstream, updated_at) VALUES (?, ?, ?, ?, ?, ?, now()) "
+                        + "ON CONFLICT (source_system, stream, partition) DO UPDATE SET "
                         + "window_end = CASE WHEN hub.sync_cursors.upstream IS NOT DISTINCT FROM EXCLUDED.upstream "
                         + "THEN GREATEST(hub.sync_cursors.window_end, EXCLUDED.window_end) ELSE EXCLUDED.window_end END, "
                         + "last_run_id = EXCLUDED.last_run_id, upstream = EXCLUDED.upstream, updated_at = now()")) {
             ps.setString(1, sourceSystem);
-            ps.setString(2, entity);
-            ps.setObject(3, OffsetDateTime.ofInstant(windowEnd, ZoneOffset.UTC));
-            ps.setLong(4, runId);
-            ps.setString(5, upstream);
+            ps.setString(2, stream);
+            ps.setString(3, partition);
+            ps.setObject(4, OffsetDateTime.ofInstant(windowEnd, ZoneOffset.UTC));
+            ps.setLong(5, runId);
+            ps.setString(6, upstream);
             ps.executeUpdate();
         }
     }

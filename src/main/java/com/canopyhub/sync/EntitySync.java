@@ -11,6 +11,7 @@ public final class EntitySync {
     private final SyncPass pass;
     private final String sourceSystem;
     private final String entity;
+    private final String partition;
     private final BooleanSupplier stopRequested;
     private long startedNanos = System.nanoTime();
     private long runId;
@@ -28,6 +29,11 @@ public final class EntitySync {
     private Object lookahead;
 
     EntitySync(SyncPass pass, String sourceSystem, String entity, BooleanSupplier stopRequested) {
+        this(pass, sourceSystem, entity, StreamKey.NO_PARTITION, stopRequested);
+    }
+
+    EntitySync(SyncPass pass, String sourceSystem, String entity, String partition, BooleanSupplier stopRequested) {
+        this.partition = partition;
         this.pass = pass;
         this.sourceSystem = sourceSystem;
         this.entity = entity;
@@ -38,7 +44,7 @@ public final class EntitySync {
     void start(long id, SyncWindow w, Windowing windowing, StreamLocks.Lease held) {
         this.runId = id;
         this.window = w;
-        this.plan = new ReadPlan(sourceSystem + "/" + entity, windowing, w);
+        this.plan = new ReadPlan(sourceSystem + "/" + label(), windowing, w);
         this.lease = held;
         this.startedNanos = System.nanoTime();
         this.lastProgressNanos = startedNanos;
@@ -122,6 +128,16 @@ public final class EntitySync {
         return entity;
     }
 
+    /** The stream's partition this run reads ('' when the stream has none). */
+    public String partition() {
+        return partition;
+    }
+
+    /** {@code stream} or {@code stream[partition]}, for logs and messages. */
+    public String label() {
+        return StreamKey.label(entity, partition);
+    }
+
     /** The run's row in hub.sync_runs, or 0 while it has none (not begun, or its insert failed). */
     public long runId() {
         return runId;
@@ -169,6 +185,7 @@ public final class EntitySync {
     }
 
     EntityResult result() {
-        return new EntityResult(sourceSystem, entity, status, fetched, changed, written, deadLettered, seconds(), error, runId);
+        return new EntityResult(sourceSystem, entity, partition, status, fetched, changed, written, deadLettered, seconds(),
+                error, runId);
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One writer per stream across every hub process on a database: a PostgreSQL session-level advisory lock per
- * (source, stream), held on a connection of its own for the whole run. PostgreSQL releases it when that session
+ * (source, stream, partition), held on a connection of its own for the whole run. PostgreSQL releases it when that session
  * ends, so a killed process never leaves a stream locked, and closing the connection is sure to release it.
  */
 public class StreamLocks {
@@ -75,15 +75,15 @@ public class StreamLocks {
     }
 
     /** Takes the stream's lock if no other session holds it; never waits. */
-    public Optional<Lease> tryAcquire(String sourceSystem, String stream) throws SQLException {
-        long key = key(sourceSystem, stream);
+    public Optional<Lease> tryAcquire(String sourceSystem, String stream, String partition) throws SQLException {
+        long key = key(sourceSystem, stream, partition);
         Connection c = connections.open();
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             ps.setLong(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    return Optional.of(new Lease(c, key, sourceSystem + "/" + stream));
+                    return Optional.of(new Lease(c, key, sourceSystem + "/" + StreamKey.label(stream, partition)));
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -98,13 +98,14 @@ public class StreamLocks {
      * Who holds a stream's lock, for the message of the process that steps aside: the RUNNING run of that stream
      * (host, pid, start), or else the holder's application_name.
      */
-    public String holder(String sourceSystem, String stream) {
-        long key = key(sourceSystem, stream);
+    public String holder(String sourceSystem, String stream, String partition) {
+        long key = key(sourceSystem, stream, partition);
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT host, pid, started_at, trigger FROM hub.sync_runs "
-                    + "WHERE source_system = ? AND entity = ? AND status = 'RUNNING' ORDER BY id DESC LIMIT 1")) {
+                    + "WHERE source_system = ? AND stream = ? AND partition = ? AND status = 'RUNNING' ORDER BY id DESC LIMIT 1")) {
                 ps.setString(1, sourceSystem);
                 ps.setString(2, stream);
+                ps.setString(3, partition);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1) != null) {
                         return "pid " + rs.getLong(2) + ", host " + rs.getString(1) + ", " + rs.getString(4)
@@ -124,16 +125,19 @@ public class StreamLocks {
                 }
             }
         } catch (SQLException e) {
-            LOG.debug("Cannot tell who holds the lock of {}/{}: {}", sourceSystem, stream, e.getMessage());
+            LOG.debug("Cannot tell who holds the lock of {}/{}: {}", sourceSystem, StreamKey.label(stream, partition), e.getMessage());
         }
         return "holder unknown";
     }
 
-    /** A stable 64-bit key per stream: the same on every node and JVM. */
-    static long key(String sourceSystem, String stream) {
+    /**
+     * A stable 64-bit key per (stream, partition): the same on every node and JVM, and for a stream without
+     * partitions the same key as before partitions existed (a hub of either version steps aside for the other).
+     */
+    static long key(String sourceSystem, String stream, String partition) {
+        String name = "canopy-hub/sync/" + sourceSystem + "/" + stream + (partition.isEmpty() ? "" : "/" + partition);
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(("canopy-hub/sync/" + sourceSystem + "/" + stream).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
             long k = 0;
             for (int i = 0; i < 8; i++) {
                 k = (k << 8) | (d[i] & 0xFF);

@@ -39,7 +39,7 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
         String fmt = "%-8s %-10s %-12s %9s %9s %9s %14s %9s%n";
         sb.append(String.format(Locale.ROOT, fmt, "source", "entity", "status", "fetched", "changed", "written", "dead-lettered", "seconds"));
         for (EntityResult r : results) {
-            sb.append(String.format(Locale.ROOT, fmt, r.sourceSystem(), r.entity(), r.status(), r.fetched(), r.changed(),
+            sb.append(String.format(Locale.ROOT, fmt, r.sourceSystem(), r.label(), r.status(), r.fetched(), r.changed(),
                     r.written(), r.deadLettered(), String.format(Locale.ROOT, "%.2f", r.seconds())));
         }
         sb.append(String.format(Locale.ROOT, fmt, "total", "", outcome(), total(EntityResult::fetched),
@@ -47,7 +47,7 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
                 String.format(Locale.ROOT, "%.2f", seconds)));
         for (EntityResult r : results) {
             if (r.error() != null) {
-                sb.append(String.format("%s/%s: %s%n", r.sourceSystem(), r.entity(), r.error()));
+                sb.append(String.format("%s/%s: %s%n", r.sourceSystem(), r.label(), r.error()));
             }
         }
         return sb.toString();

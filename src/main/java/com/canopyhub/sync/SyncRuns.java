@@ -113,17 +113,17 @@ public class SyncRuns {
             return;
         }
         SourcePolicy policy = policy(pass.request().source());
-        Optional<StreamLocks.Lease> lease = locks.tryAcquire(sync.sourceSystem(), sync.entity());
+        Optional<StreamLocks.Lease> lease = locks.tryAcquire(sync.sourceSystem(), sync.entity(), sync.partition());
         if (lease.isEmpty()) {
-            String reason = sync.sourceSystem() + "/" + sync.entity() + " is being synced by another hub process ("
-                    + locks.holder(sync.sourceSystem(), sync.entity()) + ")";
+            String reason = sync.sourceSystem() + "/" + sync.label() + " is being synced by another hub process ("
+                    + locks.holder(sync.sourceSystem(), sync.entity(), sync.partition()) + ")";
             LOG.warn("{}; skipped here", reason);
             skip(sync, "skipped: " + reason);
             return;
         }
         try {
-            abandonRunning(sync.sourceSystem(), sync.entity(), "the next run of the stream");
-            SyncWindow window = window(policy, sync.entity(), pass.request().full());
+            abandonRunning(sync.sourceSystem(), sync.entity(), sync.partition(), "the next run of the stream");
+            SyncWindow window = window(policy, sync.entity(), sync.partition(), pass.request().full());
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, policy.windowing(sync.entity()), lease.get());
         } catch (SQLException | RuntimeException e) {
@@ -135,7 +135,7 @@ public class SyncRuns {
     /** Called after each page reached the sinks: logs progress for long syncs. */
     public void pageDone(EntitySync sync) {
         if (sync.progressDue(progressIntervalNanos)) {
-            LOG.info("{}/{}: {} records so far ({} pages), {} changed, {} rec/s", sync.sourceSystem(), sync.entity(),
+            LOG.info("{}/{}: {} records so far ({} pages), {} changed, {} rec/s", sync.sourceSystem(), sync.label(),
                     sync.fetched(), sync.pages(), sync.changed(),
                     String.format(Locale.ROOT, "%.0f", sync.fetched() / Math.max(sync.seconds(), 1e-3)));
         }
@@ -152,7 +152,7 @@ public class SyncRuns {
         }
         if (!sync.lease().alive()) {
             // PostgreSQL released the lock with its session: another process may be syncing the stream now
-            finish(sync, SyncStatus.FAILED, "lost the lock of " + sync.sourceSystem() + "/" + sync.entity()
+            finish(sync, SyncStatus.FAILED, "lost the lock of " + sync.sourceSystem() + "/" + sync.label()
                     + " (its database session ended); the cursor did not move");
             return;
         }
@@ -160,7 +160,8 @@ public class SyncRuns {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (sync.window().end() != null) {
-                cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.window().end(), sync.runId(), policy.upstream());
+                cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.partition(), sync.window().end(), sync.runId(),
+                        policy.upstream());
             }
             updateRun(c, sync, SyncStatus.SUCCEEDED, null);
             c.commit();
@@ -181,17 +182,17 @@ public class SyncRuns {
         }
         if (sync.status() != SyncStatus.PENDING && sync.status() != SyncStatus.RUNNING) {
             // e.g. bookkeeping after a run that already succeeded (its cursor moved): the outcome stands
-            LOG.warn("{}/{} ({}): {}", sync.sourceSystem(), sync.entity(), sync.status(), message);
+            LOG.warn("{}/{} ({}): {}", sync.sourceSystem(), sync.label(), sync.status(), message);
             return;
         }
         if (stopRequested.getAsBoolean() && !(error instanceof UpstreamException upstream && upstream.endsThePass())) {
             // the hub is stopping and gave up retrying this page: an interruption, resumed by the next pass
-            LOG.warn("{}/{} interrupted while retrying: {}", sync.sourceSystem(), sync.entity(), message);
+            LOG.warn("{}/{} interrupted while retrying: {}", sync.sourceSystem(), sync.label(), message);
             finish(sync, SyncStatus.INTERRUPTED, "hub stopping after " + sync.pages() + " pages, while retrying ("
                     + message + "); the cursor did not move");
             return;
         }
-        LOG.error("{}/{} failed: {}", sync.sourceSystem(), sync.entity(), message);
+        LOG.error("{}/{} failed: {}", sync.sourceSystem(), sync.label(), message);
         finish(sync, SyncStatus.FAILED, message);
     }
 
@@ -208,8 +209,9 @@ public class SyncRuns {
         running.remove(pass.request().source(), pass);
         SyncReport report = pass.report();
         for (EntityResult r : report.results()) {
-            RUN_LOG.info("sync_run source={} stream={} status={} run_id={} pass_id={} trigger={} fetched={} changed={} "
-                            + "written={} dead_lettered={} seconds={}", r.sourceSystem(), r.entity(), r.status(),
+            RUN_LOG.info("sync_run source={} stream={} partition={} status={} run_id={} pass_id={} trigger={} fetched={} "
+                            + "changed={} written={} dead_lettered={} seconds={}", r.sourceSystem(), r.entity(),
+                    r.partition().isEmpty() ? "-" : r.partition(), r.status(),
                     r.runId() > 0 ? r.runId() : "-", report.passId(), report.trigger(), r.fetched(), r.changed(), r.written(),
                     r.deadLettered(), String.format(Locale.ROOT, "%.3f", r.seconds()));
         }
@@ -234,18 +236,18 @@ public class SyncRuns {
     public int abandonOrphans() throws SQLException {
         List<String[]> streams = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT source_system, entity FROM hub.sync_runs WHERE status = 'RUNNING'");
+                "SELECT DISTINCT source_system, stream, partition FROM hub.sync_runs WHERE status = 'RUNNING'");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                streams.add(new String[] {rs.getString(1), rs.getString(2)});
+                streams.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             }
         }
         int closed = 0;
         for (String[] s : streams) {
-            Optional<StreamLocks.Lease> lease = locks.tryAcquire(s[0], s[1]);
+            Optional<StreamLocks.Lease> lease = locks.tryAcquire(s[0], s[1], s[2]);
             if (lease.isPresent()) {
                 try (StreamLocks.Lease held = lease.get()) {
-                    closed += abandonRunning(s[0], s[1], "startup");
+                    closed += abandonRunning(s[0], s[1], s[2], "startup");
                 }
             }
         }
@@ -253,16 +255,18 @@ public class SyncRuns {
     }
 
     /** Marks the stream's RUNNING runs ABANDONED; the caller holds the stream's lock, so none of them is alive. */
-    private int abandonRunning(String sourceSystem, String entity, String noticedBy) throws SQLException {
+    private int abandonRunning(String sourceSystem, String stream, String partition, String noticedBy) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE hub.sync_runs SET status = 'ABANDONED', finished_at = now(), error = ? "
-                        + "WHERE source_system = ? AND entity = ? AND status = 'RUNNING'")) {
+                        + "WHERE source_system = ? AND stream = ? AND partition = ? AND status = 'RUNNING'")) {
             ps.setString(1, ABANDONED + noticedBy + " (pid " + pid + ", host " + host + ")");
             ps.setString(2, sourceSystem);
-            ps.setString(3, entity);
+            ps.setString(3, stream);
+            ps.setString(4, partition);
             int n = ps.executeUpdate();
             if (n > 0) {
-                LOG.warn("{}/{}: {} run(s) left RUNNING by a process that is gone are now ABANDONED", sourceSystem, entity, n);
+                LOG.warn("{}/{}: {} run(s) left RUNNING by a process that is gone are now ABANDONED", sourceSystem,
+                        StreamKey.label(stream, partition), n);
             }
             return n;
         }
@@ -273,7 +277,7 @@ public class SyncRuns {
         try {
             insertRun(sync, SyncStatus.SKIPPED, null, reason);
         } catch (SQLException e) {
-            LOG.warn("{}/{}: could not record the skipped run: {}", sync.sourceSystem(), sync.entity(), describe(e));
+            LOG.warn("{}/{}: could not record the skipped run: {}", sync.sourceSystem(), sync.label(), describe(e));
         }
     }
 
@@ -291,7 +295,7 @@ public class SyncRuns {
             }
         } catch (SQLException e) {
             LOG.warn("{}/{}: could not record its {} run in hub.sync_runs ({}); a later run will mark it ABANDONED",
-                    sync.sourceSystem(), sync.entity(), status, describe(e));
+                    sync.sourceSystem(), sync.label(), status, describe(e));
         } finally {
             sync.releaseLock();
         }
@@ -299,20 +303,21 @@ public class SyncRuns {
 
     private long insertRun(EntitySync sync, SyncStatus status, SyncWindow window, String error) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, "
-                     + "started_at, finished_at, status, window_start, window_end, error, host, pid) "
-                     + "VALUES (?, ?, ?, ?, now(), CASE WHEN ? THEN NULL ELSE now() END, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, stream, partition, "
+                     + "trigger, started_at, finished_at, status, window_start, window_end, error, host, pid) "
+                     + "VALUES (?, ?, ?, ?, ?, now(), CASE WHEN ? THEN NULL ELSE now() END, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setObject(1, sync.pass().id());
             ps.setString(2, sync.sourceSystem());
             ps.setString(3, sync.entity());
-            ps.setString(4, sync.pass().request().trigger());
-            ps.setBoolean(5, status == SyncStatus.RUNNING);
-            ps.setString(6, status.name());
-            ps.setObject(7, window == null ? null : timestamp(window.start()));
-            ps.setObject(8, window == null ? null : timestamp(window.end()));
-            ps.setString(9, error);
-            ps.setString(10, host);
-            ps.setLong(11, pid);
+            ps.setString(4, sync.partition());
+            ps.setString(5, sync.pass().request().trigger());
+            ps.setBoolean(6, status == SyncStatus.RUNNING);
+            ps.setString(7, status.name());
+            ps.setObject(8, window == null ? null : timestamp(window.start()));
+            ps.setObject(9, window == null ? null : timestamp(window.end()));
+            ps.setString(10, error);
+            ps.setString(11, host);
+            ps.setLong(12, pid);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -335,13 +340,13 @@ public class SyncRuns {
         }
     }
 
-    private SyncWindow window(SourcePolicy policy, String entity, boolean full) throws SQLException {
+    private SyncWindow window(SourcePolicy policy, String entity, String partition, boolean full) throws SQLException {
         if (policy.windowing(entity) == Windowing.SNAPSHOT) {
             return SyncWindow.EVERYTHING;
         }
         Instant end = clock.instant().minus(policy.safetyLag()).truncatedTo(ChronoUnit.MICROS);
         Instant start = full ? null
-                : cursors.read(policy.sourceSystem(), entity, policy.upstream()).map(c -> c.minus(policy.overlap())).orElse(null);
+                : cursors.read(policy.sourceSystem(), entity, partition, policy.upstream()).map(c -> c.minus(policy.overlap())).orElse(null);
         return new SyncWindow(start, end);
     }
 

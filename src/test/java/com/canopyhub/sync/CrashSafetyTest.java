@@ -62,7 +62,7 @@ class CrashSafetyTest {
             EntityResult products = interrupted.results().stream().filter(r -> r.entity().equals("products")).findFirst().orElseThrow();
             assertThat(products.status()).isEqualTo(SyncStatus.INTERRUPTED);
             assertThat(products.fetched()).isBetween(5_000L, 14_999L);
-            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'products'")).as("cursor stays").isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE stream = 'products'")).as("cursor stays").isZero();
             assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(products.written());
 
             h.sandbox.onPageServed((c, p) -> { });
@@ -72,8 +72,8 @@ class CrashSafetyTest {
             assertThat(resumed.ok()).as(resumed.table()).isTrue();
             assertThat(h.reportingSnapshot()).isEqualTo(uninterrupted);
             assertThat(h.count("SELECT count(*) FROM hub.record_changes")).isEqualTo(uninterruptedChanges);
-            assertThat(h.count("SELECT count(*) FROM (SELECT entity, source_id FROM hub.record_changes "
-                    + "GROUP BY entity, source_id HAVING count(*) > 1) dup")).as("duplicated changes").isZero();
+            assertThat(h.count("SELECT count(*) FROM (SELECT stream, source_id FROM hub.record_changes "
+                    + "GROUP BY stream, source_id HAVING count(*) > 1) dup")).as("duplicated changes").isZero();
         }
     }
 
@@ -223,7 +223,7 @@ class CrashSafetyTest {
                         .as("every record created exactly once").isEqualTo(PRODUCTS + PACKAGES);
                 assertThat(firstReport.total(EntityResult::written) + second.total(EntityResult::written))
                         .as("written counts add up to the records, not more").isEqualTo(PRODUCTS + PACKAGES);
-                assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'SKIPPED' AND entity = 'products'")).isEqualTo(1);
+                assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'SKIPPED' AND stream = 'products'")).isEqualTo(1);
                 assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'RUNNING'")).isZero();
             }
         }
@@ -240,7 +240,7 @@ class CrashSafetyTest {
         }
 
         private static OffsetDateTime cursor(HubHarness h) throws Exception {
-            return (OffsetDateTime) h.rows("SELECT window_end FROM hub.sync_cursors WHERE entity = 'products'").get(0).get("window_end");
+            return (OffsetDateTime) h.rows("SELECT window_end FROM hub.sync_cursors WHERE stream = 'products'").get(0).get("window_end");
         }
 
         private static EntityResult result(SyncReport r, String entity) {

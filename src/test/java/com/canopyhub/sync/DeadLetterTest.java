@@ -24,10 +24,10 @@ class DeadLetterTest {
             assertThat(report.total(EntityResult::deadLettered)).isEqualTo(2);
             assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(299);
             assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(299);
-            List<Map<String, Object>> letters = h.rows("SELECT * FROM hub.dead_letters ORDER BY entity");
+            List<Map<String, Object>> letters = h.rows("SELECT * FROM hub.dead_letters ORDER BY stream");
             assertThat(letters).hasSize(2);
             Map<String, Object> pkg = letters.get(0);
-            assertThat(pkg.get("entity")).isEqualTo("packages");
+            assertThat(pkg.get("stream")).isEqualTo("packages");
             assertThat(pkg.get("source_id")).isEqualTo(DistruSandbox.recordId(SandboxCollection.PACKAGES, 10));
             assertThat(pkg.get("reason").toString()).contains("quantity").contains("'12,5 g' is not a decimal number");
             assertThat(pkg.get("payload").toString()).contains("\"compliance_label\"").contains("12,5 g");
@@ -46,8 +46,8 @@ class DeadLetterTest {
             h.passSafetyLag();
             assertThat(h.sync().total(EntityResult::written)).isEqualTo(1);
             assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(300);
-            assertThat(h.rows("SELECT entity FROM hub.dead_letters WHERE resolved_at IS NULL"))
-                    .extracting(r -> r.get("entity")).containsExactly("products");
+            assertThat(h.rows("SELECT stream FROM hub.dead_letters WHERE resolved_at IS NULL"))
+                    .extracting(r -> r.get("stream")).containsExactly("products");
         }
     }
 }

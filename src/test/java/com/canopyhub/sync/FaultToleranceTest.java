@@ -85,10 +85,10 @@ class FaultToleranceTest {
             assertThat(h.sandbox.served().stream().filter(s -> s.pathAndQuery().startsWith("/public/v1/strains")).count())
                     .as("not retried").isEqualTo(1);
             Map<String, Object> letter = h.rows("SELECT * FROM hub.dead_letters").get(0);
-            assertThat(letter.get("entity")).isEqualTo("strains");
+            assertThat(letter.get("stream")).isEqualTo("strains");
             assertThat(letter.get("reason").toString()).contains("UpstreamRejectedException").contains("HTTP 400");
             assertThat(letter.get("payload").toString()).startsWith("GET /public/v1/strains");
-            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'strains'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE stream = 'strains'")).isZero();
             assertThat(h.count("SELECT count(*) FROM reporting.companies")).isEqualTo(10);
         }
     }
@@ -101,9 +101,9 @@ class FaultToleranceTest {
             SyncReport report = h.sync();
             assertThat(report.ok()).isFalse();
             assertThat(report.results()).extracting(EntityResult::status).containsExactly(SyncStatus.FAILED, SyncStatus.SUCCEEDED);
-            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'strains'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE stream = 'strains'")).isZero();
             assertThat(h.count("SELECT count(*) FROM reporting.companies")).isEqualTo(10);
-            assertThat(h.rows("SELECT reason, payload FROM hub.dead_letters WHERE entity = 'strains'").get(0).get("payload").toString())
+            assertThat(h.rows("SELECT reason, payload FROM hub.dead_letters WHERE stream = 'strains'").get(0).get("payload").toString())
                     .startsWith("GET /public/v1/strains");
             // the next sync re-reads the window and completes
             assertThat(h.sync().ok()).isTrue();

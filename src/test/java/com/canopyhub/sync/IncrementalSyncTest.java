@@ -63,7 +63,7 @@ class IncrementalSyncTest {
             h.passSafetyLag();
             h.sync("products");
             List<Map<String, Object>> runs = h.rows("SELECT window_start, window_end FROM hub.sync_runs "
-                    + "WHERE entity = 'products' ORDER BY id");
+                    + "WHERE stream = 'products' ORDER BY id");
             OffsetDateTime firstEnd = (OffsetDateTime) runs.get(0).get("window_end");
             assertThat(runs.get(0).get("window_start")).as("first sync reads from the beginning").isNull();
             assertThat(firstEnd.toInstant()).isEqualTo(HubHarness.T0.minusSeconds(2));
@@ -76,8 +76,8 @@ class IncrementalSyncTest {
 
     private static Map<String, OffsetDateTime> cursors(HubHarness h) throws Exception {
         Map<String, OffsetDateTime> out = new HashMap<>();
-        for (Map<String, Object> r : h.rows("SELECT entity, window_end FROM hub.sync_cursors")) {
-            out.put((String) r.get("entity"), (OffsetDateTime) r.get("window_end"));
+        for (Map<String, Object> r : h.rows("SELECT stream, window_end FROM hub.sync_cursors")) {
+            out.put((String) r.get("stream"), (OffsetDateTime) r.get("window_end"));
         }
         return out;
     }

@@ -29,7 +29,7 @@ class RunBookkeepingTest {
         try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(20), "hub.distru.entities", "strains,products,orders").start()) {
             // the database refuses the products run's row, as it would during a brief outage
             h.execute("CREATE FUNCTION hub.refuse_products_run() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    + "IF NEW.entity = 'products' THEN RAISE EXCEPTION 'simulated outage while recording the run'; END IF; "
+                    + "IF NEW.stream = 'products' THEN RAISE EXCEPTION 'simulated outage while recording the run'; END IF; "
                     + "RETURN NEW; END $$");
             h.execute("CREATE TRIGGER refuse_products_run BEFORE INSERT ON hub.sync_runs FOR EACH ROW "
                     + "EXECUTE FUNCTION hub.refuse_products_run()");
@@ -42,7 +42,7 @@ class RunBookkeepingTest {
             assertThat(report.results().get(1).error()).contains("simulated outage while recording the run");
             assertThat(report.ok()).isFalse();
             assertThat(report.table()).containsPattern("total\\s+FAILED");
-            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'products'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE stream = 'products'")).isZero();
 
             h.execute("DROP TRIGGER refuse_products_run ON hub.sync_runs");
             SyncReport next = h.sync();
@@ -96,7 +96,7 @@ class RunBookkeepingTest {
         try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(5), "hub.distru.entities", "strains")) {
             h.start();
             h.stopHub();
-            h.execute("INSERT INTO hub.sync_runs (pass_id, source_system, entity, trigger, started_at, status, host, pid) "
+            h.execute("INSERT INTO hub.sync_runs (pass_id, source_system, stream, trigger, started_at, status, host, pid) "
                     + "VALUES (gen_random_uuid(), 'distru', 'strains', 'schedule', now() - interval '1 hour', 'RUNNING', 'gone', 1)");
 
             try (HubRuntime check = HubRuntime.start(Path.of("config"), null, h.overrides(),
@@ -140,7 +140,7 @@ class RunBookkeepingTest {
                     .containsPattern("distru\\s+orders\\s+SKIPPED").containsPattern("total\\s+INTERRUPTED")
                     .doesNotContain("FatalFallbackErrorHandler").doesNotContain("Forcing shutdown");
             assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status IN ('RUNNING', 'FAILED')")).isZero();
-            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE entity = 'orders'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.sync_cursors WHERE stream = 'orders'")).isZero();
 
             h.start();
             SyncReport next = h.sync();
