@@ -7,40 +7,35 @@ import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
 import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.routes.SafeRouteReload;
-import com.canopyhub.sandbox.distru.DistruSandbox;
-import com.canopyhub.sandbox.distru.SandboxSizes;
 import com.canopyhub.sink.reporting.ReportingSink;
 import com.canopyhub.source.RetryAfterDelay;
-import com.canopyhub.source.distru.DistruClient;
-import com.canopyhub.source.distru.DistruEntity;
-import com.canopyhub.source.distru.DistruMapper;
-import com.canopyhub.source.distru.DistruStreamReader;
+import com.canopyhub.source.Upstreams;
+import com.canopyhub.source.distru.DistruModule;
 import com.canopyhub.sync.ChangeDetector;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.CursorStore;
 import com.canopyhub.sync.Pager;
 import com.canopyhub.sync.PassSchedule;
 import com.canopyhub.sync.RetryDecision;
+import com.canopyhub.sync.Source;
+import com.canopyhub.sync.SourceMapper;
 import com.canopyhub.sync.RecordChangeLog;
-import com.canopyhub.sync.SourcePolicy;
 import com.canopyhub.sync.StreamLocks;
-import com.canopyhub.sync.StreamReader;
 import com.canopyhub.sync.SyncRuns;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelConfiguration;
@@ -104,48 +99,29 @@ public class HubConfiguration implements CamelConfiguration {
             db.migrate();
         }
 
-        String baseUrl = settings.get("hub.distru.base-url");
-        String apiKey = settings.get("hub.distru.api-key");
-        String distruUpstream;
-        if (baseUrl.isEmpty()) {
-            DistruSandbox sandbox = DistruSandbox.start(new DistruSandbox.Options("sandbox-api-key",
-                    SandboxSizes.uniform(settings.getInt("hub.sandbox.records")), settings.getLong("hub.sandbox.seed"),
-                    settings.getInt("hub.sandbox.requests-per-second"), settings.getMillis("hub.sandbox.visibility-lag-ms"),
-                    settings.getDouble("hub.sandbox.fault-rate"), settings.getInt("hub.sandbox.churn-per-minute")), clock);
-            resources.add(sandbox);
-            context.getRegistry().bind("distruSandbox", sandbox);
-            baseUrl = sandbox.baseUrl().toString();
-            apiKey = sandbox.apiKey();
-            distruUpstream = "distru-sandbox seed=" + settings.getLong("hub.sandbox.seed");
-            LOG.info("Source distru: the built-in Distru sandbox (generated data, seed {}) at {}; hub.distru.base-url is empty",
-                    settings.getLong("hub.sandbox.seed"), baseUrl);
-        } else {
-            distruUpstream = upstreamIdentity(baseUrl);
-            LOG.info("Source distru: {}", distruUpstream);
+        // the configured sources, each wired by its module; the engine below knows none of them by name
+        Map<String, Source> sources = new LinkedHashMap<>();
+        for (String name : settings.getList("hub.sync.sources")) {
+            Source source = switch (name) {
+                case "distru" -> DistruModule.wire(settings, clock, extraFields, upstreamJson(), resources::add,
+                        context.getRegistry()::bind);
+                default -> throw new IllegalStateException("hub.sync.sources: no module for source '" + name + "'");
+            };
+            sources.put(name, source);
         }
-
-        DistruClient distru = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble("hub.distru.requests-per-second"),
-                settings.getMillis("hub.distru.connect-timeout-ms"), settings.getMillis("hub.distru.read-timeout-ms"),
-                Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), upstreamJson(), clock);
-        resources.add(distru);
-
-        Map<String, StreamReader> distruReaders = Arrays.stream(DistruEntity.values())
-                .map(e -> (StreamReader) new DistruStreamReader(distru, e))
-                .collect(Collectors.toMap(StreamReader::stream, r -> r));
-        SourcePolicy distruPolicy = new SourcePolicy("distru", settings.getList("hub.distru.entities"),
-                distruReaders.values().stream().collect(Collectors.toMap(StreamReader::stream, StreamReader::windowing)),
-                settings.getMillis("hub.distru.safety-lag-ms"), settings.getMillis("hub.distru.overlap-ms"), distruUpstream);
-        Map<String, SourcePolicy> policies = settings.getList("hub.sync.sources").contains("distru")
-                ? Map.of("distru", distruPolicy) : Map.of();
 
         var registry = context.getRegistry();
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
         registry.bind("hubDatabase", db);
-        Pager pager = new Pager("distru", distruReaders);
+        Pager pager = new Pager(sources);
         resources.add(pager);
-        registry.bind("distruPager", pager);
-        registry.bind("distruMapper", new DistruMapper(settings.get("hub.distru.currency"), extraFields));
+        registry.bind("pager", pager);
+        registry.bind("mapper", new SourceMapper(sources));
+        // partitions of one source run side by side, at most this many at once (their pages still pace per upstream)
+        ExecutorService partitionPool = context.getExecutorServiceManager().newFixedThreadPool(this, "sync-partition",
+                settings.getInt("hub.sync.parallel-partitions"));
+        registry.bind("partitionPool", partitionPool);
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
         DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
         registry.bind("deadLetters", deadLetters);
@@ -154,11 +130,11 @@ public class HubConfiguration implements CamelConfiguration {
         AtomicBoolean stopFlag = new AtomicBoolean();
         registry.bind(STOP_FLAG_BEAN, stopFlag);
         PassSchedule schedule = settings.getBoolean("hub.schedule.enabled")
-                ? new PassSchedule(policies.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), clock)
+                ? new PassSchedule(sources.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), clock)
                 : PassSchedule.none(clock);
         registry.bind("passSchedule", schedule);
         SyncRuns syncRuns = new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()),
-                new StreamLocks(db::openDedicatedConnection, db.dataSource()), policies, clock,
+                new StreamLocks(db::openDedicatedConnection, db.dataSource()), sources, clock,
                 () -> stopFlag.get() || context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
                 Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName(), schedule);
         registry.bind("syncRuns", syncRuns);
@@ -186,14 +162,9 @@ public class HubConfiguration implements CamelConfiguration {
                 pool, timeouts, lazy);
     }
 
-    /**
-     * Which upstream a Distru base URL names, as cursors remember it: scheme, host, port and path, lower-cased
-     * host, no trailing slash, never user info or query.
-     */
+    /** Which upstream a base URL names, as cursors remember it (see {@link Upstreams#identity}). */
     public static String upstreamIdentity(String baseUrl) {
-        URI u = URI.create(baseUrl);
-        String path = u.getPath() == null ? "" : u.getPath().replaceAll("/+$", "");
-        return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
+        return Upstreams.identity(baseUrl);
     }
 
     /** Upstream JSON keeps decimals exact: never through double, trailing zeros kept. */

@@ -66,12 +66,12 @@ public final class HubRuntime implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    /** Runs one sync pass through the source's sync route and returns its report. */
+    /** Runs one sync pass of a source through the sync engine's pass route and returns its report. */
     public SyncReport sync(SyncRequest request) {
         if (template == null) {
             template = context().createProducerTemplate();
         }
-        return template.requestBody("direct:" + request.source() + "-sync", request, SyncReport.class);
+        return template.requestBody("direct:sync-pass", request, SyncReport.class);
     }
 
     public <T> T bean(String name, Class<T> type) {

@@ -63,13 +63,13 @@ class HotReloadTest {
     void a_misspelt_bean_is_rejected_naming_file_line_and_bean_and_the_previous_routes_keep_syncing() throws Exception {
         try (HubHarness h = hubWatching()) {
             assertThat(h.sync().ok()).isTrue();
-            Path file = routes.resolve("distru-sync.camel.yaml");
+            Path file = routes.resolve("sync-engine.camel.yaml");
             String good = Files.readString(file);
-            int line = (int) good.substring(0, good.indexOf("ref: distruPager")).lines().count();
-            Files.writeString(file, good.replace("ref: distruPager", "ref: distruPagr"));
+            int line = (int) good.substring(0, good.indexOf("ref: pager")).lines().count();
+            Files.writeString(file, good.replace("ref: pager", "ref: pagr"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> logged().contains("rejected"));
-            assertThat(logged()).contains(file.toString()).contains("line " + line + ": no bean named 'distruPagr' (did you mean distruPager?)")
+            assertThat(logged()).contains(file.toString()).contains("line " + line + ": no bean named 'pagr' (did you mean pager?)")
                     .contains("the previous routes keep running");
 
             for (int i = 0; i < 3; i++) {

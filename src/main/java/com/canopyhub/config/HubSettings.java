@@ -40,6 +40,8 @@ public final class HubSettings {
                     HubSettings::bool),
             setting("hub.routes.directory", "routes", "Folder whose *.camel.yaml files hub.routes.reload watches (the routes themselves are loaded from camel.main.routes-include-pattern).",
                     HubSettings::nonBlank),
+            setting("hub.sync.parallel-partitions", "4", "How many partitions of one source (Metrc: licences) sync at once; their requests still share the source's rate limits.",
+                    v -> longBetween(v, 1, 64)),
             setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
                     v -> longBetween(v, 1, 3600)),
             setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",

@@ -6,8 +6,15 @@ public class UpstreamAuthException extends UpstreamException {
         super(system, request, status, message + " (check the API key; it is not shown here)", null);
     }
 
+    /** 401: the credentials are wrong for every partition. */
     @Override
     public boolean endsThePass() {
-        return true;
+        return status() == 401;
+    }
+
+    /** 403: no access to this partition (e.g. one licence); the others may be fine. */
+    @Override
+    public boolean endsThePartition() {
+        return status() == 403;
     }
 }

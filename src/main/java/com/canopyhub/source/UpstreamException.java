@@ -33,6 +33,14 @@ public abstract class UpstreamException extends RuntimeException {
         return false;
     }
 
+    /**
+     * True when the other partitions of the source can still succeed but this one cannot (403 for one licence: the
+     * key lacks access to that facility): its remaining streams are SKIPPED, the other partitions carry on.
+     */
+    public boolean endsThePartition() {
+        return false;
+    }
+
     /** HTTP status, or 0 when no response arrived (timeout, connection failure). */
     public int status() {
         return status;

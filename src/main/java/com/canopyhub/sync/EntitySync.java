@@ -16,6 +16,9 @@ public final class EntitySync {
     private long startedNanos = System.nanoTime();
     private long runId;
     private SyncWindow window;
+    private final java.util.ArrayDeque<SyncWindow> slicesLeft = new java.util.ArrayDeque<>();
+    private SyncWindow slice;
+    private Windowing windowing;
     private ReadPlan plan;
     private StreamLocks.Lease lease;
     private long fetched;
@@ -28,10 +31,6 @@ public final class EntitySync {
     private long finishedNanos;
     private Object lookahead;
 
-    EntitySync(SyncPass pass, String sourceSystem, String entity, BooleanSupplier stopRequested) {
-        this(pass, sourceSystem, entity, StreamKey.NO_PARTITION, stopRequested);
-    }
-
     EntitySync(SyncPass pass, String sourceSystem, String entity, String partition, BooleanSupplier stopRequested) {
         this.partition = partition;
         this.pass = pass;
@@ -40,20 +39,50 @@ public final class EntitySync {
         this.stopRequested = stopRequested;
     }
 
-    /** The run holds its stream's lock and has its row: pages may flow. */
-    void start(long id, SyncWindow w, Windowing windowing, StreamLocks.Lease held) {
+    /**
+     * The run holds its stream's lock and has its row: pages may flow, slice by slice.
+     *
+     * @param w      the run's whole window (from the cursor to now − safety lag)
+     * @param slices {@code w} cut into the slices the source allows, in time order (one for most streams)
+     */
+    void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held) {
         this.runId = id;
         this.window = w;
-        this.plan = new ReadPlan(sourceSystem + "/" + label(), windowing, w);
+        this.windowing = windowing;
+        this.slicesLeft.addAll(slices);
+        this.slice = slicesLeft.poll();
+        this.plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice);
         this.lease = held;
         this.startedNanos = System.nanoTime();
         this.lastProgressNanos = startedNanos;
         this.status = SyncStatus.RUNNING;
     }
 
-    /** Loop condition of the sync routes: pages left, still running, and the hub is not shutting down. */
+    /** Loop condition of the sync routes: pages left (in this slice or a later one), still running, not stopping. */
     public boolean continuePaging() {
-        return status == SyncStatus.RUNNING && plan != null && !plan.complete() && !stopRequested.getAsBoolean();
+        return status == SyncStatus.RUNNING && plan != null && (!plan.complete() || !slicesLeft.isEmpty())
+                && !stopRequested.getAsBoolean();
+    }
+
+    /** The slice being read. */
+    SyncWindow slice() {
+        return slice;
+    }
+
+    /** True when the current slice is read completely and another one follows. */
+    boolean sliceFinishedWithMoreToCome() {
+        return plan != null && plan.complete() && !slicesLeft.isEmpty();
+    }
+
+    /** True when every slice was read completely: the run may succeed. */
+    boolean allSlicesRead() {
+        return plan != null && plan.complete() && slicesLeft.isEmpty();
+    }
+
+    /** Moves on to the next slice (after the finished one's cursor moved). */
+    void nextSlice() {
+        slice = slicesLeft.poll();
+        plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice);
     }
 
     /** A page arrived: counts it and lets the plan decide what to read next. */

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads the next page of a run, as its {@link ReadPlan} says, through the source's {@link StreamReader}. While
@@ -13,24 +14,27 @@ import java.util.concurrent.Executors;
  */
 public class Pager implements AutoCloseable {
 
-    private final Map<String, StreamReader> readers;
+    private final Map<String, Source> sources;
     private final ExecutorService readAhead;
+    private final AtomicInteger threads = new AtomicInteger();
 
-    public Pager(String sourceSystem, Map<String, StreamReader> readers) {
-        this.readers = Map.copyOf(readers);
-        this.readAhead = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, sourceSystem + "-read-ahead");
+    /** One pager for every source: a run's source and stream pick the reader. */
+    public Pager(Map<String, Source> sources) {
+        this.sources = Map.copyOf(sources);
+        // one read-ahead per run in flight (partitions run side by side); idle threads go after a minute
+        this.readAhead = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "read-ahead-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    public StreamReader reader(String stream) {
-        StreamReader r = readers.get(stream);
-        if (r == null) {
-            throw new IllegalArgumentException("No reader for stream '" + stream + "'");
+    private StreamReader reader(EntitySync sync) {
+        Source source = sources.get(sync.sourceSystem());
+        if (source == null) {
+            throw new IllegalArgumentException("No source '" + sync.sourceSystem() + "'");
         }
-        return r;
+        return source.reader(sync.entity());
     }
 
     public SourcePage nextPage(EntitySync sync) {
@@ -38,15 +42,17 @@ public class Pager implements AutoCloseable {
         if (request == null) {
             throw new IllegalStateException(sync.sourceSystem() + "/" + sync.entity() + ": no page left to read");
         }
-        StreamReader reader = reader(sync.entity());
+        StreamReader reader = reader(sync);
+        String partition = sync.partition();
         SourcePage page = takeReadAhead(sync, request);
         if (page == null) {
-            page = reader.read(request);
+            page = reader.read(partition, request);
         }
         sync.pageFetched(page);
         PageRequest following = sync.plan().next();
         if (following != null) {
-            sync.lookahead(new ReadAhead(following, CompletableFuture.supplyAsync(() -> reader.read(following), readAhead)));
+            sync.lookahead(new ReadAhead(following,
+                    CompletableFuture.supplyAsync(() -> reader.read(partition, following), readAhead)));
         }
         return page;
     }

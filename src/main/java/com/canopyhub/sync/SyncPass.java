@@ -1,5 +1,6 @@
 package com.canopyhub.sync;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,8 +8,9 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * One pass over a source's entities (a scheduled firing or one `sync --once`). It holds a run for every
- * requested entity from the start, so its summary lists each of them with a status, whatever happens.
+ * One pass over a source (a scheduled firing or one `sync --once`): a run for every requested stream of every
+ * partition, held from the start, so its summary lists each of them with a status, whatever happens. Partitions
+ * run side by side; the streams of one partition in their dependency order.
  */
 public final class SyncPass {
 
@@ -17,15 +19,22 @@ public final class SyncPass {
 
     private final UUID id = UUID.randomUUID();
     private final SyncRequest request;
-    private final Map<String, EntitySync> runs = new LinkedHashMap<>();
+    /** Partition to its runs, in stream order; partitions in the source's order. */
+    private final Map<String, List<EntitySync>> byPartition = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private volatile String abortReason;
+    private final Map<String, String> partitionAbortReasons = new java.util.concurrent.ConcurrentHashMap<>();
 
-    SyncPass(SyncRequest request, String sourceSystem, List<String> entities, BooleanSupplier stopRequested) {
+    /** @param streams partition to the streams this pass syncs in it, in dependency order */
+    SyncPass(SyncRequest request, String sourceSystem, Map<String, List<String>> streams, BooleanSupplier stopRequested) {
         this.request = request;
-        for (String e : entities) {
-            runs.put(e, new EntitySync(this, sourceSystem, e, stopRequested));
-        }
+        streams.forEach((partition, names) -> {
+            List<EntitySync> runs = new ArrayList<>();
+            for (String stream : names) {
+                runs.add(new EntitySync(this, sourceSystem, stream, partition, stopRequested));
+            }
+            byPartition.put(partition, List.copyOf(runs));
+        });
     }
 
     public UUID id() {
@@ -36,33 +45,46 @@ public final class SyncPass {
         return request;
     }
 
-    /** The entities to sync in order; the routes split over this list. */
-    public List<String> entities() {
-        return List.copyOf(runs.keySet());
+    /** The partitions of this pass; the pass route splits over them, in parallel. */
+    public List<String> partitions() {
+        return List.copyOf(byPartition.keySet());
     }
 
-    EntitySync run(String entity) {
-        EntitySync run = runs.get(entity);
-        if (run == null) {
-            throw new IllegalArgumentException("Entity '" + entity + "' is not part of pass " + id);
+    /** The runs of one partition in dependency order; the pass route splits over them, one after the other. */
+    public List<EntitySync> runsOf(String partition) {
+        List<EntitySync> runs = byPartition.get(partition);
+        if (runs == null) {
+            throw new IllegalArgumentException("Partition '" + partition + "' is not part of pass " + id);
         }
-        return run;
+        return runs;
+    }
+
+    /** Every stream name of the pass, in order (once each, whatever the partitions). */
+    public List<String> entities() {
+        return runs().stream().map(EntitySync::entity).distinct().toList();
     }
 
     List<EntitySync> runs() {
-        return List.copyOf(runs.values());
+        return byPartition.values().stream().flatMap(List::stream).toList();
     }
 
+    /** Every run not started yet is skipped with this reason (bad credentials, upstream unreachable). */
     void abort(String reason) {
         this.abortReason = reason;
     }
 
-    String abortReason() {
-        return abortReason;
+    /** The runs of one partition not started yet are skipped (e.g. 403 for one licence); the others carry on. */
+    void abort(String partition, String reason) {
+        partitionAbortReasons.putIfAbsent(partition, reason);
+    }
+
+    /** Why a run of {@code partition} must not start, or null. */
+    String abortReason(String partition) {
+        return abortReason != null ? abortReason : partitionAbortReasons.get(partition);
     }
 
     SyncReport report() {
-        return new SyncReport(id, request.source(), request.trigger(), runs.values().stream().map(EntitySync::result).toList(),
+        return new SyncReport(id, request.source(), request.trigger(), runs().stream().map(EntitySync::result).toList(),
                 (System.nanoTime() - startedNanos) / 1e9);
     }
 }

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ public class SyncRuns {
     private final DataSource dataSource;
     private final CursorStore cursors;
     private final StreamLocks locks;
-    private final Map<String, SourcePolicy> policies;
+    private final Map<String, Source> sources;
     private final Clock clock;
     private final BooleanSupplier stopRequested;
     private final SecretRedactor redactor;
@@ -56,13 +57,13 @@ public class SyncRuns {
     /** One pass per source at a time in this JVM (a scheduled firing and `sync --once` must not interleave). */
     private final ConcurrentMap<String, SyncPass> running = new ConcurrentHashMap<>();
 
-    public SyncRuns(DataSource dataSource, CursorStore cursors, StreamLocks locks, Map<String, SourcePolicy> policies,
+    public SyncRuns(DataSource dataSource, CursorStore cursors, StreamLocks locks, Map<String, Source> sources,
                     Clock clock, BooleanSupplier stopRequested, SecretRedactor redactor, DatabaseErrors databaseErrors,
                     Duration progressInterval, String host, PassSchedule schedule) {
         this.dataSource = dataSource;
         this.cursors = cursors;
         this.locks = locks;
-        this.policies = Map.copyOf(policies);
+        this.sources = Map.copyOf(sources);
         this.clock = clock;
         this.stopRequested = stopRequested;
         this.redactor = redactor;
@@ -72,47 +73,72 @@ public class SyncRuns {
         this.schedule = schedule;
     }
 
-    /** Starts a pass with a PENDING run per entity; {@link SyncPass#entities()} is what the route splits over. */
+    /**
+     * Starts a pass with a PENDING run per requested stream of every partition; the pass route splits over
+     * {@link SyncPass#partitions()} (in parallel) and {@link SyncPass#runsOf(String)} (in order). Asking the source
+     * for its partitions may call the upstream (Metrc: its licences); if that fails, the pass fails.
+     */
     public SyncPass openPass(SyncRequest request) {
-        SourcePolicy policy = policy(request.source());
-        List<String> entities = request.entities() == null || request.entities().isEmpty()
-                ? policy.entities() : request.entities();
-        List<String> unknown = entities.stream().filter(e -> !policy.entities().contains(e)).toList();
+        Source source = source(request.source());
+        List<String> requested = request.entities() == null ? List.of() : request.entities();
+        List<String> unknown = requested.stream().filter(e -> !source.allStreams().contains(e)).toList();
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Entities " + unknown + " are not configured for " + request.source()
-                    + " (hub." + request.source() + ".entities=" + String.join(",", policy.entities()) + ")");
+            throw new IllegalArgumentException("Streams " + unknown + " are not configured for " + request.source()
+                    + " (known: " + String.join(", ", source.allStreams()) + ")");
         }
-        SyncPass pass = new SyncPass(request, policy.sourceSystem(), entities, stopRequested);
-        SyncPass other = running.putIfAbsent(request.source(), pass);
+        SyncPass other = running.get(request.source());
         if (other != null) {
-            String reason = "skipped: pass " + other.id() + " (" + other.request().trigger() + ") of this source is still "
-                    + "running in this process";
-            LOG.warn("Sync pass ({}, {}) not started: {}", request.source(), request.trigger(), reason);
-            SyncPass skipped = new SyncPass(request, policy.sourceSystem(), entities, stopRequested);
-            skipped.abort(reason);
-            return skipped;
+            return skippedPass(request, source, other);
         }
-        LOG.info("Sync pass {} ({}, {}) starting: {}{}", pass.id(), request.source(), request.trigger(), entities,
-                request.full() ? " [full]" : "");
+        Map<String, List<String>> streams = new LinkedHashMap<>();
+        for (String partition : source.partitions()) {
+            List<String> own = source.streams(partition).stream()
+                    .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
+            if (!own.isEmpty()) {
+                streams.put(partition, own);
+            }
+        }
+        SyncPass pass = new SyncPass(request, source.name(), streams, stopRequested);
+        other = running.putIfAbsent(request.source(), pass);
+        if (other != null) {
+            return skippedPass(request, source, other);
+        }
+        LOG.info("Sync pass {} ({}, {}) starting: {}{}{}", pass.id(), request.source(), request.trigger(), pass.entities(),
+                streams.size() > 1 ? " for " + streams.size() + " partitions" : "", request.full() ? " [full]" : "");
         return pass;
     }
 
-    /** The run of {@code entity} in {@code pass} (the route keeps it as the exchange property {@code sync}). */
-    public EntitySync runOf(SyncPass pass, String entity) {
-        return pass.run(entity);
+    /** A firing or `sync --once` that finds a pass of the source running in this process: every stream SKIPPED. */
+    private SyncPass skippedPass(SyncRequest request, Source source, SyncPass other) {
+        String reason = "skipped: pass " + other.id() + " (" + other.request().trigger() + ") of this source is still "
+                + "running in this process";
+        LOG.warn("Sync pass ({}, {}) not started: {}", request.source(), request.trigger(), reason);
+        Map<String, List<String>> streams = new LinkedHashMap<>();
+        List<String> requested = request.entities() == null || request.entities().isEmpty()
+                ? source.streams(StreamKey.NO_PARTITION) : request.entities();
+        streams.put(StreamKey.NO_PARTITION, requested);
+        SyncPass skipped = new SyncPass(request, source.name(), streams, stopRequested);
+        skipped.abort(reason);
+        return skipped;
+    }
+
+    /** The runs of one partition of a pass, in dependency order (the pass route splits over them). */
+    public List<EntitySync> runsOf(SyncPass pass, String partition) {
+        return pass.runsOf(partition);
     }
 
     /**
      * Starts a run: takes its stream's lock (or steps aside, SKIPPED, when another hub process holds it), closes
-     * the stream's runs a dead process left RUNNING, cuts the window from the cursor and records the run.
+     * the stream's runs a dead process left RUNNING, cuts the window from the cursor into slices and records the run.
      */
     public void begin(EntitySync sync) throws SQLException {
         SyncPass pass = sync.pass();
-        if (pass.abortReason() != null || stopRequested.getAsBoolean()) {
-            skip(sync, pass.abortReason() != null ? pass.abortReason() : SyncPass.STOPPING);
+        String abort = pass.abortReason(sync.partition());
+        if (abort != null || stopRequested.getAsBoolean()) {
+            skip(sync, abort != null ? abort : SyncPass.STOPPING);
             return;
         }
-        SourcePolicy policy = policy(pass.request().source());
+        Source source = source(pass.request().source());
         Optional<StreamLocks.Lease> lease = locks.tryAcquire(sync.sourceSystem(), sync.entity(), sync.partition());
         if (lease.isEmpty()) {
             String reason = sync.sourceSystem() + "/" + sync.label() + " is being synced by another hub process ("
@@ -123,17 +149,36 @@ public class SyncRuns {
         }
         try {
             abandonRunning(sync.sourceSystem(), sync.entity(), sync.partition(), "the next run of the stream");
-            SyncWindow window = window(policy, sync.entity(), sync.partition(), pass.request().full());
+            Windowing windowing = source.windowing(sync.entity());
+            SyncWindow window = window(source, sync.entity(), sync.partition(), pass.request().full());
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
-            sync.start(runId, window, policy.windowing(sync.entity()), lease.get());
+            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get());
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
         }
     }
 
-    /** Called after each page reached the sinks: logs progress for long syncs. */
-    public void pageDone(EntitySync sync) {
+    /**
+     * Called after each page reached the sinks: logs progress for long syncs, and when the page finished a slice
+     * that is not the run's last, moves the cursor to that slice's end in the transaction that records the run's
+     * progress, so a long backfill resumes at the last finished slice.
+     */
+    public void pageDone(EntitySync sync) throws SQLException {
+        if (sync.sliceFinishedWithMoreToCome()) {
+            if (!sync.lease().alive()) {
+                throw new IllegalStateException("lost the lock of " + sync.sourceSystem() + "/" + sync.label()
+                        + " (its database session ended); the cursor stays at the last finished slice");
+            }
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.partition(), sync.slice().end(), sync.runId(),
+                        source(sync.pass().request().source()).upstream());
+                updateRun(c, sync, SyncStatus.RUNNING, null);
+                c.commit();
+            }
+            sync.nextSlice();
+        }
         if (sync.progressDue(progressIntervalNanos)) {
             LOG.info("{}/{}: {} records so far ({} pages), {} changed, {} rec/s", sync.sourceSystem(), sync.label(),
                     sync.fetched(), sync.pages(), sync.changed(),
@@ -146,8 +191,9 @@ public class SyncRuns {
         if (sync.status() != SyncStatus.RUNNING) {
             return;
         }
-        if (!sync.plan().complete()) {
-            finish(sync, SyncStatus.INTERRUPTED, "hub stopping after " + sync.pages() + " pages; the cursor did not move");
+        if (!sync.allSlicesRead()) {
+            finish(sync, SyncStatus.INTERRUPTED, "hub stopping after " + sync.pages() + " pages; the cursor stays at the "
+                    + "last finished slice");
             return;
         }
         if (!sync.lease().alive()) {
@@ -156,12 +202,12 @@ public class SyncRuns {
                     + " (its database session ended); the cursor did not move");
             return;
         }
-        SourcePolicy policy = policy(sync.pass().request().source());
+        Source source = source(sync.pass().request().source());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (sync.window().end() != null) {
                 cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.partition(), sync.window().end(), sync.runId(),
-                        policy.upstream());
+                        source.upstream());
             }
             updateRun(c, sync, SyncStatus.SUCCEEDED, null);
             c.commit();
@@ -173,8 +219,12 @@ public class SyncRuns {
     /** Ends a run that failed: the cursor stays, so the next run re-reads the same window. */
     public void fail(SyncPass pass, EntitySync sync, Throwable error) {
         String message = redactor.redact(error == null ? "unknown error" : describe(error));
-        if (error instanceof UpstreamException upstream && upstream.endsThePass() && pass != null) {
-            pass.abort("skipped: " + message);
+        if (error instanceof UpstreamException upstream && pass != null) {
+            if (upstream.endsThePass()) {
+                pass.abort("skipped: " + message);
+            } else if (upstream.endsThePartition() && sync != null) {
+                pass.abort(sync.partition(), "skipped: " + message);
+            }
         }
         if (sync == null) {
             LOG.error("Sync pass failed before an entity run started: {}", message);
@@ -340,22 +390,29 @@ public class SyncRuns {
         }
     }
 
-    private SyncWindow window(SourcePolicy policy, String entity, String partition, boolean full) throws SQLException {
-        if (policy.windowing(entity) == Windowing.SNAPSHOT) {
+    /**
+     * The run's window: from the cursor minus the overlap (or the source's start date, or the beginning) to now
+     * minus the safety lag; a snapshot stream has none.
+     */
+    private SyncWindow window(Source source, String stream, String partition, boolean full) throws SQLException {
+        if (source.windowing(stream) == Windowing.SNAPSHOT) {
             return SyncWindow.EVERYTHING;
         }
-        Instant end = clock.instant().minus(policy.safetyLag()).truncatedTo(ChronoUnit.MICROS);
+        Instant end = clock.instant().minus(source.safetyLag()).truncatedTo(ChronoUnit.MICROS);
         Instant start = full ? null
-                : cursors.read(policy.sourceSystem(), entity, partition, policy.upstream()).map(c -> c.minus(policy.overlap())).orElse(null);
+                : cursors.read(source.name(), stream, partition, source.upstream()).map(c -> c.minus(source.overlap())).orElse(null);
+        if (start == null) {
+            start = source.startDate();
+        }
         return new SyncWindow(start, end);
     }
 
-    private SourcePolicy policy(String source) {
-        SourcePolicy p = policies.get(source);
-        if (p == null) {
-            throw new IllegalArgumentException("Unknown or disabled source '" + source + "' (hub.sync.sources)");
+    private Source source(String name) {
+        Source s = sources.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("Unknown or disabled source '" + name + "' (hub.sync.sources)");
         }
-        return p;
+        return s;
     }
 
     private String describe(Throwable t) {

@@ -31,7 +31,7 @@ public final class DistruStreamReader implements StreamReader {
     }
 
     @Override
-    public SourcePage read(PageRequest request) {
+    public SourcePage read(String partition, PageRequest request) {
         return client.fetchPage(entity, request);
     }
 }

@@ -1,0 +1,60 @@
+package com.canopyhub.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A source as the engine sees it, in the spirit of the Airbyte CDK / Meltano SDK: it declares its partitions
+ * (Distru: one; Metrc: one per licence), the streams of each partition in dependency order, how each stream can be
+ * filtered by time ({@link Windowing}), how long a slice of a closed window may be, and a reader and a mapper. The
+ * engine does the rest the same way for every source: cursors, runs and dead letters per (source, stream,
+ * partition), windows from the cursor to now − safety lag cut into slices, complete reads page by page, the change
+ * stream, retries, locks. No source's name appears in the engine.
+ */
+public interface Source {
+
+    /** The source's name: {@code source_system} in every table, the prefix of its settings, {@code --source}. */
+    String name();
+
+    /** Which upstream the source reads (base URL, or the sandbox); cursors remember it. */
+    String upstream();
+
+    /**
+     * The partitions this pass syncs ({@link StreamKey#NO_PARTITION} alone for a source without partitions). It
+     * may ask the upstream (Metrc: the licences the key can see); a failure fails the pass.
+     */
+    List<String> partitions();
+
+    /** The streams of a partition, in dependency order (reference data first). */
+    List<String> streams(String partition);
+
+    /** Every stream the source knows, whatever partition: what --entity and mapping files may name. */
+    List<String> allStreams();
+
+    Windowing windowing(String stream);
+
+    /** A window ends this far behind now (eventual consistency, clock skew). */
+    Duration safetyLag();
+
+    /** A window starts this far before the previous window's end, so late-visible records are re-read. */
+    Duration overlap();
+
+    /**
+     * The longest slice a {@link Windowing#CLOSED} stream may ask for (Metrc: 24 h); a window is cut into slices
+     * of at most this, read in order, the cursor moving after each. Null: the window is one slice.
+     */
+    default Duration maxSlice() {
+        return null;
+    }
+
+    /** Where a stream without a cursor starts; null: from the beginning (the upstream needs no lower bound). */
+    default Instant startDate() {
+        return null;
+    }
+
+    StreamReader reader(String stream);
+
+    /** Maps a page of raw records to the canonical model; records that cannot be mapped are rejected, not thrown. */
+    MappedPage map(SourcePage page);
+}

@@ -1,0 +1,21 @@
+package com.canopyhub.sync;
+
+import java.util.Map;
+
+/** The mapping step of the sync routes for every source: a run's source maps its page to the canonical model. */
+public class SourceMapper {
+
+    private final Map<String, Source> sources;
+
+    public SourceMapper(Map<String, Source> sources) {
+        this.sources = Map.copyOf(sources);
+    }
+
+    public MappedPage map(SourcePage page, EntitySync sync) {
+        Source source = sources.get(sync.sourceSystem());
+        if (source == null) {
+            throw new IllegalArgumentException("No source '" + sync.sourceSystem() + "'");
+        }
+        return source.map(page);
+    }
+}
