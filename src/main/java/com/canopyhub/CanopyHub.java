@@ -249,23 +249,36 @@ public class CanopyHub implements Callable<Integer> {
                             + (pending.isEmpty() ? "schema up to date"
                             : pending.size() + " pending migration(s), applied by the next run or sync: " + String.join(", ", pending)));
                 }
-                String url = settings.get("hub.distru.base-url");
-                if (url.isEmpty()) {
-                    System.out.println("distru: built-in sandbox");
-                } else {
-                    try {
-                        HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
-                        conn.setConnectTimeout((int) settings.getLong("hub.distru.connect-timeout-ms"));
-                        conn.setReadTimeout((int) settings.getLong("hub.distru.read-timeout-ms"));
-                        System.out.println("distru: reachable (HTTP " + conn.getResponseCode() + " from " + url + ")");
-                    } catch (Exception e) {
-                        ok = false;
-                        System.out.println("distru: UNREACHABLE " + url + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-                    }
+                for (String source : settings.getList("hub.sync.sources")) {
+                    ok &= checkUpstream(source, settings);
                 }
                 System.out.println(ok ? "configuration OK" : "configuration has problems");
                 return ok ? 0 : 1;
             }
+        }
+    }
+
+    /**
+     * One line per configured source: its built-in sandbox, or whether its base URL answers (any HTTP status means
+     * reachable; credentials are checked by the first sync, which says so clearly).
+     */
+    static boolean checkUpstream(String source, HubSettings settings) {
+        String url = settings.get("hub." + source + ".base-url");
+        if (url.isEmpty()) {
+            System.out.println(source + ": built-in sandbox");
+            return true;
+        }
+        String shown = SecretRedactor.maskPatterns(url);
+        try {
+            HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            conn.setConnectTimeout((int) settings.getLong("hub." + source + ".connect-timeout-ms"));
+            conn.setReadTimeout((int) settings.getLong("hub." + source + ".read-timeout-ms"));
+            System.out.println(source + ": reachable (HTTP " + conn.getResponseCode() + " from " + shown + ")");
+            return true;
+        } catch (Exception e) {
+            System.out.println(source + ": UNREACHABLE " + shown + " (" + e.getClass().getSimpleName() + ": "
+                    + SecretRedactor.maskPatterns(String.valueOf(e.getMessage())) + ")");
+            return false;
         }
     }
 

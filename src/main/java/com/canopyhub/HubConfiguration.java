@@ -87,7 +87,7 @@ public class HubConfiguration implements CamelConfiguration {
             throws Exception {
         // mapping files are configuration: a bad one fails startup (naming file and line) before anything opens
         ExtraFields extraFields = ExtraFields.load(Path.of(settings.get("hub.mappings.directory")),
-                HubSettings.KNOWN_SOURCES.stream().collect(Collectors.toMap(s -> s, HubSettings::streamsOf)));
+                HubSettings.SOURCES.stream().collect(Collectors.toMap(m -> m.source(), m -> m.streams())));
         HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
                 settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
         // check-config and status only look: the database is neither required to answer nor migrated

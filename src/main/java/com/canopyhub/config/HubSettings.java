@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import com.canopyhub.source.distru.DistruSettings;
 
 /**
  * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
@@ -21,18 +22,22 @@ import java.util.stream.Collectors;
  */
 public final class HubSettings {
 
-    public static final Set<String> KNOWN_SOURCES = Set.of("distru");
-    public static final List<String> DISTRU_ENTITIES =
-            List.of("strains", "companies", "locations", "products", "batches", "packages", "inventory", "orders");
+    /** Every source module the hub has: each declares its settings, its streams and its cross-checks. */
+    public static final List<SourceModule> SOURCES = List.of(DistruSettings.MODULE);
+
+    /** The names of the known sources, in declaration order. */
+    public static final Set<String> KNOWN_SOURCES =
+            SOURCES.stream().map(SourceModule::source).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
 
     /** The streams a known source offers, in sync order. */
     public static List<String> streamsOf(String source) {
-        return "distru".equals(source) ? DISTRU_ENTITIES : List.of();
+        return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst().map(SourceModule::streams).orElse(List.of());
     }
 
-    public static final List<Setting> ALL = List.of(
+    /** The hub's own settings (sync, routes, retries, reporting database); each source module adds its own group. */
+    private static final List<Setting> CORE = List.of(
             // sync
-            setting("hub.sync.sources", "distru", "Comma-separated sources the hub syncs. Known: distru.",
+            setting("hub.sync.sources", "distru", "Comma-separated sources the hub syncs. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
                     v -> unknownOf(v, KNOWN_SOURCES, "source")),
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),
@@ -46,27 +51,6 @@ public final class HubSettings {
                     v -> longBetween(v, 1, 3600)),
             setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
                     HubSettings::nonBlank),
-            // distru
-            setting("hub.distru.base-url", "", "Distru API base URL, e.g. https://app.distru.com. Empty: use the built-in Distru sandbox.",
-                    HubSettings::optionalHttpUrl),
-            secret("hub.distru.api-key", "", "Distru API key (Bearer token). Required when hub.distru.base-url is set."),
-            setting("hub.distru.sandbox", "false", "Allow the built-in Distru sandbox (generated data, used while hub.distru.base-url is empty) to feed an external database (hub.reporting.jdbc-url). The embedded database may always be fed by it.",
-                    HubSettings::bool),
-            setting("hub.distru.schedule", "0 0/5 * * * ?", "Quartz cron expression for the scheduled Distru sync (default: every 5 minutes).",
-                    HubSettings::cron),
-            setting("hub.distru.entities", String.join(",", DISTRU_ENTITIES),
-                    "Comma-separated Distru entities to sync, in this order. Known: " + String.join(", ", DISTRU_ENTITIES) + ".",
-                    v -> unknownOf(v, Set.copyOf(DISTRU_ENTITIES), "entity")),
-            setting("hub.distru.requests-per-second", "2", "Client pacing towards Distru (Distru advises at most 2 requests/s).",
-                    v -> decimalBetween(v, 0.01, 1000)),
-            setting("hub.distru.safety-lag-ms", "2000", "A window ends this long before now: Distru is eventually consistent (up to 1 s) and clocks drift.",
-                    v -> longBetween(v, 0, 3_600_000)),
-            setting("hub.distru.overlap-ms", "300000", "A window starts this long before the previous window's end, so late-visible records are re-read (writes are idempotent).",
-                    v -> longBetween(v, 0, 86_400_000)),
-            setting("hub.distru.connect-timeout-ms", "5000", "TCP connect timeout for Distru calls.", v -> longBetween(v, 1, 600_000)),
-            setting("hub.distru.read-timeout-ms", "30000", "Response timeout for one Distru page; a timeout is retried.", v -> longBetween(v, 1, 600_000)),
-            setting("hub.distru.currency", "USD", "ISO-4217 currency of Distru prices (Distru sends bare numbers).",
-                    v -> v.matches("[A-Z]{3}") ? Optional.empty() : Optional.of("'" + v + "' is not a 3-letter ISO-4217 currency code")),
             // retries
             setting("hub.retry.max-redeliveries", "6", "Retries of a failed upstream call (429, 5xx, timeout) before the entity's run fails.",
                     v -> longBetween(v, 0, 100)),
@@ -87,19 +71,12 @@ public final class HubSettings {
             setting("hub.reporting.socket-timeout-seconds", "180", "A reporting database that sends nothing for this long (frozen, network cut) fails the run instead of stalling the hub. Must exceed the statement timeout.",
                     v -> longBetween(v, 1, 86_400)),
             setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
-            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
-            // sandbox
-            setting("hub.sandbox.records", "3000", "Records per entity the Distru sandbox generates.", v -> longBetween(v, 0, 10_000_000)),
-            setting("hub.sandbox.seed", "42", "Seed of the sandbox's data generator: the same seed gives the same data.", v -> longBetween(v, Long.MIN_VALUE, Long.MAX_VALUE)),
-            setting("hub.sandbox.churn-per-minute", "30", "Products and packages the sandbox changes per minute while it runs, so scheduled syncs have work.",
-                    v -> longBetween(v, 0, 1_000_000)),
-            setting("hub.sandbox.requests-per-second", "20", "Rate limit the sandbox enforces (429 with Retry-After above it); 0 disables it.",
-                    v -> longBetween(v, 0, 1_000_000)),
-            setting("hub.sandbox.visibility-lag-ms", "500", "How long a sandbox change stays invisible to reads (Distru is eventually consistent, up to 1 s).",
-                    v -> longBetween(v, 0, 60_000)),
-            setting("hub.sandbox.fault-rate", "0", "Share of sandbox requests answered with an injected fault (429, 500, slow); 0 disables faults.",
-                    v -> decimalBetween(v, 0, 1))
+            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535))
     );
+
+    /** Every setting: the hub's own, then each source module's. */
+    public static final List<Setting> ALL = java.util.stream.Stream.concat(CORE.stream(),
+            SOURCES.stream().flatMap(m -> m.settings().stream())).toList();
 
     private static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -142,24 +119,9 @@ public final class HubSettings {
         present.stream().filter(k -> k.startsWith("hub.") && !BY_KEY.containsKey(k)).sorted()
                 .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
                         .orElse("") + " (see the configuration reference in README.md)"));
-        credentialsNeedTheirUrl(values, problems, "hub.distru.base-url", "hub.distru.api-key");
         credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
-        if (!values.get("hub.distru.base-url").isEmpty() && values.get("hub.distru.api-key").isEmpty()
-                && problems.stream().noneMatch(p -> p.startsWith("hub.distru.base-url"))) {
-            problems.add("hub.distru.api-key: required when hub.distru.base-url is set (env HUB_DISTRU_API_KEY)");
-        }
-        if (values.get("hub.distru.base-url").isEmpty() && !values.get("hub.reporting.jdbc-url").isEmpty()
-                && !"true".equals(values.get("hub.distru.sandbox"))
-                && problems.stream().noneMatch(p -> p.startsWith("hub.reporting.jdbc-url"))) {
-            // the sandbox's generated rows and cursors would look like real Distru data there
-            problems.add("hub.distru.base-url: empty, so the built-in Distru sandbox would write generated data into the "
-                    + "external database of hub.reporting.jdbc-url. Set hub.distru.base-url and hub.distru.api-key "
-                    + "(env HUB_DISTRU_BASE_URL, HUB_DISTRU_API_KEY) to sync real Distru, or hub.distru.sandbox=true to "
-                    + "feed that database from the sandbox on purpose");
-        }
-        if ("true".equals(values.get("hub.distru.sandbox")) && !values.get("hub.distru.base-url").isEmpty()) {
-            problems.add("hub.distru.sandbox: true, but hub.distru.base-url is set: the hub would sync real Distru, not "
-                    + "the sandbox; remove one of them");
+        for (SourceModule module : SOURCES) {
+            module.crossCheck(values, problems);
         }
         if (problems.stream().noneMatch(p -> p.startsWith("hub.reporting.socket-timeout-seconds")
                 || p.startsWith("hub.reporting.statement-timeout-seconds"))
@@ -179,7 +141,7 @@ public final class HubSettings {
      * Credentials without the URL they are for mean the operator meant to connect somewhere real; carrying on with
      * the sandbox or the embedded database would look like success. Both keys are named.
      */
-    private static void credentialsNeedTheirUrl(Map<String, String> values, List<String> problems, String urlKey,
+    public static void credentialsNeedTheirUrl(Map<String, String> values, List<String> problems, String urlKey,
                                                 String... credentialKeys) {
         if (!values.get(urlKey).isEmpty()) {
             return;
@@ -190,6 +152,32 @@ public final class HubSettings {
                         + find(key).orElseThrow().environmentVariable() + " without " + find(urlKey).orElseThrow().environmentVariable()
                         + "); set " + urlKey + " too, or remove " + key);
             }
+        }
+    }
+
+    /**
+     * The sandbox-safety rule of a source: with an external database (hub.reporting.jdbc-url) its built-in sandbox
+     * must not feed it by accident: an empty {@code hub.<source>.base-url} fails startup unless
+     * {@code hub.<source>.sandbox=true}; and that switch with a base URL set is a contradiction.
+     */
+    public static void sandboxGuard(Map<String, String> values, List<String> problems, String source, String display,
+                                    String... credentialKeys) {
+        String baseUrl = "hub." + source + ".base-url";
+        String sandbox = "hub." + source + ".sandbox";
+        if (values.get(baseUrl).isEmpty() && !values.get("hub.reporting.jdbc-url").isEmpty()
+                && !"true".equals(values.get(sandbox))
+                && problems.stream().noneMatch(p -> p.startsWith("hub.reporting.jdbc-url"))) {
+            // the sandbox's generated rows and cursors would look like real data there
+            List<String> keys = new ArrayList<>(List.of(baseUrl));
+            keys.addAll(List.of(credentialKeys));
+            problems.add(baseUrl + ": empty, so the built-in " + display + " sandbox would write generated data into the "
+                    + "external database of hub.reporting.jdbc-url. Set " + String.join(" and ", keys) + " (env "
+                    + String.join(", ", keys.stream().map(k -> find(k).orElseThrow().environmentVariable()).toList())
+                    + ") to sync real " + display + ", or " + sandbox + "=true to feed that database from the sandbox on purpose");
+        }
+        if ("true".equals(values.get(sandbox)) && !values.get(baseUrl).isEmpty()) {
+            problems.add(sandbox + ": true, but " + baseUrl + " is set: the hub would sync real " + display + ", not "
+                    + "the sandbox; remove one of them");
         }
     }
 
@@ -289,31 +277,31 @@ public final class HubSettings {
         return out;
     }
 
-    static List<String> splitList(String v) {
+    public static List<String> splitList(String v) {
         return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    private static Setting setting(String key, String def, String description, Function<String, Optional<String>> validator) {
+    public static Setting setting(String key, String def, String description, Function<String, Optional<String>> validator) {
         return new Setting(key, def, false, description, validator);
     }
 
-    private static Setting secret(String key, String def, String description) {
+    public static Setting secret(String key, String def, String description) {
         return new Setting(key, def, true, description, HubSettings::any);
     }
 
-    private static Optional<String> any(String v) {
+    public static Optional<String> any(String v) {
         return Optional.empty();
     }
 
-    private static Optional<String> nonBlank(String v) {
+    public static Optional<String> nonBlank(String v) {
         return v.isBlank() ? Optional.of("must not be empty") : Optional.empty();
     }
 
-    private static Optional<String> bool(String v) {
+    public static Optional<String> bool(String v) {
         return v.equals("true") || v.equals("false") ? Optional.empty() : Optional.of("'" + v + "' is not true or false");
     }
 
-    private static Optional<String> unknownOf(String v, Set<String> known, String what) {
+    public static Optional<String> unknownOf(String v, Set<String> known, String what) {
         List<String> items = splitList(v);
         if (items.isEmpty()) {
             return Optional.of("at least one " + what + " is required");
@@ -323,7 +311,7 @@ public final class HubSettings {
                 : Optional.of("unknown " + what + " " + unknown + " (known: " + known.stream().sorted().toList() + ")");
     }
 
-    private static Optional<String> longBetween(String v, long min, long max) {
+    public static Optional<String> longBetween(String v, long min, long max) {
         try {
             long l = Long.parseLong(v);
             return l < min || l > max ? Optional.of(l + " is outside " + min + ".." + max) : Optional.empty();
@@ -332,7 +320,7 @@ public final class HubSettings {
         }
     }
 
-    private static Optional<String> decimalBetween(String v, double min, double max) {
+    public static Optional<String> decimalBetween(String v, double min, double max) {
         try {
             double d = Double.parseDouble(v);
             return d < min || d > max ? Optional.of(v + " is outside " + min + ".." + max) : Optional.empty();
@@ -341,7 +329,7 @@ public final class HubSettings {
         }
     }
 
-    private static Optional<String> optionalHttpUrl(String v) {
+    public static Optional<String> optionalHttpUrl(String v) {
         if (v.isEmpty()) {
             return Optional.empty();
         }
@@ -356,12 +344,12 @@ public final class HubSettings {
         }
     }
 
-    private static Optional<String> optionalJdbcUrl(String v) {
+    public static Optional<String> optionalJdbcUrl(String v) {
         return v.isEmpty() || v.startsWith("jdbc:postgresql:") ? Optional.empty()
                 : Optional.of("'" + v + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
     }
 
-    private static Optional<String> cron(String v) {
+    public static Optional<String> cron(String v) {
         return org.quartz.CronExpression.isValidExpression(v) ? Optional.empty()
                 : Optional.of("'" + v + "' is not a valid Quartz cron expression (e.g. 0 0/5 * * * ?)");
     }
