@@ -173,10 +173,11 @@ public class CanopyHub implements Callable<Integer> {
         @Option(names = "--once", required = true, description = "One pass, then exit.")
         boolean once;
 
-        @Option(names = "--source", defaultValue = "distru", description = "Source to sync (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--source", description = "Source to sync (default: every source of hub.sync.sources, one after the other).")
         String source;
 
-        @Option(names = "--entity", split = ",", description = "Entities to sync (default: all configured), e.g. products,packages.")
+        @Option(names = "--entity", split = ",", description = "Streams to sync (default: all configured), e.g. products,packages; "
+                + "each source syncs those it has.")
         List<String> entities = new ArrayList<>();
 
         @Option(names = "--full", description = "Ignore cursors and re-read everything (unchanged records are still not rewritten).")
@@ -186,11 +187,28 @@ public class CanopyHub implements Callable<Integer> {
         public Integer call() throws Exception {
             checkSourceAndEntities(spec, source, entities);
             try (HubRuntime hub = common.startWithoutSchedules()) {
-                List<String> configured = hub.bean("hubSettings", HubSettings.class).getList("hub." + source + ".entities");
-                List<String> notConfigured = entities.stream().filter(e -> !configured.contains(e)).toList();
-                if (!notConfigured.isEmpty()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", notConfigured)
-                            + ": not configured for " + source + " (hub." + source + ".entities = " + String.join(",", configured) + ")");
+                HubSettings settings = hub.bean("hubSettings", HubSettings.class);
+                List<String> configuredSources = settings.getList("hub.sync.sources");
+                if (source != null && !configuredSources.contains(source)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--source " + source + ": not in "
+                            + "hub.sync.sources (" + String.join(",", configuredSources) + ")");
+                }
+                Map<String, List<String>> plan = new LinkedHashMap<>();
+                for (String s : source != null ? List.of(source) : configuredSources) {
+                    List<String> configured = settings.getList(HubSettings.module(s).streamsKey());
+                    List<String> wanted = entities.isEmpty() ? List.of()
+                            : entities.stream().filter(configured::contains).toList();
+                    if (entities.isEmpty() || !wanted.isEmpty()) {
+                        plan.put(s, wanted);
+                    }
+                }
+                List<String> unplaced = entities.stream().filter(e -> plan.values().stream().noneMatch(l -> l.contains(e))).toList();
+                if (!unplaced.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", unplaced)
+                            + ": not configured for " + (source != null ? source : "any source of hub.sync.sources") + " ("
+                            + String.join("; ", (source != null ? List.of(source) : configuredSources).stream()
+                            .map(s -> HubSettings.module(s).streamsKey() + " = " + settings.get(HubSettings.module(s).streamsKey()))
+                            .toList()) + ")");
                 }
                 // Ctrl-C / SIGTERM: the page in flight finishes, its run becomes INTERRUPTED (cursor unmoved), the
                 // summary prints and the process exits 130/143; a second signal stops the hub at once
@@ -203,27 +221,37 @@ public class CanopyHub implements Callable<Integer> {
                         hub.close();
                     }
                 });
-                SyncReport report = hub.sync(new SyncRequest(source, entities, full, "cli"));
-                System.out.println(report.table());
+                boolean ok = true;
+                for (Map.Entry<String, List<String>> pass : plan.entrySet()) {
+                    if (signalled.get() != null) {
+                        break;
+                    }
+                    SyncReport report = hub.sync(new SyncRequest(pass.getKey(), pass.getValue(), full, "cli"));
+                    System.out.println(report.table());
+                    ok &= report.ok();
+                }
                 if (signalled.get() != null) {
                     return HubRuntime.exitStatusOf(signalled.get());
                 }
-                return report.ok() ? 0 : 1;
+                return ok ? 0 : 1;
             }
         }
     }
 
-    /** Unknown source or entity: a usage error (exit 2) before the hub starts, naming the known ones. */
+    /** Unknown source or stream: a usage error (exit 2) before the hub starts, naming the known ones. */
     static void checkSourceAndEntities(CommandLine.Model.CommandSpec spec, String source, List<String> entities) {
-        if (!HubSettings.KNOWN_SOURCES.contains(source)) {
+        if (source != null && !HubSettings.KNOWN_SOURCES.contains(source)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--source " + source + ": unknown source (known: "
                     + String.join(", ", HubSettings.KNOWN_SOURCES.stream().sorted().toList()) + ")");
         }
-        List<String> known = HubSettings.streamsOf(source);
-        List<String> unknown = entities.stream().filter(e -> !known.contains(e)).toList();
+        List<String> sources = source != null ? List.of(source) : List.copyOf(HubSettings.KNOWN_SOURCES);
+        List<String> unknown = entities.stream()
+                .filter(e -> sources.stream().noneMatch(s -> HubSettings.streamsOf(s).contains(e))).toList();
         if (!unknown.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", unknown)
-                    + ": unknown " + source + " entit" + (unknown.size() == 1 ? "y" : "ies") + " (known: " + String.join(", ", known) + ")");
+                    + ": unknown " + (source != null ? source + " " : "") + "entit" + (unknown.size() == 1 ? "y" : "ies")
+                    + " (known: " + String.join("; ", sources.stream()
+                    .map(s -> (sources.size() > 1 ? s + ": " : "") + String.join(", ", HubSettings.streamsOf(s))).toList()) + ")");
         }
     }
 

@@ -11,6 +11,12 @@ import com.canopyhub.sink.reporting.ReportingSink;
 import com.canopyhub.source.RetryAfterDelay;
 import com.canopyhub.source.Upstreams;
 import com.canopyhub.source.distru.DistruModule;
+import com.canopyhub.source.metrc.MetrcModule;
+import com.canopyhub.source.metrc.MetrcUnits;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.distru.SandboxCollection;
+import com.canopyhub.sandbox.metrc.MetrcSandbox;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.canopyhub.sync.ChangeDetector;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.CursorStore;
@@ -30,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +112,9 @@ public class HubConfiguration implements CamelConfiguration {
             Source source = switch (name) {
                 case "distru" -> DistruModule.wire(settings, clock, extraFields, upstreamJson(), resources::add,
                         context.getRegistry()::bind);
+                case "metrc" -> MetrcModule.wire(settings, clock, extraFields, upstreamJson(),
+                        sharedLotsOf(context.getRegistry().lookupByNameAndType("distruSandbox", DistruSandbox.class)),
+                        resources::add, context.getRegistry()::bind);
                 default -> throw new IllegalStateException("hub.sync.sources: no module for source '" + name + "'");
             };
             sources.put(name, source);
@@ -160,6 +170,38 @@ public class HubConfiguration implements CamelConfiguration {
         }
         return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"),
                 pool, timeouts, lazy);
+    }
+
+    /**
+     * When both sandboxes run, the Metrc sandbox's first facility tracks the Distru sandbox's first packages under
+     * the same labels, with Metrc's units (grams for weights) and, for every fifth lot, a quantity one unit higher:
+     * the seeded discrepancies reporting.v_inventory_reconciliation shows.
+     */
+    static List<MetrcSandbox.SharedLot> sharedLotsOf(DistruSandbox distru) throws Exception {
+        if (distru == null) {
+            return List.of();
+        }
+        ObjectMapper json = upstreamJson();
+        List<MetrcSandbox.SharedLot> lots = new ArrayList<>();
+        int n = Math.min(distru.size(SandboxCollection.PACKAGES), 20);
+        for (int i = 0; i < n; i++) {
+            String raw = distru.recordJson(SandboxCollection.PACKAGES, i);
+            if (raw == null) {
+                continue;
+            }
+            JsonNode p = json.readTree(raw);
+            String label = p.path("compliance_label").asText(null);
+            java.math.BigDecimal quantity = p.path("quantity").isMissingNode() || p.path("quantity").isNull() ? null
+                    : new java.math.BigDecimal(p.path("quantity").asText());
+            String unit = p.path("unit_type").path("name").asText(null);
+            MetrcUnits.Converted metrc = label == null || quantity == null ? null : MetrcUnits.fromDistru(quantity, unit);
+            if (metrc == null) {
+                continue;
+            }
+            java.math.BigDecimal q = lots.size() % 5 == 4 ? metrc.quantity().add(java.math.BigDecimal.ONE) : metrc.quantity();
+            lots.add(new MetrcSandbox.SharedLot(label, q, metrc.unit()));
+        }
+        return lots;
     }
 
     /** Which upstream a base URL names, as cursors remember it (see {@link Upstreams#identity}). */

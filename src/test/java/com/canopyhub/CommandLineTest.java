@@ -28,7 +28,9 @@ class CommandLineTest {
 
     private static Map<String, String> freshSandboxDatabase(int records) throws Exception {
         return Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
-                "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", Integer.toString(records));
+                "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", Integer.toString(records),
+                "HUB_METRC_SANDBOX", "true", "HUB_METRC_SANDBOX_RECORDS", Integer.toString(records),
+                "HUB_METRC_SANDBOX_FACILITIES", "2");
     }
 
     @Test
@@ -87,13 +89,17 @@ class CommandLineTest {
 
     @Test
     void an_unknown_entity_or_source_exits_2_at_once_naming_the_known_ones() throws Exception {
-        Result entity = run(Map.of(), "sync", "--once", "--entity", "produtcs");
+        Result entity = run(Map.of(), "sync", "--once", "--source", "distru", "--entity", "produtcs");
         assertThat(entity.exit()).as(entity.output()).isEqualTo(2);
         assertThat(entity.output()).contains("--entity produtcs: unknown distru entity (known: strains, companies, locations, "
                 + "products, batches, packages, inventory, orders)").doesNotContain("Exception");
-        Result source = run(Map.of(), "sync", "--once", "--source", "metrc");
+        Result anywhere = run(Map.of(), "sync", "--once", "--entity", "plants");
+        assertThat(anywhere.exit()).as(anywhere.output()).isEqualTo(2);
+        assertThat(anywhere.output()).contains("--entity plants: unknown entity (known: distru: strains,")
+                .contains("metrc: packages.active,");
+        Result source = run(Map.of(), "sync", "--once", "--source", "biotrack");
         assertThat(source.exit()).as(source.output()).isEqualTo(2);
-        assertThat(source.output()).contains("--source metrc: unknown source (known: distru)").doesNotContain("Exception");
+        assertThat(source.output()).contains("--source biotrack: unknown source (known: distru, metrc)").doesNotContain("Exception");
     }
 
     @Test
@@ -156,7 +162,7 @@ class CommandLineTest {
     @Test
     void sync_once_prints_the_summary_table_and_exits_0_when_every_entity_succeeded() throws Exception {
         Result r = run(Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
-                        "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "25"),
+                        "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "25", "HUB_SYNC_SOURCES", "distru"),
                 "sync", "--once", "--entity", "products,packages");
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).containsPattern("distru\\s+products\\s+SUCCEEDED\\s+25\\s+25\\s+25\\s+0")
@@ -166,7 +172,7 @@ class CommandLineTest {
     @Test
     void sync_once_exits_1_when_an_entity_fails() throws Exception {
         Result r = run(Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
-                        "HUB_SANDBOX_RECORDS", "5"),
+                        "HUB_SANDBOX_RECORDS", "5", "HUB_SYNC_SOURCES", "distru"),
                 "sync", "--once", "--entity", "strains", "--set", "hub.distru.base-url=http://127.0.0.1:9",
                 "--set", "hub.distru.api-key=k", "--set", "hub.retry.max-redeliveries=0");
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
@@ -177,7 +183,7 @@ class CommandLineTest {
     void the_dev_profile_layers_its_file_over_the_base_config() throws Exception {
         try (HubRuntime hub = HubRuntime.start(Path.of("config"), "dev", Map.of("hub.schedule.enabled", "false",
                 "hub.reporting.jdbc-url", TestPostgres.freshDatabase(), "hub.reporting.username", "postgres",
-                "hub.distru.sandbox", "true", "hub.sandbox.records", "1"), Map.of())) {
+                "hub.distru.sandbox", "true", "hub.sandbox.records", "1", "hub.sync.sources", "distru"), Map.of())) {
             assertThat(hub.bean("hubSettings", HubSettings.class).get("hub.distru.schedule")).isEqualTo("0 * * * * ?");
             assertThat(hub.bean("hubSettings", HubSettings.class).getBoolean("hub.routes.reload")).isTrue();
         }

@@ -90,7 +90,7 @@ public class Benchmark implements Callable<Integer> {
                     "hub.reporting.jdbc-url", jdbcUrl, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
                     "hub.distru.entities", "products,packages", "hub.distru.requests-per-second", "1000",
-                    "hub.schedule.enabled", "false", "hub.sync.progress-interval-seconds", "5");
+                    "hub.schedule.enabled", "false", "hub.sync.progress-interval-seconds", "5", "hub.sync.sources", "distru");
             resetPeaks();
             try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
                 SyncReport full = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));

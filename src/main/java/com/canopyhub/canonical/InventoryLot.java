@@ -21,4 +21,16 @@ public record InventoryLot(UUID canonicalId, Provenance provenance, String label
     public EntityType entityType() {
         return EntityType.INVENTORY_LOT;
     }
+
+    /**
+     * The identity rule of a physical lot: a lot with a compliance label (the Metrc package tag) is identified by
+     * that label, whichever system reports it, so a Distru package and the Metrc package with the same label are
+     * one lot with one canonical id; a lot without a label is identified by its source and source id.
+     */
+    public static UUID canonicalIdFor(String label, String sourceSystem, String sourceId) {
+        if (label != null && !label.isBlank()) {
+            return UUID.nameUUIDFromBytes(("INVENTORY_LOT:label:" + label.trim()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return CanonicalRecord.canonicalId(EntityType.INVENTORY_LOT, sourceSystem, sourceId);
+    }
 }

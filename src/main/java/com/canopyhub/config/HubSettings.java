@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import com.canopyhub.source.distru.DistruSettings;
+import com.canopyhub.source.metrc.MetrcSettings;
 
 /**
  * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
@@ -23,11 +24,17 @@ import com.canopyhub.source.distru.DistruSettings;
 public final class HubSettings {
 
     /** Every source module the hub has: each declares its settings, its streams and its cross-checks. */
-    public static final List<SourceModule> SOURCES = List.of(DistruSettings.MODULE);
+    public static final List<SourceModule> SOURCES = List.of(DistruSettings.MODULE, MetrcSettings.MODULE);
 
     /** The names of the known sources, in declaration order. */
     public static final Set<String> KNOWN_SOURCES =
             SOURCES.stream().map(SourceModule::source).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+
+    /** The module of a known source. */
+    public static SourceModule module(String source) {
+        return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown source '" + source + "'"));
+    }
 
     /** The streams a known source offers, in sync order. */
     public static List<String> streamsOf(String source) {
@@ -37,7 +44,7 @@ public final class HubSettings {
     /** The hub's own settings (sync, routes, retries, reporting database); each source module adds its own group. */
     private static final List<Setting> CORE = List.of(
             // sync
-            setting("hub.sync.sources", "distru", "Comma-separated sources the hub syncs. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
+            setting("hub.sync.sources", "distru,metrc", "Comma-separated sources the hub syncs. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
                     v -> unknownOf(v, KNOWN_SOURCES, "source")),
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),

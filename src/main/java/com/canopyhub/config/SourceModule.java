@@ -18,6 +18,9 @@ public interface SourceModule {
 
     List<Setting> settings();
 
+    /** The key that lists the streams to sync, e.g. {@code hub.distru.entities}. */
+    String streamsKey();
+
     /**
      * Adds a problem for every combination of values that cannot work (e.g. a base URL without its key). Runs
      * after each key was validated on its own; {@code problems} holds what was found so far.

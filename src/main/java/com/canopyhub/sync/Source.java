@@ -55,6 +55,9 @@ public interface Source {
 
     StreamReader reader(String stream);
 
-    /** Maps a page of raw records to the canonical model; records that cannot be mapped are rejected, not thrown. */
-    MappedPage map(SourcePage page);
+    /**
+     * Maps a page of raw records of one partition to the canonical model; records that cannot be mapped are
+     * rejected, not thrown.
+     */
+    MappedPage map(SourcePage page, String partition);
 }

@@ -16,6 +16,6 @@ public class SourceMapper {
         if (source == null) {
             throw new IllegalArgumentException("No source '" + sync.sourceSystem() + "'");
         }
-        return source.map(page);
+        return source.map(page, sync.partition());
     }
 }

@@ -34,7 +34,9 @@ class StartupAndAuthTest {
 
     private Throwable startExactly(String extraProperties) throws Exception {
         String base = Files.readString(Path.of("config/application.properties"));
-        Files.writeString(configDir.resolve("application.properties"), base + "\n" + extraProperties + "\n"
+        // these cases are about Distru; Metrc's own startup checks are MetrcSyncTest's
+        String sources = extraProperties.contains("hub.sync.sources") ? "" : "hub.sync.sources = distru\n";
+        Files.writeString(configDir.resolve("application.properties"), base + "\n" + sources + extraProperties + "\n"
                 + "hub.reporting.jdbc-url = " + TestPostgres.freshDatabase() + "\nhub.reporting.username = postgres\n");
         try (HubRuntime ignored = HubRuntime.start(configDir, null, Map.of("hub.schedule.enabled", "false"), Map.of())) {
             return null;

@@ -3,7 +3,7 @@ package com.canopyhub.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canopyhub.sandbox.distru.DistruSandbox;
-import com.canopyhub.sandbox.distru.Fault;
+import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.distru.SandboxCollection;
 import com.canopyhub.sandbox.distru.SandboxSizes;
 import com.canopyhub.testing.HubHarness;

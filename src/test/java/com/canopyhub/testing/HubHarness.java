@@ -45,6 +45,8 @@ public final class HubHarness implements AutoCloseable {
         overrides.put("hub.retry.initial-delay-ms", "50");
         overrides.put("hub.retry.max-delay-ms", "3000");
         overrides.put("hub.schedule.enabled", "false");
+        // the harness drives the Distru sandbox; Metrc tests add their own (MetrcHarness)
+        overrides.put("hub.sync.sources", "distru");
         for (int i = 0; i + 1 < extraOverrides.length; i += 2) {
             overrides.put(extraOverrides[i], extraOverrides[i + 1]);
         }

@@ -1,5 +1,8 @@
 package com.canopyhub.sandbox.distru;
 
+import com.canopyhub.sandbox.Fault;
+import com.canopyhub.sandbox.FaultPlan;
+import com.canopyhub.sandbox.QueryString;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +61,7 @@ public final class DistruSandbox implements AutoCloseable {
     private final ScheduledExecutorService churn;
     private final SandboxRecords records;
     private final Map<SandboxCollection, SandboxTable> tables = new EnumMap<>(SandboxCollection.class);
-    private final Deque<Fault> plannedFaults = new ArrayDeque<>();
-    private final SplittableRandom faultDice;
+    private final FaultPlan faults;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rateWindowStart = new AtomicLong(System.nanoTime());
     private final AtomicLong rateWindowCount = new AtomicLong();
@@ -99,7 +99,7 @@ public final class DistruSandbox implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.records = new SandboxRecords(options.seed(), options.sizes());
-        this.faultDice = new SplittableRandom(options.seed());
+        this.faults = new FaultPlan(options.faultRate(), options.seed());
         for (SandboxCollection c : SandboxCollection.values()) {
             // a fixed history (one update a second from HISTORY_START), so a restarted sandbox serves the same
             // records with the same timestamps and a re-sync finds nothing changed
@@ -184,9 +184,7 @@ public final class DistruSandbox implements AutoCloseable {
 
     /** Queues faults for the next requests, in order. */
     public void inject(Fault... faults) {
-        synchronized (plannedFaults) {
-            plannedFaults.addAll(List.of(faults));
-        }
+        this.faults.inject(faults);
     }
 
     /** Called after each page is served with the collection name and page number. */
@@ -355,19 +353,7 @@ public final class DistruSandbox implements AutoCloseable {
     }
 
     private Fault nextFault() {
-        synchronized (plannedFaults) {
-            if (!plannedFaults.isEmpty()) {
-                return plannedFaults.poll();
-            }
-            if (options.faultRate() > 0 && faultDice.nextDouble() < options.faultRate()) {
-                return switch (faultDice.nextInt(3)) {
-                    case 0 -> Fault.tooManyRequests(1);
-                    case 1 -> Fault.status(500);
-                    default -> Fault.slow(Duration.ofMillis(1500));
-                };
-            }
-            return null;
-        }
+        return faults.next();
     }
 
     private void error(HttpExchange ex, int status, String message) throws IOException {
@@ -403,15 +389,7 @@ public final class DistruSandbox implements AutoCloseable {
     /** A parsed, validated query string. */
     private record Query(int page, Long from, Long to) {
         static Query parse(SandboxCollection c, String rawQuery) {
-            Map<String, List<String>> params = new LinkedHashMap<>();
-            if (rawQuery != null && !rawQuery.isEmpty()) {
-                for (String pair : rawQuery.split("&")) {
-                    int eq = pair.indexOf('=');
-                    String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    params.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-                }
-            }
+            Map<String, List<String>> params = QueryString.parse(rawQuery);
             Set<String> allowed = c == SandboxCollection.INVENTORY
                     ? Set.of("page[number]", "grouping[]", "product_ids[]")
                     : Set.of("page[number]", "updated_datetime", "inserted_datetime");

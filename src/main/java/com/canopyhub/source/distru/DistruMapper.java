@@ -133,9 +133,10 @@ public class DistruMapper {
     InventoryLot inventoryLot(JsonNode r) {
         String id = requiredText(r, "id");
         String unit = text(r, "unit_type", "name");
-        String label = text(r, "compliance_label");
-        return new InventoryLot(id(EntityType.INVENTORY_LOT, id), provenance(id, text(r, "license", "license_number")),
-                label != null ? label : text(r, "metrc_label"), text(r, "product_id"), text(r, "batch_number"),
+        String compliance = text(r, "compliance_label");
+        String label = compliance != null ? compliance : text(r, "metrc_label");
+        return new InventoryLot(InventoryLot.canonicalIdFor(label, DistruClient.SYSTEM, id),
+                provenance(id, text(r, "license", "license_number")), label, text(r, "product_id"), text(r, "batch_number"),
                 text(r, "location", "id"), text(r, "location", "name"), text(r, "status"),
                 quantity(decimal(r, "quantity"), unit), quantity(decimal(r, "quantity_available"), unit),
                 quantity(decimal(r, "quantity_assembling"), unit),

@@ -69,6 +69,11 @@ public final class DistruSettings implements SourceModule {
     }
 
     @Override
+    public String streamsKey() {
+        return "hub.distru.entities";
+    }
+
+    @Override
     public List<Setting> settings() {
         return Declared.SETTINGS;
     }

@@ -85,7 +85,7 @@ public final class DistruSource implements Source {
     }
 
     @Override
-    public MappedPage map(SourcePage page) {
+    public MappedPage map(SourcePage page, String partition) {
         return mapper.map(page);
     }
 }

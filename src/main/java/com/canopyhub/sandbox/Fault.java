@@ -1,4 +1,4 @@
-package com.canopyhub.sandbox.distru;
+package com.canopyhub.sandbox;
 
 import java.time.Duration;
 

@@ -1,0 +1,632 @@
+package com.canopyhub.sandbox.metrc;
+
+import com.canopyhub.sandbox.Fault;
+import com.canopyhub.sandbox.FaultPlan;
+import com.canopyhub.sandbox.QueryString;
+import com.canopyhub.sandbox.RateWindow;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stateful simulator of Metrc's v2 Web API (../shared/reference/metrc-api-field-guide.txt and the v2 examples),
+ * in-process, for the default run and the tests. What it enforces as Metrc does: HTTP Basic
+ * {@code base64(integratorKey:userKey)} (else 401), {@code licenseNumber} required on facility endpoints (400), a
+ * facility the user cannot see (403), {@code pageSize} at most 20 (400), {@code lastModifiedStart/End} both or
+ * neither, ISO-8601 with offset (a {@code +} sent unencoded arrives as a space: 400, where real Metrc silently
+ * misreads it) and at most 24 h apart (400); per facility and per integrator key a request rate and a number of
+ * requests in flight (429 with Retry-After). Pages are offset pages over the records ordered by Id, so records
+ * modified while a window is paged shift the pages exactly as on Metrc. Faults are injected on request.
+ * It never writes anywhere but its own memory.
+ */
+public final class MetrcSandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetrcSandbox.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
+    public static final int MAX_PAGE_SIZE = 20;
+    public static final Duration MAX_WINDOW = Duration.ofHours(24);
+
+    /** A facility (licence) the sandbox's user can see. */
+    public record Facility(String licenseNumber, String name, String licenseType) {
+    }
+
+    /** A package Metrc tracks under the same label as a Distru package, with Metrc's quantity and unit. */
+    public record SharedLot(String label, BigDecimal quantity, String unitOfMeasureName) {
+    }
+
+    /**
+     * @param recordsPerEndpoint records of each endpoint of each facility
+     * @param history            records were last modified between now − history and now
+     * @param sharedLots         the first facility's first active packages carry these labels and quantities
+     */
+    public record Options(String integratorKey, String userKey, List<Facility> facilities, int recordsPerEndpoint,
+                          long seed, Duration history, int facilityRequestsPerSecond, int facilityInFlight,
+                          int integratorRequestsPerSecond, int integratorInFlight, double faultRate,
+                          List<SharedLot> sharedLots) {
+
+        /** {@code facilities} facilities (the first a cultivator, then a dispensary, ...), Metrc's default limits. */
+        public static Options defaults(int facilities, int recordsPerEndpoint) {
+            List<Facility> list = new ArrayList<>();
+            String[] types = {"Medical Cultivation", "Retail Dispensary", "Manufacturer", "Testing Laboratory", "Distributor"};
+            for (int i = 0; i < facilities; i++) {
+                list.add(new Facility(String.format(Locale.ROOT, "SBX-%04d", i + 1), "Sandbox Facility " + (i + 1),
+                        types[i % types.length]));
+            }
+            return new Options("sandbox-integrator-key", "sandbox-user-key", List.copyOf(list), recordsPerEndpoint, 7,
+                    Duration.ofDays(14), 50, 10, 150, 30, 0, List.of());
+        }
+
+        public Options withSharedLots(List<SharedLot> lots) {
+            return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, List.copyOf(lots));
+        }
+
+        public Options withHistory(Duration h) {
+            return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, h, facilityRequestsPerSecond,
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots);
+        }
+
+        public Options withFaultRate(double rate) {
+            return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, rate, sharedLots);
+        }
+    }
+
+    /** The list endpoints the sandbox serves, per facility. */
+    public enum Endpoint {
+        PACKAGES_ACTIVE("/packages/v2/active", 1_000_000, false),
+        PACKAGES_INACTIVE("/packages/v2/inactive", 2_000_000, false),
+        PACKAGES_ONHOLD("/packages/v2/onhold", 3_000_000, false),
+        PACKAGES_INTRANSIT("/packages/v2/intransit", 4_000_000, false),
+        ITEMS_ACTIVE("/items/v2/active", 5_000_000, false),
+        ITEMS_INACTIVE("/items/v2/inactive", 6_000_000, false),
+        STRAINS_ACTIVE("/strains/v2/active", 7_000_000, true),
+        LOCATIONS_ACTIVE("/locations/v2/active", 8_000_000, false);
+
+        public final String path;
+        final long idBase;
+        /** Only cultivation facilities have it (the field guide files strains under the cultivator licence). */
+        final boolean cultivatorOnly;
+
+        Endpoint(String path, long idBase, boolean cultivatorOnly) {
+            this.path = path;
+            this.idBase = idBase;
+            this.cultivatorOnly = cultivatorOnly;
+        }
+
+        static Endpoint byPath(String path) {
+            String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            for (Endpoint e : values()) {
+                if (e.path.equals(p)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** One answered request, for tests and the bench. */
+    public record Served(long nanos, String license, String pathAndQuery, int status) {
+    }
+
+    private final Options options;
+    private final Clock clock;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final String expectedAuthorization;
+    /** Facility index -> endpoint -> last-modified millis per record (index = record). */
+    private final List<Map<Endpoint, long[]>> modified = new ArrayList<>();
+    private final List<Map<Endpoint, int[]>> versions = new ArrayList<>();
+    private final Map<String, Integer> facilityIndex = new LinkedHashMap<>();
+    private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
+    private final Map<String, RateWindow> facilityLimits = new ConcurrentHashMap<>();
+    private final RateWindow integratorLimit;
+    private final FaultPlan faults;
+    private final AtomicLong requests = new AtomicLong();
+    private final List<Served> served = new CopyOnWriteArrayList<>();
+
+    private MetrcSandbox(Options options, Clock clock) throws IOException {
+        this.options = options;
+        this.clock = clock;
+        this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString(
+                (options.integratorKey() + ":" + options.userKey()).getBytes(StandardCharsets.UTF_8));
+        this.integratorLimit = new RateWindow(options.integratorRequestsPerSecond(), options.integratorInFlight());
+        this.faults = new FaultPlan(options.faultRate(), options.seed());
+        long now = clock.millis();
+        long span = Math.max(1, options.history().toMillis());
+        for (int f = 0; f < options.facilities().size(); f++) {
+            Facility facility = options.facilities().get(f);
+            facilityIndex.put(facility.licenseNumber(), f);
+            facilityLimits.put(facility.licenseNumber(), new RateWindow(options.facilityRequestsPerSecond(), options.facilityInFlight()));
+            Map<Endpoint, long[]> m = new EnumMap<>(Endpoint.class);
+            Map<Endpoint, int[]> v = new EnumMap<>(Endpoint.class);
+            for (Endpoint e : Endpoint.values()) {
+                int n = options.recordsPerEndpoint();
+                long[] times = new long[n];
+                for (int i = 0; i < n; i++) {
+                    // spread over the history, oldest first, a deterministic jitter per facility and record
+                    long jitter = Math.floorMod((i * 7919L + f * 104729L + e.ordinal() * 1299709L + options.seed()), 60_000L);
+                    times[i] = now - span + (span * i) / Math.max(1, n) + jitter;
+                    times[i] = Math.min(times[i], now - 1);
+                }
+                m.put(e, times);
+                v.put(e, new int[n]);
+            }
+            modified.add(m);
+            versions.add(v);
+        }
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+        this.workers = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "metrc-sandbox");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.info("Metrc sandbox listening on {} ({} facilities, {} records per endpoint)", baseUrl(),
+                options.facilities().size(), options.recordsPerEndpoint());
+    }
+
+    public static MetrcSandbox start(Options options, Clock clock) throws IOException {
+        return new MetrcSandbox(options, clock);
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public List<Served> served() {
+        return Collections.unmodifiableList(served);
+    }
+
+    /** The most requests a facility had in flight at once, and the integrator key. */
+    public int peakInFlight(String licenseNumber) {
+        return facilityLimits.get(licenseNumber).peakInFlight();
+    }
+
+    public int peakIntegratorInFlight() {
+        return integratorLimit.peakInFlight();
+    }
+
+    /** 429s answered because a limit was exceeded (not injected faults). */
+    public long rateLimited() {
+        return integratorLimit.rejected() + facilityLimits.values().stream().mapToLong(RateWindow::rejected).sum();
+    }
+
+    /** The user loses access to a facility: its requests are answered 403. */
+    public void forbid(String licenseNumber) {
+        forbidden.add(licenseNumber);
+    }
+
+    public void inject(Fault... planned) {
+        faults.inject(planned);
+    }
+
+    /** Record {@code index} of an endpoint changes now (its quantity, for packages), so the next sync sees it. */
+    public void touch(String licenseNumber, Endpoint endpoint, int index) {
+        int f = facilityIndex.get(licenseNumber);
+        synchronized (modified.get(f)) {
+            modified.get(f).get(endpoint)[index] = clock.millis();
+            versions.get(f).get(endpoint)[index]++;
+        }
+    }
+
+    /** The Id Metrc gives record {@code index} of an endpoint at a facility. */
+    public long recordId(String licenseNumber, Endpoint endpoint, int index) {
+        return endpoint.idBase + facilityIndex.get(licenseNumber) * 100_000L + index;
+    }
+
+    /** The package label of record {@code index} (shared lots first for the first facility). */
+    public String label(String licenseNumber, Endpoint endpoint, int index) {
+        int f = facilityIndex.get(licenseNumber);
+        if (f == 0 && endpoint == Endpoint.PACKAGES_ACTIVE && index < options.sharedLots().size()) {
+            return options.sharedLots().get(index).label();
+        }
+        return String.format(Locale.ROOT, "1A4FF%02d%02d%014d", f, endpoint.ordinal(), index);
+    }
+
+    /** The quantity a package record carries now (for test oracles). */
+    public BigDecimal quantity(String licenseNumber, Endpoint endpoint, int index) {
+        int f = facilityIndex.get(licenseNumber);
+        if (f == 0 && endpoint == Endpoint.PACKAGES_ACTIVE && index < options.sharedLots().size()) {
+            return options.sharedLots().get(index).quantity();
+        }
+        int version = versions.get(f).get(endpoint)[index];
+        return new BigDecimal((index % 97) + version + ".25");
+    }
+
+    /** The unit of measure a package record carries. */
+    public String unitOfMeasure(String licenseNumber, Endpoint endpoint, int index) {
+        int f = facilityIndex.get(licenseNumber);
+        if (f == 0 && endpoint == Endpoint.PACKAGES_ACTIVE && index < options.sharedLots().size()) {
+            return options.sharedLots().get(index).unitOfMeasureName();
+        }
+        return UNITS[index % UNITS.length];
+    }
+
+    private static final String[] UNITS = {"Grams", "Ounces", "Each", "Pounds"};
+
+    // ------------------------------------------------------------------------------------------------ HTTP
+
+    private void handle(HttpExchange ex) throws IOException {
+        requests.incrementAndGet();
+        String license = null;
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                error(ex, null, 405, "The requested resource does not support http method '" + ex.getRequestMethod() + "'.");
+                return;
+            }
+            if (!expectedAuthorization.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                error(ex, null, 401, "Authorization has been denied for this request.");
+                return;
+            }
+            Map<String, List<String>> params = QueryString.parse(ex.getRequestURI().getRawQuery());
+            license = first(params, "licenseNumber");
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/facilities/v2")) {
+                if (!integratorLimit.tryAdmit()) {
+                    tooMany(ex, null);
+                    return;
+                }
+                try {
+                    serveFacilities(ex);
+                } finally {
+                    integratorLimit.release();
+                }
+                return;
+            }
+            Endpoint endpoint = Endpoint.byPath(path);
+            if (endpoint == null) {
+                error(ex, license, 404, "No HTTP resource was found that matches the request URI.");
+                return;
+            }
+            if (license == null || license.isBlank()) {
+                error(ex, null, 400, "licenseNumber is required.");
+                return;
+            }
+            Integer f = facilityIndex.get(license);
+            if (f == null || forbidden.contains(license)) {
+                error(ex, license, f == null ? 401 : 403, f == null ? "Authorization has been denied for this request."
+                        : "The user has no access to facility " + license + ".");
+                return;
+            }
+            Query q;
+            try {
+                q = Query.parse(params);
+            } catch (IllegalArgumentException bad) {
+                error(ex, license, 400, bad.getMessage());
+                return;
+            }
+            RateWindow facilityLimit = facilityLimits.get(license);
+            if (!integratorLimit.tryAdmit()) {
+                tooMany(ex, license);
+                return;
+            }
+            try {
+                if (!facilityLimit.tryAdmit()) {
+                    tooMany(ex, license);
+                    return;
+                }
+                try {
+                    Fault fault = faults.next();
+                    if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+                        if (fault.retryAfterSeconds() >= 0) {
+                            ex.getResponseHeaders().add("Retry-After", Long.toString(fault.retryAfterSeconds()));
+                        }
+                        error(ex, license, fault.status(), fault.status() == 429 ? "Too many requests." : "An error has occurred.");
+                        return;
+                    }
+                    if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+                        pause(fault.delay());
+                    }
+                    boolean cultivator = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT).contains("cultivat");
+                    servePage(ex, license, f, endpoint, q, endpoint.cultivatorOnly && !cultivator,
+                            fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
+                } finally {
+                    facilityLimit.release();
+                }
+            } finally {
+                integratorLimit.release();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Metrc sandbox failed on {}: {}", ex.getRequestURI(), e.toString());
+            throw e;
+        }
+    }
+
+    private void tooMany(HttpExchange ex, String license) throws IOException {
+        ex.getResponseHeaders().add("Retry-After", "1");
+        error(ex, license, 429, "Too many requests.");
+    }
+
+    private void serveFacilities(HttpExchange ex) throws IOException {
+        record(ex, null, 200);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartArray();
+            for (int i = 0; i < options.facilities().size(); i++) {
+                Facility facility = options.facilities().get(i);
+                g.writeStartObject();
+                g.writeNumberField("FacilityId", i + 1);
+                g.writeStringField("Name", facility.name());
+                g.writeStringField("DisplayName", facility.name());
+                g.writeObjectFieldStart("License");
+                g.writeStringField("Number", facility.licenseNumber());
+                g.writeStringField("LicenseType", facility.licenseType());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private void servePage(HttpExchange ex, String license, int f, Endpoint endpoint, Query q, boolean empty,
+                           boolean truncate) throws IOException {
+        long[] times;
+        int[] version;
+        List<Integer> matching = new ArrayList<>();
+        synchronized (modified.get(f)) {
+            times = modified.get(f).get(endpoint).clone();
+            version = versions.get(f).get(endpoint).clone();
+        }
+        if (!empty) {
+            for (int i = 0; i < times.length; i++) {
+                if ((q.from() == null || times[i] >= q.from()) && (q.to() == null || times[i] <= q.to())) {
+                    matching.add(i);
+                }
+            }
+        }
+        int pageSize = q.pageSize() == null ? Math.max(1, matching.size()) : q.pageSize();
+        int page = q.pageNumber() == null ? 1 : q.pageNumber();
+        int totalPages = (matching.size() + pageSize - 1) / pageSize;
+        int from = Math.min(matching.size(), (page - 1) * pageSize);
+        int to = Math.min(matching.size(), from + pageSize);
+        record(ex, license, 200);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8);
+            g.writeStartObject();
+            g.writeArrayFieldStart("Data");
+            for (int k = from; k < to; k++) {
+                int i = matching.get(k);
+                writeRecord(g, license, f, endpoint, i, times[i], version[i]);
+                if (truncate && k == from) {
+                    g.flush();
+                    out.write("{\"Id\": tru".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    return;
+                }
+            }
+            g.writeEndArray();
+            g.writeNumberField("Total", matching.size());
+            g.writeNumberField("TotalRecords", matching.size());
+            g.writeNumberField("PageSize", pageSize);
+            g.writeNumberField("RecordsOnPage", to - from);
+            g.writeNumberField("Page", page);
+            g.writeNumberField("CurrentPage", page);
+            g.writeNumberField("TotalPages", totalPages);
+            g.writeEndObject();
+            g.close();
+        }
+    }
+
+    private void writeRecord(JsonGenerator g, String license, int f, Endpoint e, int i, long modifiedMillis, int version)
+            throws IOException {
+        long id = recordId(license, e, i);
+        g.writeStartObject();
+        g.writeNumberField("Id", id);
+        switch (e) {
+            case PACKAGES_ACTIVE, PACKAGES_INACTIVE, PACKAGES_ONHOLD, PACKAGES_INTRANSIT -> {
+                g.writeStringField("Label", label(license, e, i));
+                g.writeStringField("PackageType", "Product");
+                g.writeNumberField("LocationId", e.idBase + f * 100_000L + (i % 5));
+                g.writeStringField("LocationName", "Vault " + (i % 5));
+                g.writeFieldName("Quantity");
+                g.writeNumber(quantity(license, e, i).toPlainString());
+                String unit = unitOfMeasure(license, e, i);
+                g.writeStringField("UnitOfMeasureName", unit);
+                g.writeStringField("UnitOfMeasureAbbreviation", abbreviation(unit));
+                g.writeStringField("PackagedDate", "2026-01-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                if (i % 3 == 0) {
+                    g.writeNullField("ExpirationDate");
+                } else {
+                    g.writeStringField("ExpirationDate", "2027-06-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                }
+                g.writeStringField("LabTestingState", i % 4 == 0 ? "TestPassed" : "NotSubmitted");
+                g.writeStringField("LabTestingStateDate", "2026-01-" + String.format(Locale.ROOT, "%02d", 1 + (i + version) % 28));
+                g.writeStringField("ProductionBatchNumber", i % 2 == 0 ? "PB-" + (i / 2) : null);
+                g.writeBooleanField("IsTradeSample", i % 50 == 0);
+                g.writeBooleanField("IsOnHold", e == Endpoint.PACKAGES_ONHOLD);
+                g.writeStringField("LastModified", stamp(modifiedMillis));
+                g.writeObjectFieldStart("Item");
+                g.writeNumberField("Id", Endpoint.ITEMS_ACTIVE.idBase + f * 100_000L + (i % Math.max(1, options.recordsPerEndpoint())));
+                g.writeStringField("Name", "Item " + (i % 40));
+                g.writeStringField("ProductCategoryName", i % 2 == 0 ? "Buds" : "Infused Edible");
+                g.writeStringField("UnitOfMeasureName", unit);
+                g.writeEndObject();
+            }
+            case ITEMS_ACTIVE, ITEMS_INACTIVE -> {
+                g.writeStringField("Name", "Item " + i + (version > 0 ? " v" + version : ""));
+                g.writeStringField("ProductCategoryName", i % 2 == 0 ? "Buds" : "Infused Edible");
+                g.writeStringField("ProductCategoryType", i % 2 == 0 ? "Buds" : "InfusedEdible");
+                g.writeStringField("QuantityType", i % 2 == 0 ? "WeightBased" : "CountBased");
+                g.writeStringField("UnitOfMeasureName", i % 2 == 0 ? "Grams" : "Each");
+                if (i % 3 == 0) {
+                    g.writeNullField("StrainId");
+                    g.writeNullField("StrainName");
+                } else {
+                    g.writeNumberField("StrainId", Endpoint.STRAINS_ACTIVE.idBase + (i % 10));
+                    g.writeStringField("StrainName", "Strain " + (i % 10));
+                }
+                g.writeStringField("ItemBrandName", i % 4 == 0 ? null : "Brand " + (i % 7));
+            }
+            case STRAINS_ACTIVE -> {
+                g.writeStringField("Name", "Strain " + i + (version > 0 ? " v" + version : ""));
+                g.writeStringField("TestingStatus", "ThirdParty");
+                g.writeNumberField("IndicaPercentage", 60.0);
+                g.writeNumberField("SativaPercentage", 40.0);
+            }
+            case LOCATIONS_ACTIVE -> {
+                g.writeStringField("Name", "Room " + i + (version > 0 ? " v" + version : ""));
+                g.writeNumberField("LocationTypeId", 1);
+                g.writeStringField("LocationTypeName", "Default");
+                g.writeBooleanField("ForPackages", true);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static String abbreviation(String unit) {
+        return switch (unit) {
+            case "Grams" -> "g";
+            case "Ounces" -> "oz";
+            case "Pounds" -> "lb";
+            case "Kilograms" -> "kg";
+            case "Milliliters" -> "ml";
+            default -> "ea";
+        };
+    }
+
+    private String stamp(long millis) {
+        // Metrc writes microseconds and an offset; the sandbox uses UTC
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC).format(STAMP);
+    }
+
+    private void record(HttpExchange ex, String license, int status) {
+        served.add(new Served(System.nanoTime(), license, ex.getRequestURI().getRawPath()
+                + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()), status));
+    }
+
+    private void error(HttpExchange ex, String license, int status, String message) throws IOException {
+        record(ex, license, status);
+        byte[] body = ("{\"Message\":\"" + message.replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+    }
+
+    private static String first(Map<String, List<String>> params, String key) {
+        List<String> v = params.get(key);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+
+    /** A validated query of a list endpoint. */
+    private record Query(Long from, Long to, Integer pageNumber, Integer pageSize) {
+        static Query parse(Map<String, List<String>> params) {
+            Set<String> allowed = Set.of("licenseNumber", "lastModifiedStart", "lastModifiedEnd", "pageNumber", "pageSize");
+            for (String k : params.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new IllegalArgumentException("The query parameter '" + k + "' is not supported.");
+                }
+            }
+            String start = first(params, "lastModifiedStart");
+            String end = first(params, "lastModifiedEnd");
+            if ((start == null) != (end == null)) {
+                throw new IllegalArgumentException("lastModifiedStart and lastModifiedEnd must be given together.");
+            }
+            Long from = start == null ? null : instant("lastModifiedStart", start);
+            Long to = end == null ? null : instant("lastModifiedEnd", end);
+            if (from != null && to != null) {
+                if (to < from) {
+                    throw new IllegalArgumentException("lastModifiedEnd must not be before lastModifiedStart.");
+                }
+                if (to - from > MAX_WINDOW.toMillis()) {
+                    throw new IllegalArgumentException("The date range between lastModifiedStart and lastModifiedEnd "
+                            + "must not exceed 24 hours.");
+                }
+            }
+            Integer pageNumber = integer(params, "pageNumber");
+            Integer pageSize = integer(params, "pageSize");
+            if (pageSize != null && (pageSize < 1 || pageSize > MAX_PAGE_SIZE)) {
+                throw new IllegalArgumentException("pageSize must be between 1 and " + MAX_PAGE_SIZE + ".");
+            }
+            if (pageNumber != null && pageNumber < 1) {
+                throw new IllegalArgumentException("pageNumber must be 1 or more.");
+            }
+            return new Query(from, to, pageNumber, pageSize);
+        }
+
+        private static Long instant(String name, String value) {
+            if (value.contains(" ")) {
+                // an unencoded '+' in the offset arrived as a space: Metrc would misread the filter silently
+                throw new IllegalArgumentException(name + " '" + value + "' could not be parsed (encode '+' in the "
+                        + "offset as %2B).");
+            }
+            try {
+                return OffsetDateTime.parse(value).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(name + " '" + value + "' is not an ISO-8601 date and time with offset.");
+            }
+        }
+
+        private static Integer integer(Map<String, List<String>> params, String name) {
+            String v = first(params, name);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " '" + v + "' is not a whole number.");
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package com.canopyhub.source.metrc;
+
+import com.canopyhub.source.RetryAfter;
+import com.canopyhub.source.RetryableUpstreamException;
+import com.canopyhub.source.UpstreamAuthException;
+import com.canopyhub.source.UpstreamRejectedException;
+import com.canopyhub.source.UpstreamUnreachableException;
+import com.canopyhub.sync.PageRequest;
+import com.canopyhub.sync.SourcePage;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Reads Metrc v2: the facilities the key can see, and one page of a list endpoint of one licence. Every request
+ * passes two limits, each a pace and a number in flight: the facility's (default 50 GET/s, 10 in flight) and the
+ * integrator key's (150 GET/s, 30 in flight), shared by every licence synced at once. Paces are even (one
+ * permit every 1/rate s) and a little under the limit, so neither a burst nor network jitter takes a sliding
+ * second over it. Failures are classified (401: the keys; 403: that facility; 400: the request; 429/5xx/timeouts
+ * and broken bodies: retryable, with Retry-After) and never retried here: retries belong to the routes.
+ */
+public class MetrcClient implements AutoCloseable {
+
+    static final String SYSTEM = "metrc";
+    public static final int PAGE_SIZE = 20;
+    /** Share of a limit the client paces at: below it, so jitter never shows the upstream a burst over it. */
+    static final double PACE_SHARE = 0.95;
+    private static final DateTimeFormatter METRC_DATETIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+    /** One facility the key can see. */
+    public record Facility(String licenseNumber, String licenseType, String name) {
+    }
+
+    /** Limits: per facility and per integrator key, requests per second and requests in flight. */
+    public record Limits(double facilityPerSecond, int facilityInFlight, double integratorPerSecond, int integratorInFlight) {
+    }
+
+    private final URI baseUrl;
+    private final String authorization;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration maxRetryAfter;
+    private final Limits limits;
+    private final RateLimiter integratorPace;
+    private final Semaphore integratorSlots;
+    private final Map<String, RateLimiter> facilityPace = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> facilitySlots = new ConcurrentHashMap<>();
+    private final CloseableHttpClient http;
+
+    public MetrcClient(URI baseUrl, String integratorKey, String userKey, Limits limits, Duration connectTimeout,
+                       Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock) {
+        this.baseUrl = baseUrl;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (integratorKey + ":" + userKey).getBytes(StandardCharsets.UTF_8));
+        this.json = json;
+        this.clock = clock;
+        this.maxRetryAfter = maxRetryAfter;
+        this.limits = limits;
+        this.integratorPace = pace("metrc-integrator", limits.integratorPerSecond());
+        this.integratorSlots = new Semaphore(limits.integratorInFlight(), true);
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(Math.max(2, limits.integratorInFlight() + 2))
+                        .setMaxConnPerRoute(Math.max(2, limits.integratorInFlight() + 2))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.of(readTimeout))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .build();
+    }
+
+    private static RateLimiter pace(String name, double perSecond) {
+        return RateLimiter.of(name, RateLimiterConfig.custom()
+                .limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofNanos((long) (1_000_000_000L / (perSecond * PACE_SHARE))))
+                .timeoutDuration(Duration.ofHours(1))
+                .build());
+    }
+
+    /** The facilities (licences) the keys can see: GET /facilities/v2/. */
+    public List<Facility> facilities() {
+        String pathAndQuery = "/facilities/v2/";
+        JsonNode root = get(pathAndQuery, null);
+        if (root == null || !root.isArray()) {
+            throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body is not a list of facilities", null, null);
+        }
+        List<Facility> out = new ArrayList<>();
+        for (JsonNode f : root) {
+            JsonNode license = f.path("License");
+            if (license.path("Number").isTextual()) {
+                out.add(new Facility(license.get("Number").asText(), license.path("LicenseType").asText(null),
+                        f.path("Name").asText(null)));
+            }
+        }
+        return out;
+    }
+
+    /** One page of a stream of one licence, within the request's window (both bounds: Metrc's rule). */
+    public SourcePage fetchPage(MetrcStream stream, String licenseNumber, PageRequest request) {
+        String pathAndQuery = pathAndQuery(stream, licenseNumber, request);
+        JsonNode root = get(pathAndQuery, licenseNumber);
+        String requestLine = "GET " + pathAndQuery;
+        JsonNode data = root == null ? null : root.get("Data");
+        if (data == null || !data.isArray()) {
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "body has no \"Data\" array", null, null);
+        }
+        List<JsonNode> records = new ArrayList<>(data.size());
+        data.forEach(records::add);
+        long totalPages = root.path("TotalPages").asLong(-1);
+        long total = root.has("TotalRecords") ? root.get("TotalRecords").asLong() : root.path("Total").asLong(SourcePage.UNKNOWN_TOTAL);
+        boolean hasMore = totalPages >= 0 ? request.number() < totalPages : records.size() >= PAGE_SIZE;
+        return new SourcePage(stream.configName(), request, records, hasMore, total);
+    }
+
+    /**
+     * {@code /packages/v2/active?licenseNumber=…&lastModifiedStart=…&lastModifiedEnd=…&pageNumber=N&pageSize=20},
+     * times ISO-8601 with their offset, the {@code +} encoded as %2B (unencoded, Metrc misreads the filter).
+     */
+    static String pathAndQuery(MetrcStream stream, String licenseNumber, PageRequest request) {
+        StringBuilder q = new StringBuilder(stream.path()).append("?licenseNumber=")
+                .append(URLEncoder.encode(licenseNumber, StandardCharsets.UTF_8));
+        if (request.from() != null && request.to() != null) {
+            q.append("&lastModifiedStart=").append(URLEncoder.encode(format(request.from()), StandardCharsets.UTF_8))
+                    .append("&lastModifiedEnd=").append(URLEncoder.encode(format(request.to()), StandardCharsets.UTF_8));
+        }
+        return q.append("&pageNumber=").append(request.number()).append("&pageSize=").append(PAGE_SIZE).toString();
+    }
+
+    static String format(Instant instant) {
+        return METRC_DATETIME.format(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    private JsonNode get(String pathAndQuery, String licenseNumber) {
+        String requestLine = "GET " + pathAndQuery;
+        Semaphore facility = licenseNumber == null ? null
+                : facilitySlots.computeIfAbsent(licenseNumber, k -> new Semaphore(limits.facilityInFlight(), true));
+        try {
+            // a slot of the facility, then of the key (always in this order), then the paces
+            if (facility != null) {
+                facility.acquire();
+            }
+            try {
+                integratorSlots.acquire();
+                try {
+                    if (licenseNumber != null) {
+                        RateLimiter.waitForPermission(facilityPace.computeIfAbsent(licenseNumber,
+                                k -> pace("metrc-" + k, limits.facilityPerSecond())));
+                    }
+                    RateLimiter.waitForPermission(integratorPace);
+                    return execute(pathAndQuery, requestLine);
+                } finally {
+                    integratorSlots.release();
+                }
+            } finally {
+                if (facility != null) {
+                    facility.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, "interrupted while waiting for a request slot", null, e);
+        }
+    }
+
+    private JsonNode execute(String pathAndQuery, String requestLine) {
+        HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
+        get.setHeader("Authorization", authorization);
+        get.setHeader("Accept", "application/json");
+        try {
+            return http.execute(get, response -> {
+                int status = response.getCode();
+                HttpEntity body = response.getEntity();
+                if (status == 200) {
+                    try (InputStream in = body.getContent()) {
+                        return json.readTree(in);
+                    } catch (JsonProcessingException e) {
+                        throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "malformed JSON body: "
+                                + e.getOriginalMessage(), null, e);
+                    }
+                }
+                String text = body == null ? "" : abbreviate(new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8));
+                if (status == 401) {
+                    throw new UpstreamAuthException(SYSTEM, requestLine, status, "not authorised (check hub.metrc.integrator-key "
+                            + "and hub.metrc.user-key)");
+                }
+                if (status == 403) {
+                    throw new UpstreamAuthException(SYSTEM, requestLine, status, "no access to this facility (check the "
+                            + "user key's permissions for it, or leave it out of hub.metrc.license-numbers)");
+                }
+                if (status == 429 || status >= 500) {
+                    Header header = response.getFirstHeader("Retry-After");
+                    Duration retryAfter = RetryAfter.parse(header == null ? null : header.getValue(), clock).orElse(null);
+                    if (retryAfter != null && retryAfter.compareTo(maxRetryAfter) > 0) {
+                        throw new UpstreamRejectedException(SYSTEM, requestLine, status, "asked to retry after "
+                                + retryAfter.toSeconds() + " s, longer than hub.retry.max-retry-after-seconds ("
+                                + maxRetryAfter.toSeconds() + " s); giving up until the next sync");
+                    }
+                    throw new RetryableUpstreamException(SYSTEM, requestLine, status, text, retryAfter, null);
+                }
+                throw new UpstreamRejectedException(SYSTEM, requestLine, status, text);
+            });
+        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+            throw new UpstreamUnreachableException(SYSTEM, requestLine, "hub.metrc.base-url", e);
+        } catch (IOException e) {
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 500 ? s.substring(0, 500) + "…" : s;
+    }
+
+    /** Requests currently waiting or in flight per facility are bounded; for the bench's report. */
+    public Map<String, Integer> facilitySlotsFree() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        facilitySlots.forEach((k, v) -> out.put(k, v.availablePermits()));
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+}

@@ -1,0 +1,133 @@
+package com.canopyhub.source.metrc;
+
+import static com.canopyhub.source.JsonFields.bool;
+import static com.canopyhub.source.JsonFields.decimal;
+import static com.canopyhub.source.JsonFields.instant;
+import static com.canopyhub.source.JsonFields.requiredText;
+import static com.canopyhub.source.JsonFields.text;
+
+import com.canopyhub.canonical.CanonicalRecord;
+import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.InventoryLot;
+import com.canopyhub.canonical.Location;
+import com.canopyhub.canonical.Product;
+import com.canopyhub.canonical.Provenance;
+import com.canopyhub.canonical.Quantity;
+import com.canopyhub.canonical.Strain;
+import com.canopyhub.mapping.ExtraFields;
+import com.canopyhub.source.RecordRejectedException;
+import com.canopyhub.sync.MappedPage;
+import com.canopyhub.sync.RejectedRecord;
+import com.canopyhub.sync.SourcePage;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps Metrc v2 records (PascalCase, as in ../shared/reference/metrc-v2-examples) to the canonical model. Every
+ * record carries its licence in {@code provenance.licenseNumber}. Packages become InventoryLots identified by their
+ * label ({@link InventoryLot#canonicalIdFor}), so the Distru package with the same label is the same lot.
+ */
+public class MetrcMapper {
+
+    private final ExtraFields extraFields;
+
+    public MetrcMapper(ExtraFields extraFields) {
+        this.extraFields = extraFields;
+    }
+
+    public MappedPage map(SourcePage page, String licenseNumber) {
+        MetrcStream stream = MetrcStream.byConfigName(page.stream());
+        List<CanonicalRecord> records = new ArrayList<>(page.records().size());
+        List<RejectedRecord> rejects = new ArrayList<>();
+        for (JsonNode raw : page.records()) {
+            try {
+                records.add(map(stream, licenseNumber, raw));
+            } catch (RecordRejectedException | IllegalArgumentException e) {
+                rejects.add(new RejectedRecord(MetrcClient.SYSTEM, stream.configName(),
+                        raw.path("Id").isValueNode() ? raw.get("Id").asText() : null, raw.toString(), e.getMessage()));
+            }
+        }
+        return new MappedPage(MetrcClient.SYSTEM, stream.configName(), stream.canonicalType(), page.request().number(),
+                records, rejects);
+    }
+
+    CanonicalRecord map(MetrcStream stream, String licenseNumber, JsonNode r) {
+        Map<String, JsonNode> attributes = extraFields.extract(MetrcClient.SYSTEM, stream.configName(), r);
+        return switch (stream.canonicalType()) {
+            case INVENTORY_LOT -> lot(stream, licenseNumber, r, attributes);
+            case PRODUCT -> product(stream, licenseNumber, r, attributes);
+            case STRAIN -> strain(licenseNumber, r, attributes);
+            case LOCATION -> location(licenseNumber, r, attributes);
+            default -> throw new IllegalStateException("no mapping for " + stream);
+        };
+    }
+
+    InventoryLot lot(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        String label = requiredText(r, "Label");
+        String unit = requiredText(r, "UnitOfMeasureName");
+        BigDecimal quantity = decimal(r, "Quantity");
+        Map<String, String> compliance = new LinkedHashMap<>();
+        putIfPresent(compliance, "LabTestingState", text(r, "LabTestingState"));
+        putIfPresent(compliance, "LabTestingStateDate", text(r, "LabTestingStateDate"));
+        putIfPresent(compliance, "PackageType", text(r, "PackageType"));
+        putIfPresent(compliance, "PackagedDate", text(r, "PackagedDate"));
+        return new InventoryLot(InventoryLot.canonicalIdFor(label, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), label, text(r, "Item", "Id"),
+                text(r, "ProductionBatchNumber"), text(r, "LocationId"), text(r, "LocationName"), stream.state(),
+                quantity == null ? null : new Quantity(quantity, unit), null, null, null, date(r, "ExpirationDate"),
+                bool(r, "IsTradeSample"), null, compliance, instant(r, "LastModified"), attributes);
+    }
+
+    Product product(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        return new Product(CanonicalRecord.canonicalId(EntityType.PRODUCT, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, null,
+                "active".equals(stream.state()), text(r, "ItemBrandName"), text(r, "ProductCategoryName"),
+                text(r, "ProductCategoryType"), null, null, text(r, "StrainId"), text(r, "StrainName"),
+                text(r, "UnitOfMeasureName"), null, null, null, List.of(), Map.of(), instant(r, "LastModified"), attributes);
+    }
+
+    Strain strain(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        return new Strain(CanonicalRecord.canonicalId(EntityType.STRAIN, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), instant(r, "LastModified"), attributes);
+    }
+
+    Location location(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        return new Location(CanonicalRecord.canonicalId(EntityType.LOCATION, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, null, null,
+                instant(r, "LastModified"), attributes);
+    }
+
+    /** Metrc dates are {@code YYYY-MM-DD} or full ISO-8601; a date is its start of day, UTC. */
+    static Instant date(JsonNode r, String field) {
+        String t = text(r, field);
+        if (t == null || t.isBlank()) {
+            return null;
+        }
+        if (t.length() == 10) {
+            try {
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new RecordRejectedException(field + ": '" + t + "' is not a date (YYYY-MM-DD)");
+            }
+        }
+        return instant(r, field);
+    }
+
+    private static void putIfPresent(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+}

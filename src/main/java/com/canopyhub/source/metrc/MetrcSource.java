@@ -1,0 +1,132 @@
+package com.canopyhub.source.metrc;
+
+import com.canopyhub.sync.MappedPage;
+import com.canopyhub.sync.Source;
+import com.canopyhub.sync.SourcePage;
+import com.canopyhub.sync.StreamReader;
+import com.canopyhub.sync.Windowing;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Metrc as a source of the engine: one partition per licence (hub.metrc.license-numbers, or every facility the
+ * keys can see), the configured streams a licence's type has (strains only for cultivators, as the field guide
+ * files them), windows from the cursor (or hub.metrc.start-date) cut into slices of at most 24 h.
+ */
+public final class MetrcSource implements Source {
+
+    /** Metrc refuses lastModified windows longer than this. */
+    public static final Duration MAX_SLICE = Duration.ofHours(24);
+
+    private final MetrcClient client;
+    private final MetrcMapper mapper;
+    private final List<String> licenseNumbers;
+    private final List<String> streams;
+    private final boolean followLicenseType;
+    private final LocalDate startDate;
+    private final Duration defaultBackfill;
+    private final Duration safetyLag;
+    private final Duration overlap;
+    private final String upstream;
+    private final Clock clock;
+    private final Map<String, StreamReader> readers = new LinkedHashMap<>();
+    /** Licence number to its type, as the last facilities call reported. */
+    private final Map<String, String> licenseTypes = new ConcurrentHashMap<>();
+
+    public MetrcSource(MetrcClient client, MetrcMapper mapper, List<String> licenseNumbers, List<String> streams,
+                       boolean followLicenseType, LocalDate startDate, Duration defaultBackfill, Duration safetyLag,
+                       Duration overlap, String upstream, Clock clock) {
+        this.client = client;
+        this.mapper = mapper;
+        this.licenseNumbers = List.copyOf(licenseNumbers);
+        this.streams = List.copyOf(streams);
+        this.followLicenseType = followLicenseType;
+        this.startDate = startDate;
+        this.defaultBackfill = defaultBackfill;
+        this.safetyLag = safetyLag;
+        this.overlap = overlap;
+        this.upstream = upstream;
+        this.clock = clock;
+        Arrays.stream(MetrcStream.values()).forEach(s -> readers.put(s.configName(), new MetrcStreamReader(client, s)));
+    }
+
+    @Override
+    public String name() {
+        return MetrcClient.SYSTEM;
+    }
+
+    @Override
+    public String upstream() {
+        return upstream;
+    }
+
+    /** The licences: configured ones, or every facility the keys see. Asks Metrc once per pass for their types. */
+    @Override
+    public List<String> partitions() {
+        List<MetrcClient.Facility> facilities = client.facilities();
+        facilities.forEach(f -> licenseTypes.put(f.licenseNumber(), f.licenseType() == null ? "" : f.licenseType()));
+        return licenseNumbers.isEmpty() ? facilities.stream().map(MetrcClient.Facility::licenseNumber).toList() : licenseNumbers;
+    }
+
+    @Override
+    public List<String> streams(String licenseNumber) {
+        if (!followLicenseType) {
+            return streams;
+        }
+        String type = licenseTypes.get(licenseNumber);
+        return streams.stream().filter(s -> type == null || MetrcStream.byConfigName(s).availableTo(type)).toList();
+    }
+
+    @Override
+    public List<String> allStreams() {
+        return List.copyOf(readers.keySet());
+    }
+
+    @Override
+    public Windowing windowing(String stream) {
+        return reader(stream).windowing();
+    }
+
+    @Override
+    public Duration safetyLag() {
+        return safetyLag;
+    }
+
+    @Override
+    public Duration overlap() {
+        return overlap;
+    }
+
+    @Override
+    public Duration maxSlice() {
+        return MAX_SLICE;
+    }
+
+    /** hub.metrc.start-date, or (when empty) hub.metrc.backfill-days before now. */
+    @Override
+    public Instant startDate() {
+        return startDate != null ? startDate.atStartOfDay(ZoneOffset.UTC).toInstant() : clock.instant().minus(defaultBackfill);
+    }
+
+    @Override
+    public StreamReader reader(String stream) {
+        StreamReader r = readers.get(stream);
+        if (r == null) {
+            throw new IllegalArgumentException("metrc has no stream '" + stream + "'");
+        }
+        return r;
+    }
+
+    @Override
+    public MappedPage map(SourcePage page, String licenseNumber) {
+        return mapper.map(page, licenseNumber);
+    }
+}

@@ -1,0 +1,78 @@
+package com.canopyhub.source.metrc;
+
+import com.canopyhub.canonical.EntityType;
+import com.canopyhub.sync.Windowing;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Metrc v2 list endpoints the hub reads, one stream each, per licence. All take {@code lastModifiedStart/End}
+ * (both bounds, at most 24 h apart: {@link Windowing#CLOSED}) and {@code pageNumber}/{@code pageSize} (at most 20).
+ * A package moving from active to inactive appears in the inactive stream with a new LastModified, so each state
+ * keeps its own cursor.
+ */
+public enum MetrcStream {
+    PACKAGES_ACTIVE("packages.active", "/packages/v2/active", EntityType.INVENTORY_LOT, "active", LicenceKind.ANY),
+    PACKAGES_INACTIVE("packages.inactive", "/packages/v2/inactive", EntityType.INVENTORY_LOT, "inactive", LicenceKind.ANY),
+    PACKAGES_ONHOLD("packages.onhold", "/packages/v2/onhold", EntityType.INVENTORY_LOT, "onhold", LicenceKind.ANY),
+    PACKAGES_INTRANSIT("packages.intransit", "/packages/v2/intransit", EntityType.INVENTORY_LOT, "intransit", LicenceKind.ANY),
+    ITEMS_ACTIVE("items.active", "/items/v2/active", EntityType.PRODUCT, "active", LicenceKind.ANY),
+    ITEMS_INACTIVE("items.inactive", "/items/v2/inactive", EntityType.PRODUCT, "inactive", LicenceKind.ANY),
+    STRAINS_ACTIVE("strains.active", "/strains/v2/active", EntityType.STRAIN, "active", LicenceKind.CULTIVATOR),
+    LOCATIONS_ACTIVE("locations.active", "/locations/v2/active", EntityType.LOCATION, "active", LicenceKind.ANY);
+
+    /** Which licences have a stream, after the field guide's licence blocks ("Strains" is a cultivator resource). */
+    enum LicenceKind { ANY, CULTIVATOR }
+
+    private final String configName;
+    private final String path;
+    private final EntityType canonicalType;
+    private final String state;
+    private final LicenceKind licences;
+
+    MetrcStream(String configName, String path, EntityType canonicalType, String state, LicenceKind licences) {
+        this.configName = configName;
+        this.path = path;
+        this.canonicalType = canonicalType;
+        this.state = state;
+        this.licences = licences;
+    }
+
+    /** The stream's name in config ({@code hub.metrc.streams}), cursors and runs, e.g. {@code packages.active}. */
+    public String configName() {
+        return configName;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public EntityType canonicalType() {
+        return canonicalType;
+    }
+
+    /** The record state this endpoint lists (active, inactive, onhold, intransit). */
+    public String state() {
+        return state;
+    }
+
+    public Windowing windowing() {
+        return Windowing.CLOSED;
+    }
+
+    /** Whether a licence of this type has the stream (Metrc's licence type text, e.g. "Medical Cultivation"). */
+    public boolean availableTo(String licenseType) {
+        return licences == LicenceKind.ANY
+                || (licenseType != null && licenseType.toLowerCase(Locale.ROOT).contains("cultivat"));
+    }
+
+    public static List<String> names() {
+        return Arrays.stream(values()).map(MetrcStream::configName).toList();
+    }
+
+    public static MetrcStream byConfigName(String name) {
+        return Arrays.stream(values()).filter(s -> s.configName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown Metrc stream '" + name + "'"));
+    }
+}
