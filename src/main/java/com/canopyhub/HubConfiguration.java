@@ -177,7 +177,7 @@ public class HubConfiguration implements CamelConfiguration {
      * the same labels, with Metrc's units (grams for weights) and, for every fifth lot, a quantity one unit higher:
      * the seeded discrepancies reporting.v_inventory_reconciliation shows.
      */
-    static List<MetrcSandbox.SharedLot> sharedLotsOf(DistruSandbox distru) throws Exception {
+    public static List<MetrcSandbox.SharedLot> sharedLotsOf(DistruSandbox distru) throws Exception {
         if (distru == null) {
             return List.of();
         }

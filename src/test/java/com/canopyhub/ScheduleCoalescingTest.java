@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
                 "hub.distru.requests-per-second=200",
                 "hub.distru.read-timeout-ms=60000",
                 "hub.distru.entities=strains",
+                "hub.sync.sources=distru",
                 "hub.schedule.enabled=true",
                 "hub.distru.schedule=0/2 * * * * ?"
         })

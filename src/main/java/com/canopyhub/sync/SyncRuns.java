@@ -91,7 +91,13 @@ public class SyncRuns {
             return skippedPass(request, source, other);
         }
         Map<String, List<String>> streams = new LinkedHashMap<>();
-        for (String partition : source.partitions()) {
+        List<String> partitions;
+        try {
+            partitions = source.partitions();
+        } catch (UpstreamException e) {
+            return unreachablePass(request, source, requested, e);
+        }
+        for (String partition : partitions) {
             List<String> own = source.streams(partition).stream()
                     .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
             if (!own.isEmpty()) {
@@ -105,6 +111,27 @@ public class SyncRuns {
         }
         LOG.info("Sync pass {} ({}, {}) starting: {}{}{}", pass.id(), request.source(), request.trigger(), pass.entities(),
                 streams.size() > 1 ? " for " + streams.size() + " partitions" : "", request.full() ? " [full]" : "");
+        return pass;
+    }
+
+    /**
+     * The source could not even say what to sync (its partitions: Metrc's facilities call answered 401, or nothing
+     * answered): the pass reports its first stream FAILED with the reason and the rest SKIPPED, recorded like any
+     * other runs, instead of throwing at the caller.
+     */
+    private SyncPass unreachablePass(SyncRequest request, Source source, List<String> requested, UpstreamException e) {
+        String message = redactor.redact(describe(e));
+        LOG.error("Sync pass ({}, {}) cannot start: {}", request.source(), request.trigger(), message);
+        Map<String, List<String>> streams = new LinkedHashMap<>();
+        List<String> names = source.streams(StreamKey.NO_PARTITION).stream()
+                .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
+        streams.put(StreamKey.NO_PARTITION, names.isEmpty() ? requested : names);
+        SyncPass pass = new SyncPass(request, source.name(), streams, stopRequested);
+        List<EntitySync> runs = pass.runs();
+        if (!runs.isEmpty()) {
+            finish(runs.get(0), SyncStatus.FAILED, message);
+        }
+        pass.abort("skipped: " + message);
         return pass;
     }
 
@@ -132,6 +159,9 @@ public class SyncRuns {
      * the stream's runs a dead process left RUNNING, cuts the window from the cursor into slices and records the run.
      */
     public void begin(EntitySync sync) throws SQLException {
+        if (sync.status() != SyncStatus.PENDING) {
+            return; // already decided (e.g. FAILED because the pass could not start)
+        }
         SyncPass pass = sync.pass();
         String abort = pass.abortReason(sync.partition());
         if (abort != null || stopRequested.getAsBoolean()) {

@@ -42,7 +42,8 @@ class HubSettingsTest {
     @Test
     void secrets_are_masked_in_printouts_and_redacted_from_text() {
         HubSettings s = resolve(Map.of("hub.distru.base-url", "https://app.distru.com", "hub.distru.api-key", "s3cr3t-key-value",
-                "hub.reporting.jdbc-url", "jdbc:postgresql://db/hub", "hub.reporting.password", "pw-123456"));
+                "hub.reporting.jdbc-url", "jdbc:postgresql://db/hub", "hub.reporting.password", "pw-123456",
+                "hub.sync.sources", "distru"));
         assertThat(s.printable()).containsEntry("hub.distru.api-key", "****").containsEntry("hub.reporting.password", "****");
         SecretRedactor r = SecretRedactor.of(s);
         assertThat(r.redact("auth failed for s3cr3t-key-value with pw-123456; header Bearer abc.def"))
@@ -98,7 +99,7 @@ class HubSettingsTest {
     @Test
     void passwords_inside_urls_are_masked_in_printouts_errors_and_redacted_text() {
         HubSettings s = resolve(Map.of("hub.reporting.jdbc-url", "jdbc:postgresql://db:5432/hub?user=canopy&password=hunter2x&ssl=true",
-                "hub.distru.sandbox", "true"));
+                "hub.distru.sandbox", "true", "hub.metrc.sandbox", "true"));
         assertThat(s.printable().get("hub.reporting.jdbc-url"))
                 .isEqualTo("jdbc:postgresql://db:5432/hub?user=canopy&password=****&ssl=true");
         assertThatThrownBy(() -> resolve(Map.of("hub.reporting.jdbc-url", "postgres://canopy:hunter2x@db/hub")))

@@ -3,6 +3,7 @@ package com.canopyhub.testing;
 import com.canopyhub.HubConfiguration;
 import com.canopyhub.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.metrc.MetrcSandbox;
 import com.canopyhub.sync.SyncReport;
 import com.canopyhub.sync.SyncRequest;
 import java.nio.file.Path;
@@ -45,11 +46,38 @@ public final class HubHarness implements AutoCloseable {
         overrides.put("hub.retry.initial-delay-ms", "50");
         overrides.put("hub.retry.max-delay-ms", "3000");
         overrides.put("hub.schedule.enabled", "false");
-        // the harness drives the Distru sandbox; Metrc tests add their own (MetrcHarness)
+        // Distru only, unless a test adds Metrc (withMetrc)
         overrides.put("hub.sync.sources", "distru");
         for (int i = 0; i + 1 < extraOverrides.length; i += 2) {
             overrides.put(extraOverrides[i], extraOverrides[i + 1]);
         }
+    }
+
+    /** The Metrc sandbox of this harness, once {@link #withMetrc} started it. */
+    public MetrcSandbox metrc;
+
+    /**
+     * Adds a Metrc sandbox on the harness's clock and makes Metrc a configured source, its limits fast enough for
+     * tests (the sandbox enforces the options' limits; the client paces at the same ones).
+     */
+    public HubHarness withMetrc(MetrcSandbox.Options options) throws Exception {
+        this.metrc = MetrcSandbox.start(options, clock);
+        overrides.put("hub.sync.sources", "distru,metrc");
+        overrides.put("hub.metrc.base-url", metrc.baseUrl().toString());
+        overrides.put("hub.metrc.integrator-key", options.integratorKey());
+        overrides.put("hub.metrc.user-key", options.userKey());
+        overrides.put("hub.metrc.facility-requests-per-second", Integer.toString(options.facilityRequestsPerSecond()));
+        overrides.put("hub.metrc.facility-in-flight", Integer.toString(options.facilityInFlight()));
+        overrides.put("hub.metrc.integrator-requests-per-second", Integer.toString(options.integratorRequestsPerSecond()));
+        overrides.put("hub.metrc.integrator-in-flight", Integer.toString(options.integratorInFlight()));
+        overrides.put("hub.metrc.read-timeout-ms", "2000");
+        overrides.put("hub.metrc.start-date", T0.minus(options.history()).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+        return this;
+    }
+
+    /** One pass of any source over the given streams (all configured when none). */
+    public SyncReport syncSource(String source, String... streams) {
+        return hub.sync(new SyncRequest(source, List.of(streams), false, "test"));
     }
 
     /** Overrides a setting for the hubs started from now on. */
@@ -161,5 +189,8 @@ public final class HubHarness implements AutoCloseable {
     public void close() {
         stopHub();
         sandbox.close();
+        if (metrc != null) {
+            metrc.close();
+        }
     }
 }

@@ -57,7 +57,8 @@ public class MetrcClient implements AutoCloseable {
     public static final int PAGE_SIZE = 20;
     /** Share of a limit the client paces at: below it, so jitter never shows the upstream a burst over it. */
     static final double PACE_SHARE = 0.95;
-    private static final DateTimeFormatter METRC_DATETIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    /** ISO-8601 with an explicit offset (never Z), as the field guide's examples: 2026-05-04T08:00:00.000+00:00. */
+    private static final DateTimeFormatter METRC_DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx");
 
     /** One facility the key can see. */
     public record Facility(String licenseNumber, String licenseType, String name) {

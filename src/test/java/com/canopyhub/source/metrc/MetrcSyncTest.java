@@ -1,0 +1,228 @@
+package com.canopyhub.source.metrc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.canopyhub.sandbox.Fault;
+import com.canopyhub.sandbox.distru.DistruSandbox;
+import com.canopyhub.sandbox.metrc.MetrcSandbox;
+import com.canopyhub.sandbox.metrc.MetrcSandbox.Endpoint;
+import com.canopyhub.sync.EntityResult;
+import com.canopyhub.sync.SyncReport;
+import com.canopyhub.sync.SyncStatus;
+import com.canopyhub.testing.HubHarness;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metrc through the generic engine against the Metrc sandbox: licences as partitions, 24 h slices, Metrc's paging
+ * and limits, exact mapping, incremental and no-op passes, per-licence failures.
+ */
+class MetrcSyncTest {
+
+    private static final String CULTIVATOR = "SBX-0001";
+    private static final String DISPENSARY = "SBX-0002";
+    private static final Pattern WINDOW = Pattern.compile("lastModifiedStart=([^&]+)&lastModifiedEnd=([^&]+)");
+
+    /** Only Metrc syncs; the clock is a minute past the sandbox's newest record, so the first pass sees them all. */
+    private static HubHarness metrcOnly(MetrcSandbox.Options options, String... overrides) throws Exception {
+        HubHarness h = new HubHarness(DistruSandbox.Options.defaults(0), overrides).withMetrc(options);
+        h.set("hub.sync.sources", "metrc");
+        h.clock.advance(Duration.ofMinutes(1));
+        return h;
+    }
+
+    @Test
+    void a_full_sync_maps_packages_items_strains_and_locations_exactly_and_a_second_pass_writes_nothing() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(2, 6).withHistory(Duration.ofDays(3));
+        try (HubHarness h = metrcOnly(options).start()) {
+            SyncReport first = h.syncSource("metrc");
+            assertThat(first.ok()).as(first.table()).isTrue();
+            // the cultivator syncs 8 streams, the dispensary 7 (no strains: a cultivator resource)
+            assertThat(first.results()).hasSize(15);
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots WHERE source_system = 'metrc'")).isEqualTo(2 * 4 * 6);
+            assertThat(h.count("SELECT count(*) FROM reporting.products WHERE source_system = 'metrc'")).isEqualTo(2 * 2 * 6);
+            assertThat(h.count("SELECT count(*) FROM reporting.strains WHERE source_system = 'metrc'")).isEqualTo(6);
+            assertThat(h.count("SELECT count(*) FROM reporting.locations WHERE source_system = 'metrc'")).isEqualTo(2 * 6);
+
+            MetrcSandbox m = h.metrc;
+            String id = Long.toString(m.recordId(DISPENSARY, Endpoint.PACKAGES_ONHOLD, 4));
+            Map<String, Object> lot = h.rows("SELECT * FROM reporting.inventory_lots WHERE source_system = 'metrc' AND source_id = ?", id).get(0);
+            assertThat(lot.get("label")).isEqualTo(m.label(DISPENSARY, Endpoint.PACKAGES_ONHOLD, 4));
+            assertThat(lot.get("license_number")).isEqualTo(DISPENSARY);
+            assertThat(lot.get("status")).isEqualTo("onhold");
+            assertThat((BigDecimal) lot.get("quantity")).isEqualByComparingTo(m.quantity(DISPENSARY, Endpoint.PACKAGES_ONHOLD, 4));
+            assertThat(lot.get("quantity").toString()).isEqualTo(m.quantity(DISPENSARY, Endpoint.PACKAGES_ONHOLD, 4).toPlainString());
+            assertThat(lot.get("quantity_unit")).isEqualTo(m.unitOfMeasure(DISPENSARY, Endpoint.PACKAGES_ONHOLD, 4));
+            assertThat(lot.get("product_source_id")).isEqualTo(Long.toString(m.recordId(DISPENSARY, Endpoint.ITEMS_ACTIVE, 4)));
+            assertThat(((OffsetDateTime) lot.get("expires_at")).toInstant().toString()).isEqualTo("2027-06-05T00:00:00Z");
+            assertThat(lot.get("custom_data").toString()).contains("\"LabTestingState\": \"TestPassed\"");
+            assertThat(lot.get("source_updated_at")).isNotNull();
+            Map<String, Object> item = h.rows("SELECT * FROM reporting.products WHERE source_system = 'metrc' AND source_id = ?",
+                    Long.toString(m.recordId(CULTIVATOR, Endpoint.ITEMS_INACTIVE, 1))).get(0);
+            assertThat(item).containsEntry("name", "Item 1").containsEntry("active", false)
+                    .containsEntry("category_name", "Infused Edible").containsEntry("strain_name", "Strain 1")
+                    .containsEntry("unit_of_measure", "Each").containsEntry("license_number", CULTIVATOR);
+
+            h.passSafetyLag();
+            SyncReport second = h.syncSource("metrc");
+            assertThat(second.ok()).isTrue();
+            assertThat(second.total(EntityResult::written)).as("a no-op pass writes nothing").isZero();
+
+            m.touch(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2);
+            h.clock.advance(Duration.ofSeconds(10));
+            SyncReport third = h.syncSource("metrc");
+            assertThat(third.total(EntityResult::written)).isEqualTo(1);
+            assertThat(h.rows("SELECT quantity FROM reporting.inventory_lots WHERE source_system = 'metrc' AND source_id = ?",
+                    Long.toString(m.recordId(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2))).get(0).get("quantity").toString())
+                    .isEqualTo(m.quantity(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2).toPlainString());
+        }
+    }
+
+    @Test
+    void a_three_day_backfill_asks_for_24_hour_slices_with_encoded_offsets_and_pages_of_20() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(3));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active").start()) {
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            List<MetrcSandbox.Served> packages = h.metrc.served().stream()
+                    .filter(s -> s.pathAndQuery().startsWith("/packages/v2/active")).toList();
+            // 3 days and the minute since: four slices, each in one page (at most 20 records in a day)
+            assertThat(packages).hasSize(4).allMatch(s -> s.status() == 200);
+            OffsetDateTime previousEnd = null;
+            for (MetrcSandbox.Served s : packages) {
+                assertThat(s.pathAndQuery()).contains(".000%2B00%3A00&").contains("pageSize=20").contains("pageNumber=1")
+                        .contains("licenseNumber=SBX-0001");
+                Matcher w = WINDOW.matcher(s.pathAndQuery());
+                assertThat(w.find()).isTrue();
+                OffsetDateTime start = OffsetDateTime.parse(URLDecoder.decode(w.group(1), StandardCharsets.UTF_8));
+                OffsetDateTime end = OffsetDateTime.parse(URLDecoder.decode(w.group(2), StandardCharsets.UTF_8));
+                assertThat(Duration.between(start, end)).isLessThanOrEqualTo(Duration.ofHours(24));
+                if (previousEnd != null) {
+                    assertThat(start).as("slices are adjacent").isEqualTo(previousEnd);
+                }
+                previousEnd = end;
+            }
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void a_slice_of_several_pages_is_read_completely() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 50).withHistory(Duration.ofHours(20));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active").start()) {
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(50);
+            assertThat(h.metrc.served().stream().filter(s -> s.pathAndQuery().startsWith("/packages/v2/active")))
+                    .extracting(MetrcSandbox.Served::pathAndQuery)
+                    .anyMatch(q -> q.contains("pageNumber=3")).noneMatch(q -> q.contains("pageNumber=4"));
+        }
+    }
+
+    @Test
+    void a_backfill_that_fails_midway_resumes_at_the_last_finished_slice() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(3));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active", "hub.retry.max-redeliveries", "0").start()) {
+            // slice 1 is read, then slice 2 fails for good (faults apply to list requests)
+            h.metrc.inject(Fault.none(), Fault.status(500));
+            SyncReport failed = h.syncSource("metrc");
+            assertThat(failed.results().get(0).status()).isEqualTo(SyncStatus.FAILED);
+            OffsetDateTime cursor = (OffsetDateTime) h.rows("SELECT window_end FROM hub.sync_cursors").get(0).get("window_end");
+            assertThat(cursor.toInstant()).as("the cursor stands at the end of the first slice")
+                    .isEqualTo(HubHarness.T0.minus(Duration.ofDays(3)).plus(Duration.ofHours(24)));
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(2);
+
+            SyncReport resumed = h.syncSource("metrc");
+            assertThat(resumed.ok()).as(resumed.table()).isTrue();
+            List<Map<String, Object>> runs = h.rows("SELECT window_start FROM hub.sync_runs ORDER BY id");
+            assertThat(((OffsetDateTime) runs.get(1).get("window_start")).toInstant())
+                    .isEqualTo(cursor.toInstant().minus(Duration.ofMinutes(5)));
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(6);
+            assertThat(h.count("SELECT count(*) FROM hub.record_changes WHERE change_type = 'UPDATED'")).isZero();
+        }
+    }
+
+    @Test
+    void ten_facilities_sync_side_by_side_within_the_facility_and_integrator_limits() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(10, 30).withHistory(Duration.ofHours(20));
+        try (HubHarness h = metrcOnly(options, "hub.sync.parallel-partitions", "10",
+                "hub.metrc.streams", "packages.active,packages.inactive,items.active").start()) {
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(report.results()).hasSize(30);
+            assertThat(h.metrc.rateLimited()).as("429s for exceeding a limit").isZero();
+            assertThat(h.metrc.peakIntegratorInFlight()).isLessThanOrEqualTo(30);
+            for (MetrcSandbox.Facility f : options.facilities()) {
+                assertThat(h.metrc.peakInFlight(f.licenseNumber())).isLessThanOrEqualTo(10);
+            }
+            assertThat(h.count("SELECT count(DISTINCT license_number) FROM reporting.inventory_lots")).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void a_facility_answering_403_fails_only_its_own_partition() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(3, 4).withHistory(Duration.ofHours(20));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,items.active").start()) {
+            h.metrc.forbid(DISPENSARY);
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).isFalse();
+            for (EntityResult r : report.results()) {
+                if (r.partition().equals(DISPENSARY)) {
+                    assertThat(r.status()).isIn(SyncStatus.FAILED, SyncStatus.SKIPPED);
+                    assertThat(r.error()).contains("HTTP 403").contains("no access to this facility");
+                } else {
+                    assertThat(r.status()).as(r.label()).isEqualTo(SyncStatus.SUCCEEDED);
+                }
+            }
+            assertThat(report.results().stream().filter(r -> r.partition().equals(DISPENSARY))
+                    .map(EntityResult::status)).containsExactly(SyncStatus.FAILED, SyncStatus.SKIPPED);
+        }
+    }
+
+    @Test
+    void faults_give_the_same_data_as_a_clean_run_and_401_ends_the_pass_without_the_keys_in_logs() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(2));
+        List<String> clean;
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,items.active").start()) {
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            clean = h.reportingSnapshot();
+        }
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,items.active").start()) {
+            h.metrc.inject(Fault.none(), Fault.tooManyRequests(1), Fault.status(500), Fault.none(), Fault.slow(Duration.ofSeconds(3)),
+                    Fault.malformedBody());
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(h.reportingSnapshot()).isEqualTo(clean);
+        }
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        String wrongKey = "wrong-user-key-51f0c2";
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,items.active")) {
+            h.set("hub.metrc.user-key", wrongKey).start();
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).isFalse();
+            assertThat(report.results().get(0).status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(report.results().get(0).error()).contains("HTTP 401").contains("hub.metrc.integrator-key")
+                    .doesNotContain(wrongKey);
+            assertThat(report.results().subList(1, report.results().size())).allMatch(r -> r.status() == SyncStatus.SKIPPED);
+            assertThat(h.metrc.requestCount()).as("one refused request, no retries").isEqualTo(1);
+            assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE error LIKE ?", "%" + wrongKey + "%")).isZero();
+        } finally {
+            root.detachAppender(captured);
+        }
+        assertThat(captured.list).noneMatch(e -> e.getFormattedMessage().contains(wrongKey)
+                || (e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage()).contains(wrongKey)));
+    }
+}
