@@ -24,7 +24,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import com.canopyhub.sandbox.metrc.MetrcSandbox;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,6 +71,17 @@ public class Benchmark implements Callable<Integer> {
             description = "Records changed per second during the busy incremental window (default: ${DEFAULT-VALUE}).")
     int churnPerSecond;
 
+    @Option(names = "--metrc-facilities", defaultValue = "10",
+            description = "Facilities of the Metrc throughput run (0 skips the Metrc runs; default: ${DEFAULT-VALUE}).")
+    int metrcFacilities;
+
+    @Option(names = "--metrc-records", defaultValue = "300",
+            description = "Records per endpoint and facility in the Metrc runs, over 30 days (default: ${DEFAULT-VALUE}).")
+    int metrcRecords;
+
+    @Option(names = "--skip-distru", description = "Only the Metrc runs.")
+    boolean skipDistru;
+
     @Option(names = "--work-dir", description = "Where the scratch database lives (default: a temporary folder, removed afterwards).")
     Path workDir;
 
@@ -86,6 +101,14 @@ public class Benchmark implements Callable<Integer> {
              DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
                      .with(SandboxCollection.PRODUCTS, records).with(SandboxCollection.PACKAGES, records)), Clock.systemUTC())) {
             String jdbcUrl = db.jdbcUrl();
+            if (metrcFacilities > 0) {
+                metrcRuns(jdbcUrl, figures);
+            }
+            if (skipDistru) {
+                System.out.println();
+                figures.forEach((k, v) -> System.out.println(k + ": " + v));
+                return 0;
+            }
             Map<String, String> overrides = Map.of(
                     "hub.reporting.jdbc-url", jdbcUrl, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
@@ -144,6 +167,91 @@ public class Benchmark implements Callable<Integer> {
         System.out.println();
         figures.forEach((k, v) -> System.out.println(k + ": " + v));
         return 0;
+    }
+
+    /**
+     * Metrc: (1) {@code --metrc-facilities} facilities with equal data backfill 30 days side by side at Metrc's
+     * default limits: the GET rate achieved against the binding limit min(150, 50 x facilities), 429s, and the
+     * peaks in flight per facility and per key (the sandbox counts them); (2) one licence's 30-day backfill: the
+     * requests made against the fewest possible (slices x pages each slice needs).
+     */
+    private void metrcRuns(String jdbcUrl, Map<String, String> figures) throws Exception {
+        String start = LocalDate.now(ZoneOffset.UTC).minusDays(30).toString();
+        MetrcSandbox.Options many = MetrcSandbox.Options.defaults(metrcFacilities, metrcRecords).withHistory(Duration.ofDays(29));
+        try (MetrcSandbox m = MetrcSandbox.start(many, Clock.systemUTC())) {
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of("hub.reporting.jdbc-url", jdbcUrl,
+                    "hub.reporting.username", "postgres", "hub.sync.sources", "metrc", "hub.schedule.enabled", "false",
+                    "hub.metrc.base-url", m.baseUrl().toString(), "hub.metrc.integrator-key", many.integratorKey(),
+                    "hub.metrc.user-key", many.userKey(), "hub.metrc.start-date", start,
+                    "hub.sync.parallel-partitions", Integer.toString(metrcFacilities), "hub.reporting.pool-size", "20"));
+            overrides.put("hub.sync.progress-interval-seconds", "30");
+            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+                long t0 = System.nanoTime();
+                SyncReport report = hub.sync(new SyncRequest("metrc", List.of(), false, "bench"));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                require(report);
+                long requests = m.served().stream().filter(s -> s.license() != null).count();
+                long tooMany = m.served().stream().filter(s -> s.status() == 429).count();
+                // the rate while the licences were read: first to last request (pass start-up and close excluded)
+                long first = m.served().stream().filter(s -> s.license() != null).mapToLong(MetrcSandbox.Served::nanos).min().orElse(0);
+                long last = m.served().stream().filter(s -> s.license() != null).mapToLong(MetrcSandbox.Served::nanos).max().orElse(1);
+                double readingSeconds = (last - first) / 1e9;
+                double binding = Math.min(150, 50.0 * metrcFacilities);
+                int peakFacility = many.facilities().stream().mapToInt(f -> m.peakInFlight(f.licenseNumber())).max().orElse(0);
+                System.out.printf(Locale.ROOT, "%n| %-44s | %10s | %8s | %9s | %8s | %5s | %13s | %15s |%n", "Metrc backfill, "
+                        + metrcFacilities + " facilities x 30 days", "requests", "seconds", "GET/s", "/ limit", "429s",
+                        "peak/facility", "peak/integrator");
+                System.out.printf(Locale.ROOT, "| %-44s | %10d | %8.1f | %9.1f | %8.2f | %5d | %13d | %15d |%n",
+                        "records " + report.total(EntityResult::written) + ", whole pass", requests, seconds, requests / seconds,
+                        requests / seconds / binding, tooMany, peakFacility, m.peakIntegratorInFlight());
+                System.out.printf(Locale.ROOT, "| %-44s | %10d | %8.1f | %9.1f | %8.2f | %5d | %13d | %15d |%n",
+                        "first to last request", requests, readingSeconds, requests / readingSeconds,
+                        requests / readingSeconds / binding, tooMany, peakFacility, m.peakIntegratorInFlight());
+                figures.put("metrc GET/s while reading", String.format(Locale.ROOT, "%.1f", requests / readingSeconds));
+                figures.put("metrc GET/s while reading / binding limit", String.format(Locale.ROOT, "%.2f", requests / readingSeconds / binding));
+                figures.put("metrc facilities", Integer.toString(metrcFacilities));
+                figures.put("metrc GET/s (whole pass)", String.format(Locale.ROOT, "%.1f", requests / seconds));
+                figures.put("metrc GET/s (whole pass) / binding limit", String.format(Locale.ROOT, "%.2f", requests / seconds / binding));
+                figures.put("metrc 429s", Long.toString(tooMany));
+                figures.put("metrc peak in flight per facility", Integer.toString(peakFacility));
+                figures.put("metrc peak in flight per integrator key", Integer.toString(m.peakIntegratorInFlight()));
+            }
+        }
+        MetrcSandbox.Options one = MetrcSandbox.Options.defaults(1, metrcRecords).withHistory(Duration.ofDays(29));
+        try (MetrcSandbox m = MetrcSandbox.start(one, Clock.systemUTC())) {
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of("hub.reporting.jdbc-url", jdbcUrl,
+                    "hub.reporting.username", "postgres", "hub.sync.sources", "metrc", "hub.schedule.enabled", "false",
+                    "hub.metrc.base-url", m.baseUrl().toString(), "hub.metrc.integrator-key", one.integratorKey(),
+                    "hub.metrc.user-key", one.userKey(), "hub.metrc.start-date", start,
+                    "hub.metrc.license-numbers", "SBX-0001"));
+            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+                // a licence of another sandbox: cursors of SBX-0001 above belong to another upstream port, so it backfills
+                require(hub.sync(new SyncRequest("metrc", List.of(), true, "bench")));
+                long requests = 0;
+                long minimum = 0;
+                java.util.Set<String> windows = new java.util.HashSet<>();
+                java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(/[^?]+)\\?.*lastModifiedStart=([^&]+)&lastModifiedEnd=([^&]+)");
+                for (MetrcSandbox.Served s : m.served()) {
+                    if (s.license() == null) {
+                        continue;
+                    }
+                    requests++;
+                    java.util.regex.Matcher mm = w.matcher(s.pathAndQuery());
+                    if (mm.find() && windows.add(mm.group(1) + " " + mm.group(2))) {
+                        MetrcSandbox.Endpoint e = java.util.Arrays.stream(MetrcSandbox.Endpoint.values())
+                                .filter(x -> x.path.equals(mm.group(1))).findFirst().orElseThrow();
+                        int n = m.countModifiedBetween("SBX-0001", e,
+                                java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(2), java.nio.charset.StandardCharsets.UTF_8)).toInstant(),
+                                java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(3), java.nio.charset.StandardCharsets.UTF_8)).toInstant());
+                        minimum += Math.max(1, (n + 19) / 20);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages) |%n",
+                        "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
+                figures.put("metrc one-licence backfill requests", Long.toString(requests));
+                figures.put("metrc one-licence backfill minimum", Long.toString(minimum));
+            }
+        }
     }
 
     /** One incremental window: how many records it held, the requests its pass made, and the fewest possible. */

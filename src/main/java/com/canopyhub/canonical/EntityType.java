@@ -9,7 +9,10 @@ public enum EntityType {
     ORDER("orders"),
     COMPANY("companies"),
     LOCATION("locations"),
-    STRAIN("strains");
+    STRAIN("strains"),
+    HARVEST("harvests"),
+    PLANT_BATCH("plant_batches"),
+    PLANT("plants");
 
     private final String table;
 

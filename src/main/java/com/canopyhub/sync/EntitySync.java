@@ -29,7 +29,8 @@ public final class EntitySync {
     private String error;
     private long lastProgressNanos = startedNanos;
     private long finishedNanos;
-    private Object lookahead;
+    /** Pages requested ahead of the one being written (the pager's), by request. */
+    private final java.util.Map<PageRequest, java.util.concurrent.CompletableFuture<SourcePage>> ahead = new java.util.LinkedHashMap<>();
 
     EntitySync(SyncPass pass, String sourceSystem, String entity, String partition, BooleanSupplier stopRequested) {
         this.partition = partition;
@@ -77,6 +78,15 @@ public final class EntitySync {
     /** True when every slice was read completely: the run may succeed. */
     boolean allSlicesRead() {
         return plan != null && plan.complete() && slicesLeft.isEmpty();
+    }
+
+    /** The slice after the current one, or null (the pager reads its first page ahead). */
+    SyncWindow peekNextSlice() {
+        return slicesLeft.peek();
+    }
+
+    Windowing windowing() {
+        return windowing;
     }
 
     /** Moves on to the next slice (after the finished one's cursor moved). */
@@ -128,12 +138,14 @@ public final class EntitySync {
     }
 
     /** A source's read-ahead state for this run (e.g. the next page already being fetched); dropped with the run. */
-    public Object lookahead() {
-        return lookahead;
+    /** The pages this run has requested ahead (the pager fills and takes them). */
+    java.util.Map<PageRequest, java.util.concurrent.CompletableFuture<SourcePage>> ahead() {
+        return ahead;
     }
 
-    public void lookahead(Object state) {
-        this.lookahead = state;
+    /** The first {@code n} slices after the current one (their first pages may be read ahead). */
+    java.util.List<SyncWindow> nextSlices(int n) {
+        return slicesLeft.stream().limit(n).toList();
     }
 
     boolean progressDue(long intervalNanos) {

@@ -40,43 +40,64 @@ public class Pager implements AutoCloseable {
     public SourcePage nextPage(EntitySync sync) {
         PageRequest request = sync.plan().next();
         if (request == null) {
-            throw new IllegalStateException(sync.sourceSystem() + "/" + sync.entity() + ": no page left to read");
+            throw new IllegalStateException(sync.sourceSystem() + "/" + sync.label() + ": no page left to read");
         }
         StreamReader reader = reader(sync);
         String partition = sync.partition();
-        SourcePage page = takeReadAhead(sync, request);
+        SourcePage page = take(sync, request);
         if (page == null) {
             page = reader.read(partition, request);
         }
         sync.pageFetched(page);
-        PageRequest following = sync.plan().next();
-        if (following != null) {
-            sync.lookahead(new ReadAhead(following,
-                    CompletableFuture.supplyAsync(() -> reader.read(partition, following), readAhead)));
-        }
+        readAhead(sync, reader, partition);
         return page;
     }
 
     /**
-     * The page fetched ahead, if it is the one wanted now. A failed read-ahead is rethrown once (so the error
-     * handler sees and retries it); the retry then fetches directly.
+     * Requests ahead what the run will want next: the plan's next page, and the first pages of the slices that
+     * follow, up to the source's read-ahead depth. While pages are written, these are already on their way: the
+     * upstream's latency and pacing overlap with the database's work (memory: depth + 1 pages at most).
      */
-    private static SourcePage takeReadAhead(EntitySync sync, PageRequest wanted) {
-        if (!(sync.lookahead() instanceof ReadAhead ahead) || !ahead.request().equals(wanted)) {
+    private void readAhead(EntitySync sync, StreamReader reader, String partition) {
+        int depth = Math.max(1, sources.get(sync.sourceSystem()).readAhead());
+        java.util.List<PageRequest> wanted = new java.util.ArrayList<>();
+        PageRequest next = sync.plan().next();
+        if (next != null) {
+            wanted.add(next);
+        }
+        for (SyncWindow slice : sync.nextSlices(depth)) {
+            if (wanted.size() >= depth) {
+                break;
+            }
+            PageRequest first = new ReadPlan("read-ahead", sync.windowing(), slice).next();
+            if (first != null) {
+                wanted.add(first);
+            }
+        }
+        // what is no longer wanted (the plan changed its mind: a slice re-read by halves) is dropped
+        sync.ahead().keySet().retainAll(wanted);
+        for (PageRequest r : wanted) {
+            sync.ahead().computeIfAbsent(r, k -> CompletableFuture.supplyAsync(() -> reader.read(partition, k), readAhead));
+        }
+    }
+
+    /**
+     * The page read ahead for {@code wanted}, if any. A failed read-ahead is rethrown once (so the error handler
+     * sees and retries it); the retry then fetches directly.
+     */
+    private static SourcePage take(EntitySync sync, PageRequest wanted) {
+        CompletableFuture<SourcePage> ahead = sync.ahead().remove(wanted);
+        if (ahead == null) {
             return null;
         }
-        sync.lookahead(null);
         try {
-            return ahead.future().join();
+            return ahead.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw e;
         }
-    }
-
-    private record ReadAhead(PageRequest request, CompletableFuture<SourcePage> future) {
     }
 
     @Override

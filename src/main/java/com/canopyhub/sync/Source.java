@@ -53,6 +53,15 @@ public interface Source {
         return null;
     }
 
+    /**
+     * How many pages a run may request ahead of the one being written: the next page of its slice and the first
+     * pages of the slices after it. 1 for big pages (Distru: memory); more where pages are small and many
+     * (Metrc: 20 records, a slice a day), so the upstream's latency does not idle its rate limit.
+     */
+    default int readAhead() {
+        return 1;
+    }
+
     StreamReader reader(String stream);
 
     /**

@@ -114,11 +114,19 @@ public final class MetrcSandbox implements AutoCloseable {
         ITEMS_ACTIVE("/items/v2/active", 5_000_000, false),
         ITEMS_INACTIVE("/items/v2/inactive", 6_000_000, false),
         STRAINS_ACTIVE("/strains/v2/active", 7_000_000, true),
-        LOCATIONS_ACTIVE("/locations/v2/active", 8_000_000, false);
+        LOCATIONS_ACTIVE("/locations/v2/active", 8_000_000, false),
+        HARVESTS_ACTIVE("/harvests/v2/active", 9_000_000, true),
+        HARVESTS_INACTIVE("/harvests/v2/inactive", 10_000_000, true),
+        HARVESTS_ONHOLD("/harvests/v2/onhold", 11_000_000, true),
+        PLANTBATCHES_ACTIVE("/plantbatches/v2/active", 12_000_000, true),
+        PLANTBATCHES_INACTIVE("/plantbatches/v2/inactive", 13_000_000, true),
+        PLANTS_VEGETATIVE("/plants/v2/vegetative", 14_000_000, true),
+        PLANTS_FLOWERING("/plants/v2/flowering", 15_000_000, true),
+        PLANTS_INACTIVE("/plants/v2/inactive", 16_000_000, true);
 
         public final String path;
         final long idBase;
-        /** Only cultivation facilities have it (the field guide files strains under the cultivator licence). */
+        /** Only cultivation facilities have it (the field guide files these under the cultivator licence). */
         final boolean cultivatorOnly;
 
         Endpoint(String path, long idBase, boolean cultivatorOnly) {
@@ -233,6 +241,26 @@ public final class MetrcSandbox implements AutoCloseable {
     /** 429s answered because a limit was exceeded (not injected faults). */
     public long rateLimited() {
         return integratorLimit.rejected() + facilityLimits.values().stream().mapToLong(RateWindow::rejected).sum();
+    }
+
+    /** How many records of an endpoint were last modified in {@code [from, to]} (for the bench's minimum). */
+    public int countModifiedBetween(String licenseNumber, Endpoint endpoint, Instant from, Instant to) {
+        int f = facilityIndex.get(licenseNumber);
+        boolean cultivator = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT).contains("cultivat");
+        if (endpoint.cultivatorOnly && !cultivator) {
+            return 0;
+        }
+        long[] times;
+        synchronized (modified.get(f)) {
+            times = modified.get(f).get(endpoint).clone();
+        }
+        int n = 0;
+        for (long t : times) {
+            if (t >= from.toEpochMilli() && t <= to.toEpochMilli()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The user loses access to a facility: its requests are answered 403. */
@@ -515,6 +543,64 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeNumberField("LocationTypeId", 1);
                 g.writeStringField("LocationTypeName", "Default");
                 g.writeBooleanField("ForPackages", true);
+            }
+            case HARVESTS_ACTIVE, HARVESTS_INACTIVE, HARVESTS_ONHOLD -> {
+                g.writeStringField("Name", "2026-05-" + String.format(Locale.ROOT, "%02d", 1 + i % 28) + "-Harvest Room-" + i);
+                g.writeStringField("HarvestType", i % 3 == 0 ? "WholePlant" : "Product");
+                g.writeNumberField("DryingLocationId", Endpoint.LOCATIONS_ACTIVE.idBase + f * 100_000L + (i % 5));
+                g.writeStringField("DryingLocationName", "Drying Room " + (i % 5));
+                g.writeNumberField("CurrentWeight", new BigDecimal((i * 3 + version) + ".125"));
+                g.writeNumberField("TotalWasteWeight", new BigDecimal((i % 7) + ".5"));
+                g.writeNumberField("PlantCount", 10 + i);
+                g.writeNumberField("TotalWetWeight", new BigDecimal((i * 4) + ".75"));
+                g.writeNumberField("PackageCount", i % 6);
+                g.writeStringField("UnitOfWeightName", i % 2 == 0 ? "Grams" : "Pounds");
+                g.writeBooleanField("IsOnHold", e == Endpoint.HARVESTS_ONHOLD);
+                g.writeStringField("HarvestStartDate", "2026-05-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                if (e == Endpoint.HARVESTS_INACTIVE) {
+                    g.writeStringField("FinishedDate", "2026-05-" + String.format(Locale.ROOT, "%02d", 2 + i % 27));
+                } else {
+                    g.writeNullField("FinishedDate");
+                }
+                g.writeStringField("LastModified", stamp(modifiedMillis));
+            }
+            case PLANTBATCHES_ACTIVE, PLANTBATCHES_INACTIVE -> {
+                g.writeStringField("Name", "Plant Batch " + i + (version > 0 ? " v" + version : ""));
+                g.writeNumberField("PlantBatchTypeId", 1);
+                g.writeStringField("PlantBatchTypeName", i % 2 == 0 ? "Seed" : "Clone");
+                g.writeStringField("LocationName", "Veg Room " + (i % 3));
+                g.writeNumberField("StrainId", Endpoint.STRAINS_ACTIVE.idBase + f * 100_000L + (i % 10));
+                g.writeStringField("StrainName", "Strain " + (i % 10));
+                g.writeNumberField("UntrackedCount", 50 + i);
+                g.writeNumberField("TrackedCount", i % 10);
+                g.writeNumberField("DestroyedCount", i % 4);
+                g.writeStringField("PlantedDate", "2026-04-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                g.writeStringField("LastModified", stamp(modifiedMillis));
+            }
+            case PLANTS_VEGETATIVE, PLANTS_FLOWERING, PLANTS_INACTIVE -> {
+                g.writeStringField("Label", String.format(Locale.ROOT, "1A4PP%02d%02d%014d", f, e.ordinal(), i));
+                g.writeStringField("State", e == Endpoint.PLANTS_INACTIVE ? "Harvested" : "Tracked");
+                g.writeStringField("GrowthPhase", e == Endpoint.PLANTS_FLOWERING ? "Flowering"
+                        : e == Endpoint.PLANTS_VEGETATIVE ? "Vegetative" : "Harvested");
+                g.writeNumberField("PlantBatchId", Endpoint.PLANTBATCHES_ACTIVE.idBase + f * 100_000L + (i % 5));
+                g.writeStringField("PlantBatchName", "Plant Batch " + (i % 5));
+                g.writeNumberField("StrainId", Endpoint.STRAINS_ACTIVE.idBase + f * 100_000L + (i % 10));
+                g.writeStringField("StrainName", "Strain " + (i % 10));
+                g.writeStringField("LocationName", e == Endpoint.PLANTS_FLOWERING ? "Flower Room" : "Veg Room " + (i % 3));
+                g.writeStringField("PlantedDate", "2026-03-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                g.writeStringField("VegetativeDate", "2026-04-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                if (e == Endpoint.PLANTS_VEGETATIVE) {
+                    g.writeNullField("FloweringDate");
+                } else {
+                    g.writeStringField("FloweringDate", "2026-05-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
+                }
+                if (e == Endpoint.PLANTS_INACTIVE) {
+                    g.writeStringField("HarvestedDate", "2026-05-" + String.format(Locale.ROOT, "%02d", 2 + i % 27));
+                } else {
+                    g.writeNullField("HarvestedDate");
+                }
+                g.writeNullField("DestroyedDate");
+                g.writeStringField("LastModified", stamp(modifiedMillis));
             }
         }
         g.writeEndObject();

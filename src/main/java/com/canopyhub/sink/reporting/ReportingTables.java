@@ -12,11 +12,14 @@ import com.canopyhub.canonical.Batch;
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.Company;
 import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.Harvest;
 import com.canopyhub.canonical.InventoryLot;
 import com.canopyhub.canonical.Location;
 import com.canopyhub.canonical.Money;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.OrderLine;
+import com.canopyhub.canonical.Plant;
+import com.canopyhub.canonical.PlantBatch;
 import com.canopyhub.canonical.Product;
 import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.StockLevel;
@@ -148,6 +151,47 @@ final class ReportingTables {
                 text("internal_notes", Order::internalNotes),
                 integer("line_count", o -> o.lines().size()),
                 jsonb("custom_data", Order::customData, "{}"))));
+    }
+
+    static {
+        BY_TYPE.put(EntityType.HARVEST, spec(EntityType.HARVEST, Harvest.class, Harvest::sourceUpdatedAt, List.of(
+                text("name", Harvest::name),
+                text("harvest_type", Harvest::harvestType),
+                text("state", Harvest::state),
+                text("drying_location_name", Harvest::dryingLocationName),
+                integer("plant_count", Harvest::plantCount),
+                numeric("wet_weight", h -> amount(h.wetWeight())),
+                numeric("current_weight", h -> amount(h.currentWeight())),
+                numeric("waste_weight", h -> amount(h.wasteWeight())),
+                text("weight_unit", h -> unit(h.wetWeight() != null ? h.wetWeight() : h.currentWeight())),
+                integer("package_count", Harvest::packageCount),
+                timestamp("started_at", Harvest::startedAt),
+                timestamp("finished_at", Harvest::finishedAt))));
+        BY_TYPE.put(EntityType.PLANT_BATCH, spec(EntityType.PLANT_BATCH, PlantBatch.class, PlantBatch::sourceUpdatedAt, List.of(
+                text("name", PlantBatch::name),
+                text("batch_type", PlantBatch::batchType),
+                text("state", PlantBatch::state),
+                text("strain_source_id", PlantBatch::strainSourceId),
+                text("strain_name", PlantBatch::strainName),
+                text("location_name", PlantBatch::locationName),
+                integer("untracked_count", PlantBatch::untrackedCount),
+                integer("tracked_count", PlantBatch::trackedCount),
+                integer("destroyed_count", PlantBatch::destroyedCount),
+                timestamp("planted_at", PlantBatch::plantedAt))));
+        BY_TYPE.put(EntityType.PLANT, spec(EntityType.PLANT, Plant.class, Plant::sourceUpdatedAt, List.of(
+                text("label", Plant::label),
+                text("growth_phase", Plant::growthPhase),
+                text("state", Plant::state),
+                text("plant_batch_source_id", Plant::plantBatchSourceId),
+                text("plant_batch_name", Plant::plantBatchName),
+                text("strain_source_id", Plant::strainSourceId),
+                text("strain_name", Plant::strainName),
+                text("location_name", Plant::locationName),
+                timestamp("planted_at", Plant::plantedAt),
+                timestamp("vegetative_at", Plant::vegetativeAt),
+                timestamp("flowering_at", Plant::floweringAt),
+                timestamp("harvested_at", Plant::harvestedAt),
+                timestamp("destroyed_at", Plant::destroyedAt))));
     }
 
     private ReportingTables() {

@@ -106,6 +106,7 @@ public class MetrcClient implements AutoCloseable {
                 .build();
     }
 
+    /** One permit every 1/(rate x PACE_SHARE) s: never a burst, so no sliding second goes over the limit. */
     private static RateLimiter pace(String name, double perSecond) {
         return RateLimiter.of(name, RateLimiterConfig.custom()
                 .limitForPeriod(1)

@@ -8,8 +8,11 @@ import static com.canopyhub.source.JsonFields.text;
 
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.Harvest;
 import com.canopyhub.canonical.InventoryLot;
 import com.canopyhub.canonical.Location;
+import com.canopyhub.canonical.Plant;
+import com.canopyhub.canonical.PlantBatch;
 import com.canopyhub.canonical.Product;
 import com.canopyhub.canonical.Provenance;
 import com.canopyhub.canonical.Quantity;
@@ -66,6 +69,9 @@ public class MetrcMapper {
             case PRODUCT -> product(stream, licenseNumber, r, attributes);
             case STRAIN -> strain(licenseNumber, r, attributes);
             case LOCATION -> location(licenseNumber, r, attributes);
+            case HARVEST -> harvest(stream, licenseNumber, r, attributes);
+            case PLANT_BATCH -> plantBatch(stream, licenseNumber, r, attributes);
+            case PLANT -> plant(stream, licenseNumber, r, attributes);
             default -> throw new IllegalStateException("no mapping for " + stream);
         };
     }
@@ -107,6 +113,58 @@ public class MetrcMapper {
         return new Location(CanonicalRecord.canonicalId(EntityType.LOCATION, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, null, null,
                 instant(r, "LastModified"), attributes);
+    }
+
+    Harvest harvest(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        String unit = text(r, "UnitOfWeightName");
+        return new Harvest(CanonicalRecord.canonicalId(EntityType.HARVEST, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), text(r, "HarvestType"), stream.state(),
+                text(r, "DryingLocationName"), integer(r, "PlantCount"), weight(r, "TotalWetWeight", unit),
+                weight(r, "CurrentWeight", unit), weight(r, "TotalWasteWeight", unit), integer(r, "PackageCount"),
+                date(r, "HarvestStartDate"), date(r, "FinishedDate"), instant(r, "LastModified"), attributes);
+    }
+
+    PlantBatch plantBatch(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        return new PlantBatch(CanonicalRecord.canonicalId(EntityType.PLANT_BATCH, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), text(r, "PlantBatchTypeName"),
+                stream.state(), text(r, "StrainId"), text(r, "StrainName"), text(r, "LocationName"),
+                integer(r, "UntrackedCount"), integer(r, "TrackedCount"), integer(r, "DestroyedCount"),
+                date(r, "PlantedDate"), instant(r, "LastModified"), attributes);
+    }
+
+    Plant plant(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        return new Plant(CanonicalRecord.canonicalId(EntityType.PLANT, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Label"), text(r, "GrowthPhase"),
+                stream.state(), text(r, "PlantBatchId"), text(r, "PlantBatchName"), text(r, "StrainId"), text(r, "StrainName"),
+                text(r, "LocationName"), date(r, "PlantedDate"), date(r, "VegetativeDate"), date(r, "FloweringDate"),
+                date(r, "HarvestedDate"), date(r, "DestroyedDate"), instant(r, "LastModified"), attributes);
+    }
+
+    /** A weight in the record's unit of weight; a weight without a unit is a mapping error, never a guess. */
+    private static Quantity weight(JsonNode r, String field, String unit) {
+        BigDecimal amount = decimal(r, field);
+        if (amount == null) {
+            return null;
+        }
+        if (unit == null || unit.isBlank()) {
+            throw new RecordRejectedException(field + ": " + amount + " without UnitOfWeightName");
+        }
+        return new Quantity(amount, unit);
+    }
+
+    private static Integer integer(JsonNode r, String field) {
+        BigDecimal d = decimal(r, field);
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.intValueExact();
+        } catch (ArithmeticException e) {
+            throw new RecordRejectedException(field + ": " + d + " is not a whole number");
+        }
     }
 
     /** Metrc dates are {@code YYYY-MM-DD} or full ISO-8601; a date is its start of day, UTC. */

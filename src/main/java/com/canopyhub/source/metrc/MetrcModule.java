@@ -61,6 +61,7 @@ public final class MetrcModule {
         return new MetrcSource(client, new MetrcMapper(extraFields), settings.getList("hub.metrc.license-numbers"),
                 settings.getList("hub.metrc.streams"), settings.getBoolean("hub.metrc.streams-follow-license-type"),
                 start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong("hub.metrc.backfill-days")),
-                settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock);
+                settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock,
+                settings.getInt("hub.metrc.read-ahead-pages"));
     }
 }

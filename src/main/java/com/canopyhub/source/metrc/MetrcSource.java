@@ -37,13 +37,15 @@ public final class MetrcSource implements Source {
     private final Duration overlap;
     private final String upstream;
     private final Clock clock;
+    private final int readAhead;
     private final Map<String, StreamReader> readers = new LinkedHashMap<>();
     /** Licence number to its type, as the last facilities call reported. */
     private final Map<String, String> licenseTypes = new ConcurrentHashMap<>();
 
     public MetrcSource(MetrcClient client, MetrcMapper mapper, List<String> licenseNumbers, List<String> streams,
                        boolean followLicenseType, LocalDate startDate, Duration defaultBackfill, Duration safetyLag,
-                       Duration overlap, String upstream, Clock clock) {
+                       Duration overlap, String upstream, Clock clock, int readAhead) {
+        this.readAhead = readAhead;
         this.client = client;
         this.mapper = mapper;
         this.licenseNumbers = List.copyOf(licenseNumbers);
@@ -114,6 +116,12 @@ public final class MetrcSource implements Source {
     @Override
     public Instant startDate() {
         return startDate != null ? startDate.atStartOfDay(ZoneOffset.UTC).toInstant() : clock.instant().minus(defaultBackfill);
+    }
+
+    /** Small pages, many slices: a few ahead keep a licence's requests in flight while pages are written. */
+    @Override
+    public int readAhead() {
+        return readAhead;
     }
 
     @Override

@@ -20,9 +20,20 @@ public enum MetrcStream {
     ITEMS_ACTIVE("items.active", "/items/v2/active", EntityType.PRODUCT, "active", LicenceKind.ANY),
     ITEMS_INACTIVE("items.inactive", "/items/v2/inactive", EntityType.PRODUCT, "inactive", LicenceKind.ANY),
     STRAINS_ACTIVE("strains.active", "/strains/v2/active", EntityType.STRAIN, "active", LicenceKind.CULTIVATOR),
-    LOCATIONS_ACTIVE("locations.active", "/locations/v2/active", EntityType.LOCATION, "active", LicenceKind.ANY);
+    LOCATIONS_ACTIVE("locations.active", "/locations/v2/active", EntityType.LOCATION, "active", LicenceKind.ANY),
+    HARVESTS_ACTIVE("harvests.active", "/harvests/v2/active", EntityType.HARVEST, "active", LicenceKind.CULTIVATOR),
+    HARVESTS_INACTIVE("harvests.inactive", "/harvests/v2/inactive", EntityType.HARVEST, "inactive", LicenceKind.CULTIVATOR),
+    HARVESTS_ONHOLD("harvests.onhold", "/harvests/v2/onhold", EntityType.HARVEST, "onhold", LicenceKind.CULTIVATOR),
+    PLANTBATCHES_ACTIVE("plantbatches.active", "/plantbatches/v2/active", EntityType.PLANT_BATCH, "active", LicenceKind.CULTIVATOR),
+    PLANTBATCHES_INACTIVE("plantbatches.inactive", "/plantbatches/v2/inactive", EntityType.PLANT_BATCH, "inactive", LicenceKind.CULTIVATOR),
+    PLANTS_VEGETATIVE("plants.vegetative", "/plants/v2/vegetative", EntityType.PLANT, "vegetative", LicenceKind.CULTIVATOR),
+    PLANTS_FLOWERING("plants.flowering", "/plants/v2/flowering", EntityType.PLANT, "flowering", LicenceKind.CULTIVATOR),
+    PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.CULTIVATOR);
 
-    /** Which licences have a stream, after the field guide's licence blocks ("Strains" is a cultivator resource). */
+    /**
+     * Which licences have a stream, after the field guide's licence blocks: strains, harvests, plant batches and
+     * plants are cultivator resources; packages, items and locations are everyone's.
+     */
     enum LicenceKind { ANY, CULTIVATOR }
 
     private final String configName;

@@ -49,8 +49,12 @@ class MetrcSyncTest {
         try (HubHarness h = metrcOnly(options).start()) {
             SyncReport first = h.syncSource("metrc");
             assertThat(first.ok()).as(first.table()).isTrue();
-            // the cultivator syncs 8 streams, the dispensary 7 (no strains: a cultivator resource)
-            assertThat(first.results()).hasSize(15);
+            // the cultivator syncs 16 streams, the dispensary 7 (strains, harvests, plant batches, plants are cultivator resources)
+            assertThat(first.results()).hasSize(23);
+            assertThat(h.count("SELECT count(*) FROM reporting.harvests")).isEqualTo(3 * 6);
+            assertThat(h.count("SELECT count(*) FROM reporting.plant_batches")).isEqualTo(2 * 6);
+            assertThat(h.count("SELECT count(*) FROM reporting.plants")).isEqualTo(3 * 6);
+            assertThat(h.count("SELECT count(DISTINCT license_number) FROM reporting.plants")).isEqualTo(1);
             assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots WHERE source_system = 'metrc'")).isEqualTo(2 * 4 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.products WHERE source_system = 'metrc'")).isEqualTo(2 * 2 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.strains WHERE source_system = 'metrc'")).isEqualTo(6);
@@ -74,6 +78,22 @@ class MetrcSyncTest {
             assertThat(item).containsEntry("name", "Item 1").containsEntry("active", false)
                     .containsEntry("category_name", "Infused Edible").containsEntry("strain_name", "Strain 1")
                     .containsEntry("unit_of_measure", "Each").containsEntry("license_number", CULTIVATOR);
+
+            Map<String, Object> harvest = h.rows("SELECT * FROM reporting.harvests WHERE source_id = ?",
+                    Long.toString(m.recordId(CULTIVATOR, Endpoint.HARVESTS_INACTIVE, 3))).get(0);
+            assertThat(harvest).containsEntry("state", "inactive").containsEntry("harvest_type", "WholePlant")
+                    .containsEntry("weight_unit", "Pounds").containsEntry("plant_count", 13).containsEntry("package_count", 3)
+                    .containsEntry("drying_location_name", "Drying Room 3");
+            assertThat(harvest.get("wet_weight").toString()).isEqualTo("12.75");
+            assertThat(harvest.get("current_weight").toString()).isEqualTo("9.125");
+            assertThat(((OffsetDateTime) harvest.get("finished_at")).toInstant().toString()).isEqualTo("2026-05-05T00:00:00Z");
+            Map<String, Object> plant = h.rows("SELECT * FROM reporting.plants WHERE source_id = ?",
+                    Long.toString(m.recordId(CULTIVATOR, Endpoint.PLANTS_FLOWERING, 2))).get(0);
+            assertThat(plant).containsEntry("growth_phase", "Flowering").containsEntry("state", "flowering")
+                    .containsEntry("location_name", "Flower Room").containsEntry("strain_name", "Strain 2")
+                    .containsEntry("license_number", CULTIVATOR);
+            assertThat(((OffsetDateTime) plant.get("flowering_at")).toInstant().toString()).isEqualTo("2026-05-03T00:00:00Z");
+            assertThat(plant.get("harvested_at")).isNull();
 
             h.passSafetyLag();
             SyncReport second = h.syncSource("metrc");
