@@ -12,7 +12,8 @@ public enum EntityType {
     STRAIN("strains"),
     HARVEST("harvests"),
     PLANT_BATCH("plant_batches"),
-    PLANT("plants");
+    PLANT("plants"),
+    SALES_RECEIPT("sales_receipts");
 
     private final String table;
 

@@ -122,7 +122,9 @@ public final class MetrcSandbox implements AutoCloseable {
         PLANTBATCHES_INACTIVE("/plantbatches/v2/inactive", 13_000_000, true),
         PLANTS_VEGETATIVE("/plants/v2/vegetative", 14_000_000, true),
         PLANTS_FLOWERING("/plants/v2/flowering", 15_000_000, true),
-        PLANTS_INACTIVE("/plants/v2/inactive", 16_000_000, true);
+        PLANTS_INACTIVE("/plants/v2/inactive", 16_000_000, true),
+        SALES_RECEIPTS_ACTIVE("/sales/v2/receipts/active", 17_000_000, false),
+        SALES_RECEIPTS_INACTIVE("/sales/v2/receipts/inactive", 18_000_000, false);
 
         public final String path;
         final long idBase;
@@ -246,8 +248,7 @@ public final class MetrcSandbox implements AutoCloseable {
     /** How many records of an endpoint were last modified in {@code [from, to]} (for the bench's minimum). */
     public int countModifiedBetween(String licenseNumber, Endpoint endpoint, Instant from, Instant to) {
         int f = facilityIndex.get(licenseNumber);
-        boolean cultivator = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT).contains("cultivat");
-        if (endpoint.cultivatorOnly && !cultivator) {
+        if (!serves(f, endpoint)) {
             return 0;
         }
         long[] times;
@@ -346,6 +347,10 @@ public final class MetrcSandbox implements AutoCloseable {
                 return;
             }
             Endpoint endpoint = Endpoint.byPath(path);
+            if (endpoint == null && path.matches("/sales/v2/receipts/\\d+")) {
+                serveReceipt(ex, license, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
+                return;
+            }
             if (endpoint == null) {
                 error(ex, license, 404, "No HTTP resource was found that matches the request URI.");
                 return;
@@ -389,8 +394,7 @@ public final class MetrcSandbox implements AutoCloseable {
                     if (fault != null && fault.kind() == Fault.Kind.SLOW) {
                         pause(fault.delay());
                     }
-                    boolean cultivator = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT).contains("cultivat");
-                    servePage(ex, license, f, endpoint, q, endpoint.cultivatorOnly && !cultivator,
+                    servePage(ex, license, f, endpoint, q, !serves(f, endpoint),
                             fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
                 } finally {
                     facilityLimit.release();
@@ -402,6 +406,15 @@ public final class MetrcSandbox implements AutoCloseable {
             LOG.error("Metrc sandbox failed on {}: {}", ex.getRequestURI(), e.toString());
             throw e;
         }
+    }
+
+    /** Whether a facility has an endpoint's records: cultivator resources, retail sales, everyone's the rest. */
+    private boolean serves(int f, Endpoint endpoint) {
+        String type = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT);
+        if (endpoint == Endpoint.SALES_RECEIPTS_ACTIVE || endpoint == Endpoint.SALES_RECEIPTS_INACTIVE) {
+            return type.contains("dispensary") || type.contains("retail");
+        }
+        return !endpoint.cultivatorOnly || type.contains("cultivat");
     }
 
     private void tooMany(HttpExchange ex, String license) throws IOException {
@@ -429,6 +442,98 @@ public final class MetrcSandbox implements AutoCloseable {
             }
             g.writeEndArray();
         }
+    }
+
+    /** GET /sales/v2/receipts/{id}: one receipt with its transactions, within the same limits as the lists. */
+    private void serveReceipt(HttpExchange ex, String license, long id) throws IOException {
+        Integer f = license == null ? null : facilityIndex.get(license);
+        if (f == null || forbidden.contains(license)) {
+            error(ex, license, license == null ? 400 : f == null ? 401 : 403, license == null ? "licenseNumber is required."
+                    : "Authorization has been denied for this request.");
+            return;
+        }
+        Endpoint e = id >= Endpoint.SALES_RECEIPTS_INACTIVE.idBase ? Endpoint.SALES_RECEIPTS_INACTIVE : Endpoint.SALES_RECEIPTS_ACTIVE;
+        int i = (int) (id - e.idBase - f * 100_000L);
+        if (!serves(f, e) || i < 0 || i >= options.recordsPerEndpoint()) {
+            error(ex, license, 404, "No receipt " + id + ".");
+            return;
+        }
+        RateWindow facilityLimit = facilityLimits.get(license);
+        if (!integratorLimit.tryAdmit()) {
+            tooMany(ex, license);
+            return;
+        }
+        try {
+            if (!facilityLimit.tryAdmit()) {
+                tooMany(ex, license);
+                return;
+            }
+            try {
+                long modifiedMillis;
+                int version;
+                synchronized (modified.get(f)) {
+                    modifiedMillis = modified.get(f).get(e)[i];
+                    version = versions.get(f).get(e)[i];
+                }
+                record(ex, license, 200);
+                ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                    writeReceipt(g, license, f, e, i, modifiedMillis, version, true);
+                }
+            } finally {
+                facilityLimit.release();
+            }
+        } finally {
+            integratorLimit.release();
+        }
+    }
+
+    /**
+     * A receipt: every tenth one's list entry leaves its transactions out (as Metrc's own list example shows them
+     * empty), so a client must fetch it by id; the by-id answer always has them.
+     */
+    private void writeReceipt(JsonGenerator g, String license, int f, Endpoint e, int i, long modifiedMillis, int version,
+                              boolean byId) throws IOException {
+        int lines = 1 + i % 3;
+        g.writeStartObject();
+        g.writeNumberField("Id", recordId(license, e, i));
+        g.writeStringField("ReceiptNumber", String.format(Locale.ROOT, "R-%02d-%06d", f, i));
+        g.writeStringField("ExternalReceiptNumber", "POS-" + i);
+        g.writeStringField("SalesDateTime", String.format(Locale.ROOT, "2026-05-%02dT%02d:%02d:45.000", 1 + i % 28, 9 + i % 10, i % 60));
+        g.writeStringField("SalesCustomerType", i % 4 == 0 ? "Patient" : "Consumer");
+        g.writeNumberField("TotalPackages", lines);
+        BigDecimal total = BigDecimal.ZERO;
+        for (int k = 0; k < lines; k++) {
+            total = total.add(lineAmount(i, k, version));
+        }
+        g.writeFieldName("TotalPrice");
+        g.writeNumber(total.toPlainString());
+        g.writeArrayFieldStart("Transactions");
+        if (byId || i % 10 != 9) {
+            for (int k = 0; k < lines; k++) {
+                g.writeStartObject();
+                g.writeNumberField("PackageId", Endpoint.PACKAGES_ACTIVE.idBase + f * 100_000L + ((i + k) % Math.max(1, options.recordsPerEndpoint())));
+                g.writeStringField("PackageLabel", label(license, Endpoint.PACKAGES_ACTIVE, (i + k) % Math.max(1, options.recordsPerEndpoint())));
+                g.writeStringField("ProductName", "Item " + ((i + k) % 40));
+                g.writeStringField("ProductCategoryName", k % 2 == 0 ? "Buds" : "Infused Edible");
+                g.writeFieldName("QuantitySold");
+                g.writeNumber(k % 2 == 0 ? "3.5" : "1");
+                g.writeStringField("UnitOfMeasureName", k % 2 == 0 ? "Grams" : "Each");
+                g.writeFieldName("TotalAmount");
+                g.writeNumber(lineAmount(i, k, version).toPlainString());
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeBooleanField("IsFinal", e == Endpoint.SALES_RECEIPTS_INACTIVE);
+        g.writeNullField("ArchivedDate");
+        g.writeStringField("LastModified", stamp(modifiedMillis));
+        g.writeEndObject();
+    }
+
+    private static BigDecimal lineAmount(int i, int k, int version) {
+        return new BigDecimal((10 + (i * 7 + k * 3) % 90 + version) + ".99");
     }
 
     private void servePage(HttpExchange ex, String license, int f, Endpoint endpoint, Query q, boolean empty,
@@ -484,6 +589,10 @@ public final class MetrcSandbox implements AutoCloseable {
 
     private void writeRecord(JsonGenerator g, String license, int f, Endpoint e, int i, long modifiedMillis, int version)
             throws IOException {
+        if (e == Endpoint.SALES_RECEIPTS_ACTIVE || e == Endpoint.SALES_RECEIPTS_INACTIVE) {
+            writeReceipt(g, license, f, e, i, modifiedMillis, version, false);
+            return;
+        }
         long id = recordId(license, e, i);
         g.writeStartObject();
         g.writeNumberField("Id", id);
@@ -577,6 +686,7 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeStringField("PlantedDate", "2026-04-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
                 g.writeStringField("LastModified", stamp(modifiedMillis));
             }
+            case SALES_RECEIPTS_ACTIVE, SALES_RECEIPTS_INACTIVE -> throw new IllegalStateException("written by writeReceipt");
             case PLANTS_VEGETATIVE, PLANTS_FLOWERING, PLANTS_INACTIVE -> {
                 g.writeStringField("Label", String.format(Locale.ROOT, "1A4PP%02d%02d%014d", f, e.ordinal(), i));
                 g.writeStringField("State", e == Endpoint.PLANTS_INACTIVE ? "Harvested" : "Tracked");

@@ -22,6 +22,7 @@ import com.canopyhub.canonical.Plant;
 import com.canopyhub.canonical.PlantBatch;
 import com.canopyhub.canonical.Product;
 import com.canopyhub.canonical.Quantity;
+import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.StockLevel;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.sync.Change;
@@ -192,6 +193,21 @@ final class ReportingTables {
                 timestamp("flowering_at", Plant::floweringAt),
                 timestamp("harvested_at", Plant::harvestedAt),
                 timestamp("destroyed_at", Plant::destroyedAt))));
+    }
+
+    static {
+        BY_TYPE.put(EntityType.SALES_RECEIPT, spec(EntityType.SALES_RECEIPT, SalesReceipt.class, SalesReceipt::sourceUpdatedAt, List.of(
+                text("receipt_number", SalesReceipt::receiptNumber),
+                text("external_receipt_number", SalesReceipt::externalReceiptNumber),
+                new Column<SalesReceipt>("sold_at_local", SalesReceipt::soldAtLocal),
+                text("customer_type", SalesReceipt::customerType),
+                text("state", SalesReceipt::state),
+                bool("is_final", SalesReceipt::isFinal),
+                integer("total_packages", SalesReceipt::totalPackages),
+                numeric("total_price", r -> amount(r.totalPrice())),
+                text("currency", r -> currency(r.totalPrice(), null)),
+                integer("line_count", r -> r.lines().size()),
+                jsonb("lines", SalesReceipt::lines, "[]"))));
     }
 
     private ReportingTables() {

@@ -150,6 +150,17 @@ public class MetrcClient implements AutoCloseable {
         return new SourcePage(stream.configName(), request, records, hasMore, total);
     }
 
+    /** One sales receipt with its transactions: GET /sales/v2/receipts/{id}?licenseNumber=…. */
+    public JsonNode receipt(String licenseNumber, String id) {
+        String pathAndQuery = "/sales/v2/receipts/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?licenseNumber="
+                + URLEncoder.encode(licenseNumber, StandardCharsets.UTF_8);
+        JsonNode root = get(pathAndQuery, licenseNumber);
+        if (root == null || !root.isObject()) {
+            throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body is not a receipt", null, null);
+        }
+        return root;
+    }
+
     /**
      * {@code /packages/v2/active?licenseNumber=…&lastModifiedStart=…&lastModifiedEnd=…&pageNumber=N&pageSize=20},
      * times ISO-8601 with their offset, the {@code +} encoded as %2B (unencoded, Metrc misreads the filter).

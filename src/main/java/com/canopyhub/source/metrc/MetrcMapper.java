@@ -15,7 +15,9 @@ import com.canopyhub.canonical.Plant;
 import com.canopyhub.canonical.PlantBatch;
 import com.canopyhub.canonical.Product;
 import com.canopyhub.canonical.Provenance;
+import com.canopyhub.canonical.Money;
 import com.canopyhub.canonical.Quantity;
+import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
@@ -26,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,9 +44,16 @@ import java.util.Map;
 public class MetrcMapper {
 
     private final ExtraFields extraFields;
+    private final String currency;
 
     public MetrcMapper(ExtraFields extraFields) {
+        this(extraFields, "USD");
+    }
+
+    /** @param currency ISO-4217 currency of Metrc's amounts (Metrc sends bare numbers) */
+    public MetrcMapper(ExtraFields extraFields, String currency) {
         this.extraFields = extraFields;
+        this.currency = currency;
     }
 
     public MappedPage map(SourcePage page, String licenseNumber) {
@@ -72,6 +82,7 @@ public class MetrcMapper {
             case HARVEST -> harvest(stream, licenseNumber, r, attributes);
             case PLANT_BATCH -> plantBatch(stream, licenseNumber, r, attributes);
             case PLANT -> plant(stream, licenseNumber, r, attributes);
+            case SALES_RECEIPT -> salesReceipt(stream, licenseNumber, r, attributes);
             default -> throw new IllegalStateException("no mapping for " + stream);
         };
     }
@@ -141,6 +152,43 @@ public class MetrcMapper {
                 stream.state(), text(r, "PlantBatchId"), text(r, "PlantBatchName"), text(r, "StrainId"), text(r, "StrainName"),
                 text(r, "LocationName"), date(r, "PlantedDate"), date(r, "VegetativeDate"), date(r, "FloweringDate"),
                 date(r, "HarvestedDate"), date(r, "DestroyedDate"), instant(r, "LastModified"), attributes);
+    }
+
+    SalesReceipt salesReceipt(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        List<SalesReceipt.Line> lines = new ArrayList<>();
+        JsonNode transactions = r.get("Transactions");
+        if (transactions != null && !transactions.isNull()) {
+            if (!transactions.isArray()) {
+                throw new RecordRejectedException("Transactions: expected an array");
+            }
+            for (JsonNode t : transactions) {
+                BigDecimal sold = decimal(t, "QuantitySold");
+                String unit = text(t, "UnitOfMeasureName");
+                if (sold != null && (unit == null || unit.isBlank())) {
+                    throw new RecordRejectedException("Transactions.QuantitySold: " + sold + " without UnitOfMeasureName");
+                }
+                lines.add(new SalesReceipt.Line(text(t, "PackageId"), text(t, "PackageLabel"), text(t, "ProductName"),
+                        text(t, "ProductCategoryName"), sold == null ? null : new Quantity(sold, unit),
+                        money(decimal(t, "TotalAmount"))));
+            }
+        }
+        String sold = text(r, "SalesDateTime");
+        LocalDateTime soldAt;
+        try {
+            soldAt = sold == null ? null : LocalDateTime.parse(sold);
+        } catch (DateTimeParseException e) {
+            throw new RecordRejectedException("SalesDateTime: '" + sold + "' is not a local date and time");
+        }
+        return new SalesReceipt(CanonicalRecord.canonicalId(EntityType.SALES_RECEIPT, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "ReceiptNumber"),
+                text(r, "ExternalReceiptNumber"), soldAt, text(r, "SalesCustomerType"), stream.state(),
+                bool(r, "IsFinal"), integer(r, "TotalPackages"), money(decimal(r, "TotalPrice")), List.copyOf(lines),
+                instant(r, "LastModified"), attributes);
+    }
+
+    private Money money(BigDecimal amount) {
+        return amount == null ? null : new Money(amount, currency);
     }
 
     /** A weight in the record's unit of weight; a weight without a unit is a mapping error, never a guess. */

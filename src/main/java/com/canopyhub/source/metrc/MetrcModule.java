@@ -58,7 +58,7 @@ public final class MetrcModule {
                 Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), upstreamJson, clock);
         closeOnStop.accept(client);
         String start = settings.get("hub.metrc.start-date");
-        return new MetrcSource(client, new MetrcMapper(extraFields), settings.getList("hub.metrc.license-numbers"),
+        return new MetrcSource(client, new MetrcMapper(extraFields, settings.get("hub.metrc.currency")), settings.getList("hub.metrc.license-numbers"),
                 settings.getList("hub.metrc.streams"), settings.getBoolean("hub.metrc.streams-follow-license-type"),
                 start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong("hub.metrc.backfill-days")),
                 settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock,

@@ -47,6 +47,8 @@ public final class MetrcSettings implements SourceModule {
                         v -> HubSettings.longBetween(v, 1, 1000)),
                 HubSettings.setting("hub.metrc.read-ahead-pages", "4", "Pages a licence's run requests ahead of the one being written (the next page, the next slices' first pages), so Metrc's latency does not idle the rate limit; the in-flight limits still apply.",
                         v -> HubSettings.longBetween(v, 1, 10)),
+                HubSettings.setting("hub.metrc.currency", "USD", "ISO-4217 currency of Metrc amounts (sales receipts; Metrc sends bare numbers).",
+                        v -> v.matches("[A-Z]{3}") ? Optional.empty() : Optional.of("'" + v + "' is not a 3-letter ISO-4217 currency code")),
                 HubSettings.setting("hub.metrc.safety-lag-ms", "5000", "A window ends this long before now (eventual consistency, clock skew).",
                         v -> HubSettings.longBetween(v, 0, 3_600_000)),
                 HubSettings.setting("hub.metrc.overlap-ms", "300000", "A window starts this long before the previous window's end, so late-visible records are re-read (writes are idempotent).",

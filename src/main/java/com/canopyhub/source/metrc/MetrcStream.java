@@ -28,13 +28,16 @@ public enum MetrcStream {
     PLANTBATCHES_INACTIVE("plantbatches.inactive", "/plantbatches/v2/inactive", EntityType.PLANT_BATCH, "inactive", LicenceKind.CULTIVATOR),
     PLANTS_VEGETATIVE("plants.vegetative", "/plants/v2/vegetative", EntityType.PLANT, "vegetative", LicenceKind.CULTIVATOR),
     PLANTS_FLOWERING("plants.flowering", "/plants/v2/flowering", EntityType.PLANT, "flowering", LicenceKind.CULTIVATOR),
-    PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.CULTIVATOR);
+    PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.CULTIVATOR),
+    SALES_RECEIPTS_ACTIVE("salesreceipts.active", "/sales/v2/receipts/active", EntityType.SALES_RECEIPT, "active", LicenceKind.RETAIL),
+    SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.RETAIL);
 
     /**
      * Which licences have a stream, after the field guide's licence blocks: strains, harvests, plant batches and
-     * plants are cultivator resources; packages, items and locations are everyone's.
+     * plants are cultivator resources, sales receipts the dispensary's (retail); packages, items and locations
+     * are everyone's.
      */
-    enum LicenceKind { ANY, CULTIVATOR }
+    enum LicenceKind { ANY, CULTIVATOR, RETAIL }
 
     private final String configName;
     private final String path;
@@ -74,8 +77,12 @@ public enum MetrcStream {
 
     /** Whether a licence of this type has the stream (Metrc's licence type text, e.g. "Medical Cultivation"). */
     public boolean availableTo(String licenseType) {
-        return licences == LicenceKind.ANY
-                || (licenseType != null && licenseType.toLowerCase(Locale.ROOT).contains("cultivat"));
+        String type = licenseType == null ? "" : licenseType.toLowerCase(Locale.ROOT);
+        return switch (licences) {
+            case ANY -> true;
+            case CULTIVATOR -> type.contains("cultivat");
+            case RETAIL -> type.contains("dispensary") || type.contains("retail");
+        };
     }
 
     public static List<String> names() {

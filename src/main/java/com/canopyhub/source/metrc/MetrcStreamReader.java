@@ -26,8 +26,22 @@ public final class MetrcStreamReader implements StreamReader {
         return stream.windowing();
     }
 
+    /**
+     * A page of the stream. Sales receipts whose list entry carries no transactions although it sold packages (the
+     * list may leave them out, as Metrc's own example does) are completed from GET /sales/v2/receipts/{id}.
+     */
     @Override
     public SourcePage read(String licenseNumber, PageRequest request) {
-        return client.fetchPage(stream, licenseNumber, request);
+        SourcePage page = client.fetchPage(stream, licenseNumber, request);
+        if (stream.canonicalType() != com.canopyhub.canonical.EntityType.SALES_RECEIPT) {
+            return page;
+        }
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>(page.records().size());
+        for (com.fasterxml.jackson.databind.JsonNode r : page.records()) {
+            boolean missing = r.path("Transactions").isArray() && r.path("Transactions").isEmpty()
+                    && r.path("TotalPackages").asInt(0) > 0 && r.path("Id").isValueNode();
+            records.add(missing ? client.receipt(licenseNumber, r.get("Id").asText()) : r);
+        }
+        return new SourcePage(page.stream(), page.request(), records, page.hasMore(), page.total());
     }
 }

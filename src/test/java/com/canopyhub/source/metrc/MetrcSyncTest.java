@@ -49,8 +49,10 @@ class MetrcSyncTest {
         try (HubHarness h = metrcOnly(options).start()) {
             SyncReport first = h.syncSource("metrc");
             assertThat(first.ok()).as(first.table()).isTrue();
-            // the cultivator syncs 16 streams, the dispensary 7 (strains, harvests, plant batches, plants are cultivator resources)
-            assertThat(first.results()).hasSize(23);
+            // the cultivator syncs 16 streams, the dispensary 9 (strains, harvests, plant batches, plants are cultivator
+            // resources; sales receipts the dispensary's)
+            assertThat(first.results()).hasSize(25);
+            assertThat(h.count("SELECT count(*) FROM reporting.sales_receipts WHERE license_number = ?", DISPENSARY)).isEqualTo(2 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.harvests")).isEqualTo(3 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.plant_batches")).isEqualTo(2 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.plants")).isEqualTo(3 * 6);
@@ -111,6 +113,33 @@ class MetrcSyncTest {
     }
 
     @Test
+    void sales_receipts_carry_their_lines_and_a_receipt_listed_without_them_is_fetched_by_id() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(2, 10).withHistory(Duration.ofHours(20));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "salesreceipts.active").start()) {
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.sales_receipts")).isEqualTo(10);
+            String ninth = Long.toString(h.metrc.recordId(DISPENSARY, Endpoint.SALES_RECEIPTS_ACTIVE, 9));
+            assertThat(h.metrc.served()).extracting(MetrcSandbox.Served::pathAndQuery)
+                    .contains("/sales/v2/receipts/" + ninth + "?licenseNumber=" + DISPENSARY);
+            Map<String, Object> receipt = h.rows("SELECT * FROM reporting.sales_receipts WHERE source_id = ?", ninth).get(0);
+            assertThat(receipt).containsEntry("receipt_number", "R-01-000009").containsEntry("customer_type", "Consumer")
+                    .containsEntry("line_count", 1).containsEntry("total_packages", 1).containsEntry("currency", "USD")
+                    .containsEntry("license_number", DISPENSARY);
+            assertThat(receipt.get("total_price").toString()).isEqualTo("73.99");
+            assertThat(h.rows("SELECT sold_at_local::text AS t FROM reporting.sales_receipts WHERE source_id = ?", ninth)
+                    .get(0).get("t")).as("the facility's local time, as Metrc sends it").isEqualTo("2026-05-10 18:09:45");
+            List<Map<String, Object>> lines = h.rows("SELECT * FROM reporting.v_sales_receipt_lines WHERE receipt_source_id = ? "
+                    + "ORDER BY line_number", Long.toString(h.metrc.recordId(DISPENSARY, Endpoint.SALES_RECEIPTS_ACTIVE, 2)));
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(1)).containsEntry("quantity_unit", "Each").containsEntry("product_name", "Item 3")
+                    .containsEntry("package_label", h.metrc.label(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 3));
+            assertThat(lines.get(1).get("quantity").toString()).isEqualTo("1");
+            assertThat(lines.get(1).get("total_amount").toString()).isEqualTo("27.99");
+        }
+    }
+
+    @Test
     void a_three_day_backfill_asks_for_24_hour_slices_with_encoded_offsets_and_pages_of_20() throws Exception {
         MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(3));
         try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active").start()) {
@@ -119,7 +148,7 @@ class MetrcSyncTest {
                     .filter(s -> s.pathAndQuery().startsWith("/packages/v2/active")).toList();
             // 3 days and the minute since: four slices, each in one page (at most 20 records in a day)
             assertThat(packages).hasSize(4).allMatch(s -> s.status() == 200);
-            OffsetDateTime previousEnd = null;
+            List<OffsetDateTime[]> windows = new java.util.ArrayList<>();
             for (MetrcSandbox.Served s : packages) {
                 assertThat(s.pathAndQuery()).contains(".000%2B00%3A00&").contains("pageSize=20").contains("pageNumber=1")
                         .contains("licenseNumber=SBX-0001");
@@ -128,10 +157,13 @@ class MetrcSyncTest {
                 OffsetDateTime start = OffsetDateTime.parse(URLDecoder.decode(w.group(1), StandardCharsets.UTF_8));
                 OffsetDateTime end = OffsetDateTime.parse(URLDecoder.decode(w.group(2), StandardCharsets.UTF_8));
                 assertThat(Duration.between(start, end)).isLessThanOrEqualTo(Duration.ofHours(24));
-                if (previousEnd != null) {
-                    assertThat(start).as("slices are adjacent").isEqualTo(previousEnd);
-                }
-                previousEnd = end;
+                windows.add(new OffsetDateTime[] {start, end});
+            }
+            // requested ahead, so they may arrive in any order: in time order they tile the window without a gap
+            windows.sort(java.util.Comparator.comparing(x -> x[0]));
+            assertThat(windows.get(0)[0].toInstant()).isEqualTo(HubHarness.T0.minus(Duration.ofDays(3)));
+            for (int i = 1; i < windows.size(); i++) {
+                assertThat(windows.get(i)[0]).as("slices are adjacent").isEqualTo(windows.get(i - 1)[1]);
             }
             assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(6);
         }
@@ -152,7 +184,9 @@ class MetrcSyncTest {
     @Test
     void a_backfill_that_fails_midway_resumes_at_the_last_finished_slice() throws Exception {
         MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(3));
-        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active", "hub.retry.max-redeliveries", "0").start()) {
+        // one page ahead, so requests arrive in slice order and the fault hits slice 2 for certain
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active", "hub.retry.max-redeliveries", "0",
+                "hub.metrc.read-ahead-pages", "1").start()) {
             // slice 1 is read, then slice 2 fails for good (faults apply to list requests)
             h.metrc.inject(Fault.none(), Fault.status(500));
             SyncReport failed = h.syncSource("metrc");
