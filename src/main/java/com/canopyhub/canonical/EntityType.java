@@ -13,7 +13,8 @@ public enum EntityType {
     HARVEST("harvests"),
     PLANT_BATCH("plant_batches"),
     PLANT("plants"),
-    SALES_RECEIPT("sales_receipts");
+    SALES_RECEIPT("sales_receipts"),
+    TRANSFER("transfers");
 
     private final String table;
 

@@ -124,7 +124,10 @@ public final class MetrcSandbox implements AutoCloseable {
         PLANTS_FLOWERING("/plants/v2/flowering", 15_000_000, true),
         PLANTS_INACTIVE("/plants/v2/inactive", 16_000_000, true),
         SALES_RECEIPTS_ACTIVE("/sales/v2/receipts/active", 17_000_000, false),
-        SALES_RECEIPTS_INACTIVE("/sales/v2/receipts/inactive", 18_000_000, false);
+        SALES_RECEIPTS_INACTIVE("/sales/v2/receipts/inactive", 18_000_000, false),
+        TRANSFERS_INCOMING("/transfers/v2/incoming", 19_000_000, false),
+        TRANSFERS_OUTGOING("/transfers/v2/outgoing", 20_000_000, false),
+        TRANSFERS_REJECTED("/transfers/v2/rejected", 21_000_000, false);
 
         public final String path;
         final long idBase;
@@ -347,6 +350,10 @@ public final class MetrcSandbox implements AutoCloseable {
                 return;
             }
             Endpoint endpoint = Endpoint.byPath(path);
+            if (endpoint == null && (path.matches("/transfers/v2/\\d+/deliveries") || path.matches("/transfers/v2/deliveries/\\d+/packages"))) {
+                serveTransferPart(ex, path, params);
+                return;
+            }
             if (endpoint == null && path.matches("/sales/v2/receipts/\\d+")) {
                 serveReceipt(ex, license, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
                 return;
@@ -441,6 +448,94 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeEndObject();
             }
             g.writeEndArray();
+        }
+    }
+
+    /** The deliveries of a transfer (1 or 2) and the packages of a delivery (1 to 3), as paged lists. */
+    private void serveTransferPart(HttpExchange ex, String path, Map<String, List<String>> params) throws IOException {
+        Query q;
+        try {
+            q = Query.parse(params);
+        } catch (IllegalArgumentException bad) {
+            error(ex, null, 400, bad.getMessage());
+            return;
+        }
+        if (!integratorLimit.tryAdmit()) {
+            tooMany(ex, null);
+            return;
+        }
+        try {
+            String[] parts = path.split("/");
+            record(ex, null, 200);
+            ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                int count;
+                g.writeStartObject();
+                g.writeArrayFieldStart("Data");
+                if (path.endsWith("/deliveries")) {
+                    long transferId = Long.parseLong(parts[3]);
+                    int i = (int) (transferId % 100_000L);
+                    int f = (int) ((transferId / 100_000L) % 10);
+                    count = 1 + i % 2;
+                    for (int d = 0; d < count; d++) {
+                        Facility to = options.facilities().get((f + 1 + d) % options.facilities().size());
+                        g.writeStartObject();
+                        g.writeNumberField("Id", transferId * 10 + d);
+                        g.writeNumberField("DeliveryNumber", d + 1);
+                        g.writeStringField("RecipientFacilityLicenseNumber", to.licenseNumber());
+                        g.writeStringField("RecipientFacilityName", to.name());
+                        g.writeStringField("ShipmentTypeName", "Transfer");
+                        g.writeStringField("EstimatedDepartureDateTime", String.format(Locale.ROOT, "2026-05-%02dT08:30:00.000", 1 + i % 28));
+                        g.writeStringField("EstimatedArrivalDateTime", String.format(Locale.ROOT, "2026-05-%02dT12:00:00.000", 1 + i % 28));
+                        g.writeStringField("ReceivedDateTime", i % 3 == 0 ? null
+                                : String.format(Locale.ROOT, "2026-05-%02dT12:42:19-07:00", 1 + i % 28));
+                        g.writeNumberField("DeliveryPackageCount", 1 + (i + d) % 3);
+                        g.writeNumberField("DeliveryReceivedPackageCount", i % 3 == 0 ? 0 : 1 + (i + d) % 3);
+                        g.writeEndObject();
+                    }
+                } else {
+                    long deliveryId = Long.parseLong(parts[4]);
+                    long transferId = deliveryId / 10;
+                    int d = (int) (deliveryId % 10);
+                    int i = (int) (transferId % 100_000L);
+                    int f = (int) ((transferId / 100_000L) % 10);
+                    String license = options.facilities().get(Math.min(f, options.facilities().size() - 1)).licenseNumber();
+                    count = 1 + (i + d) % 3;
+                    for (int k = 0; k < count; k++) {
+                        int pkg = (i + d + k) % Math.max(1, options.recordsPerEndpoint());
+                        g.writeStartObject();
+                        g.writeNumberField("PackageId", recordId(license, Endpoint.PACKAGES_ACTIVE, pkg));
+                        g.writeStringField("PackageLabel", label(license, Endpoint.PACKAGES_ACTIVE, pkg));
+                        g.writeStringField("ItemName", "Item " + (pkg % 40));
+                        g.writeStringField("ItemCategoryName", pkg % 2 == 0 ? "Buds" : "Infused Edible");
+                        g.writeStringField("ShipmentPackageState", i % 3 == 0 ? "Shipped" : "Accepted");
+                        g.writeFieldName("ShippedQuantity");
+                        g.writeNumber((5 + k) + ".5");
+                        g.writeStringField("ShippedUnitOfMeasureName", "Grams");
+                        if (i % 3 == 0) {
+                            g.writeNullField("ReceivedQuantity");
+                            g.writeNullField("ReceivedUnitOfMeasureName");
+                        } else {
+                            g.writeFieldName("ReceivedQuantity");
+                            g.writeNumber((5 + k) + ".5");
+                            g.writeStringField("ReceivedUnitOfMeasureName", "Grams");
+                        }
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndArray();
+                g.writeNumberField("Total", count);
+                g.writeNumberField("TotalRecords", count);
+                g.writeNumberField("PageSize", q.pageSize() == null ? count : q.pageSize());
+                g.writeNumberField("RecordsOnPage", count);
+                g.writeNumberField("Page", 1);
+                g.writeNumberField("CurrentPage", 1);
+                g.writeNumberField("TotalPages", 1);
+                g.writeEndObject();
+            }
+        } finally {
+            integratorLimit.release();
         }
     }
 
@@ -687,6 +782,23 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeStringField("LastModified", stamp(modifiedMillis));
             }
             case SALES_RECEIPTS_ACTIVE, SALES_RECEIPTS_INACTIVE -> throw new IllegalStateException("written by writeReceipt");
+            case TRANSFERS_INCOMING, TRANSFERS_OUTGOING, TRANSFERS_REJECTED -> {
+                // an incoming transfer of this facility is another facility's outgoing one: the shipper is named
+                Facility shipper = e == Endpoint.TRANSFERS_OUTGOING ? options.facilities().get(f)
+                        : options.facilities().get((f + options.facilities().size() - 1) % options.facilities().size());
+                g.writeStringField("ManifestNumber", String.format(Locale.ROOT, "%010d", id));
+                g.writeStringField("ShipperFacilityLicenseNumber", shipper.licenseNumber());
+                g.writeStringField("ShipperFacilityName", shipper.name());
+                g.writeStringField("TransporterFacilityLicenseNumber", shipper.licenseNumber());
+                g.writeStringField("TransporterFacilityName", shipper.name());
+                g.writeStringField("ShipmentTypeName", "Transfer");
+                g.writeNumberField("DeliveryCount", 1 + i % 2);
+                g.writeNumberField("PackageCount", 1 + i % 3);
+                g.writeNumberField("ReceivedPackageCount", i % 3 == 0 ? 0 : 1 + i % 3);
+                g.writeBooleanField("IsVoided", e == Endpoint.TRANSFERS_REJECTED && i % 2 == 0);
+                g.writeStringField("CreatedDateTime", String.format(Locale.ROOT, "2026-05-%02dT08:20:45-07:00", 1 + i % 28));
+                g.writeStringField("LastModified", stamp(modifiedMillis));
+            }
             case PLANTS_VEGETATIVE, PLANTS_FLOWERING, PLANTS_INACTIVE -> {
                 g.writeStringField("Label", String.format(Locale.ROOT, "1A4PP%02d%02d%014d", f, e.ordinal(), i));
                 g.writeStringField("State", e == Endpoint.PLANTS_INACTIVE ? "Harvested" : "Tracked");

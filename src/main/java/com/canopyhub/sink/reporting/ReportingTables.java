@@ -25,6 +25,7 @@ import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.StockLevel;
 import com.canopyhub.canonical.Strain;
+import com.canopyhub.canonical.Transfer;
 import com.canopyhub.sync.Change;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -208,6 +209,22 @@ final class ReportingTables {
                 text("currency", r -> currency(r.totalPrice(), null)),
                 integer("line_count", r -> r.lines().size()),
                 jsonb("lines", SalesReceipt::lines, "[]"))));
+    }
+
+    static {
+        BY_TYPE.put(EntityType.TRANSFER, spec(EntityType.TRANSFER, Transfer.class, Transfer::sourceUpdatedAt, List.of(
+                text("manifest_number", Transfer::manifestNumber),
+                text("shipper_license_number", Transfer::shipperLicenseNumber),
+                text("shipper_name", Transfer::shipperName),
+                text("transporter_license_number", Transfer::transporterLicenseNumber),
+                text("transporter_name", Transfer::transporterName),
+                text("shipment_type_name", Transfer::shipmentTypeName),
+                integer("package_count", Transfer::packageCount),
+                integer("received_package_count", Transfer::receivedPackageCount),
+                bool("voided", Transfer::voided),
+                timestamp("created_at", Transfer::createdAt),
+                integer("delivery_count", t -> t.deliveries().size()),
+                jsonb("deliveries", Transfer::deliveries, "[]"))));
     }
 
     private ReportingTables() {

@@ -150,6 +150,27 @@ public class MetrcClient implements AutoCloseable {
         return new SourcePage(stream.configName(), request, records, hasMore, total);
     }
 
+    /**
+     * Every record of a sub-resource list (a transfer's deliveries, a delivery's packages), page by page while
+     * {@code TotalPages} says there are more. These endpoints take no licence; the request still counts against the
+     * licence's limits here, since it is that licence's pass that needs it.
+     */
+    public List<JsonNode> subList(String path, String licenseNumber) {
+        List<JsonNode> out = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            String pathAndQuery = path + "?pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
+            JsonNode root = get(pathAndQuery, licenseNumber);
+            JsonNode data = root == null ? null : root.get("Data");
+            if (data == null || !data.isArray()) {
+                throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body has no \"Data\" array", null, null);
+            }
+            data.forEach(out::add);
+            if (page >= root.path("TotalPages").asLong(1) || data.isEmpty()) {
+                return out;
+            }
+        }
+    }
+
     /** One sales receipt with its transactions: GET /sales/v2/receipts/{id}?licenseNumber=…. */
     public JsonNode receipt(String licenseNumber, String id) {
         String pathAndQuery = "/sales/v2/receipts/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?licenseNumber="

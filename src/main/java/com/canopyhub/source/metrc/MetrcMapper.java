@@ -19,6 +19,7 @@ import com.canopyhub.canonical.Money;
 import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.Strain;
+import com.canopyhub.canonical.Transfer;
 import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
 import com.canopyhub.sync.MappedPage;
@@ -83,6 +84,7 @@ public class MetrcMapper {
             case PLANT_BATCH -> plantBatch(stream, licenseNumber, r, attributes);
             case PLANT -> plant(stream, licenseNumber, r, attributes);
             case SALES_RECEIPT -> salesReceipt(stream, licenseNumber, r, attributes);
+            case TRANSFER -> transfer(licenseNumber, r, attributes);
             default -> throw new IllegalStateException("no mapping for " + stream);
         };
     }
@@ -185,6 +187,67 @@ public class MetrcMapper {
                 text(r, "ExternalReceiptNumber"), soldAt, text(r, "SalesCustomerType"), stream.state(),
                 bool(r, "IsFinal"), integer(r, "TotalPackages"), money(decimal(r, "TotalPrice")), List.copyOf(lines),
                 instant(r, "LastModified"), attributes);
+    }
+
+    Transfer transfer(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+        String id = requiredText(r, "Id");
+        List<Transfer.Delivery> deliveries = new ArrayList<>();
+        for (JsonNode d : array(r, "Deliveries")) {
+            List<Transfer.DeliveryPackage> packages = new ArrayList<>();
+            for (JsonNode p : array(d, "Packages")) {
+                packages.add(new Transfer.DeliveryPackage(text(p, "PackageId"), text(p, "PackageLabel"), text(p, "ItemName"),
+                        text(p, "ItemCategoryName"), text(p, "ShipmentPackageState"),
+                        quantity(p, "ShippedQuantity", "ShippedUnitOfMeasureName"),
+                        quantity(p, "ReceivedQuantity", "ReceivedUnitOfMeasureName")));
+            }
+            deliveries.add(new Transfer.Delivery(requiredText(d, "Id"), text(d, "RecipientFacilityLicenseNumber"),
+                    text(d, "RecipientFacilityName"), local(d, "EstimatedDepartureDateTime"), local(d, "EstimatedArrivalDateTime"),
+                    instant(d, "ReceivedDateTime"), integer(d, "DeliveryPackageCount"), integer(d, "DeliveryReceivedPackageCount"),
+                    List.copyOf(packages)));
+        }
+        return new Transfer(CanonicalRecord.canonicalId(EntityType.TRANSFER, MetrcClient.SYSTEM, id),
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "ManifestNumber"),
+                text(r, "ShipperFacilityLicenseNumber"), text(r, "ShipperFacilityName"),
+                text(r, "TransporterFacilityLicenseNumber"), text(r, "TransporterFacilityName"), text(r, "ShipmentTypeName"),
+                integer(r, "PackageCount"), integer(r, "ReceivedPackageCount"), bool(r, "IsVoided"),
+                instant(r, "CreatedDateTime"), List.copyOf(deliveries), instant(r, "LastModified"), attributes);
+    }
+
+    private static Iterable<JsonNode> array(JsonNode node, String field) {
+        JsonNode a = node.get(field);
+        if (a == null || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw new RecordRejectedException(field + ": expected an array");
+        }
+        return a;
+    }
+
+    /** An amount with its unit field; an amount without a unit is a mapping error, never a guess. */
+    private static Quantity quantity(JsonNode r, String amountField, String unitField) {
+        BigDecimal amount = decimal(r, amountField);
+        if (amount == null) {
+            return null;
+        }
+        String unit = text(r, unitField);
+        if (unit == null || unit.isBlank()) {
+            throw new RecordRejectedException(amountField + ": " + amount + " without " + unitField);
+        }
+        return new Quantity(amount, unit);
+    }
+
+    /** A Metrc date-time without an offset (the facility's local time), kept as such. */
+    private static LocalDateTime local(JsonNode r, String field) {
+        String t = text(r, field);
+        if (t == null || t.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(t.endsWith("Z") ? t.substring(0, t.length() - 1) : t);
+        } catch (DateTimeParseException e) {
+            throw new RecordRejectedException(field + ": '" + t + "' is not a local date and time");
+        }
     }
 
     private Money money(BigDecimal amount) {

@@ -30,7 +30,10 @@ public enum MetrcStream {
     PLANTS_FLOWERING("plants.flowering", "/plants/v2/flowering", EntityType.PLANT, "flowering", LicenceKind.CULTIVATOR),
     PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.CULTIVATOR),
     SALES_RECEIPTS_ACTIVE("salesreceipts.active", "/sales/v2/receipts/active", EntityType.SALES_RECEIPT, "active", LicenceKind.RETAIL),
-    SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.RETAIL);
+    SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.RETAIL),
+    TRANSFERS_INCOMING("transfers.incoming", "/transfers/v2/incoming", EntityType.TRANSFER, "incoming", LicenceKind.ANY),
+    TRANSFERS_OUTGOING("transfers.outgoing", "/transfers/v2/outgoing", EntityType.TRANSFER, "outgoing", LicenceKind.ANY),
+    TRANSFERS_REJECTED("transfers.rejected", "/transfers/v2/rejected", EntityType.TRANSFER, "rejected", LicenceKind.ANY);
 
     /**
      * Which licences have a stream, after the field guide's licence blocks: strains, harvests, plant batches and

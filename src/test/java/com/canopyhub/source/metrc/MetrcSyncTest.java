@@ -49,9 +49,9 @@ class MetrcSyncTest {
         try (HubHarness h = metrcOnly(options).start()) {
             SyncReport first = h.syncSource("metrc");
             assertThat(first.ok()).as(first.table()).isTrue();
-            // the cultivator syncs 16 streams, the dispensary 9 (strains, harvests, plant batches, plants are cultivator
-            // resources; sales receipts the dispensary's)
-            assertThat(first.results()).hasSize(25);
+            // the cultivator syncs 19 streams, the dispensary 12 (strains, harvests, plant batches, plants are cultivator
+            // resources; sales receipts the dispensary's; packages, items, locations, transfers everyone's)
+            assertThat(first.results()).hasSize(31);
             assertThat(h.count("SELECT count(*) FROM reporting.sales_receipts WHERE license_number = ?", DISPENSARY)).isEqualTo(2 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.harvests")).isEqualTo(3 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.plant_batches")).isEqualTo(2 * 6);
@@ -136,6 +136,35 @@ class MetrcSyncTest {
                     .containsEntry("package_label", h.metrc.label(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 3));
             assertThat(lines.get(1).get("quantity").toString()).isEqualTo("1");
             assertThat(lines.get(1).get("total_amount").toString()).isEqualTo("27.99");
+        }
+    }
+
+    @Test
+    void a_transfer_carries_its_deliveries_and_their_packages() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(2, 6).withHistory(Duration.ofHours(20));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "transfers.outgoing").start()) {
+            SyncReport report = h.syncSource("metrc");
+            assertThat(report.ok()).as(report.table()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.transfers")).isEqualTo(12);
+            String id = Long.toString(h.metrc.recordId(CULTIVATOR, Endpoint.TRANSFERS_OUTGOING, 1));
+            Map<String, Object> transfer = h.rows("SELECT * FROM reporting.transfers WHERE source_id = ?", id).get(0);
+            assertThat(transfer).containsEntry("shipper_license_number", CULTIVATOR).containsEntry("delivery_count", 2)
+                    .containsEntry("package_count", 2).containsEntry("voided", false);
+            assertThat(((OffsetDateTime) transfer.get("created_at")).toInstant().toString()).isEqualTo("2026-05-02T15:20:45Z");
+            List<Map<String, Object>> packages = h.rows("SELECT * FROM reporting.v_transfer_packages WHERE transfer_source_id = ? "
+                    + "ORDER BY delivery_source_id, package_source_id", id);
+            assertThat(packages).hasSize(2 + 3);
+            assertThat(packages.get(0)).containsEntry("recipient_license_number", DISPENSARY)
+                    .containsEntry("shipment_package_state", "Accepted").containsEntry("shipped_unit", "Grams")
+                    .containsEntry("package_label", h.metrc.label(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 1));
+            assertThat(packages.get(0).get("shipped_quantity").toString()).isEqualTo("5.5");
+            assertThat(packages.get(0).get("received_quantity").toString()).isEqualTo("5.5");
+            String unreceived = Long.toString(h.metrc.recordId(CULTIVATOR, Endpoint.TRANSFERS_OUTGOING, 3));
+            assertThat(h.rows("SELECT received_quantity FROM reporting.v_transfer_packages WHERE transfer_source_id = ?", unreceived))
+                    .isNotEmpty().allMatch(r -> r.get("received_quantity") == null);
+            // one deliveries request per transfer, one packages request per delivery, besides the list pages
+            long deliveries = h.metrc.served().stream().filter(s -> s.pathAndQuery().matches("/transfers/v2/\\d+/deliveries.*")).count();
+            assertThat(deliveries).isEqualTo(12);
         }
     }
 
