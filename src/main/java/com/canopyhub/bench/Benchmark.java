@@ -190,11 +190,13 @@ public class Benchmark implements Callable<Integer> {
                 SyncReport report = hub.sync(new SyncRequest("metrc", List.of(), false, "bench"));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 require(report);
-                long requests = m.served().stream().filter(s -> s.license() != null).count();
+                // every request but the facilities list: the lists, transfers' deliveries and packages, receipts by id
+                List<MetrcSandbox.Served> reads = m.served().stream().filter(s -> !s.pathAndQuery().startsWith("/facilities")).toList();
+                long requests = reads.size();
                 long tooMany = m.served().stream().filter(s -> s.status() == 429).count();
                 // the rate while the licences were read: first to last request (pass start-up and close excluded)
-                long first = m.served().stream().filter(s -> s.license() != null).mapToLong(MetrcSandbox.Served::nanos).min().orElse(0);
-                long last = m.served().stream().filter(s -> s.license() != null).mapToLong(MetrcSandbox.Served::nanos).max().orElse(1);
+                long first = reads.stream().mapToLong(MetrcSandbox.Served::nanos).min().orElse(0);
+                long last = reads.stream().mapToLong(MetrcSandbox.Served::nanos).max().orElse(1);
                 double readingSeconds = (last - first) / 1e9;
                 double binding = Math.min(150, 50.0 * metrcFacilities);
                 int peakFacility = many.facilities().stream().mapToInt(f -> m.peakInFlight(f.licenseNumber())).max().orElse(0);
@@ -231,13 +233,19 @@ public class Benchmark implements Callable<Integer> {
                 long minimum = 0;
                 java.util.Set<String> windows = new java.util.HashSet<>();
                 java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(/[^?]+)\\?.*lastModifiedStart=([^&]+)&lastModifiedEnd=([^&]+)");
+                java.util.Set<String> others = new java.util.HashSet<>();
                 for (MetrcSandbox.Served s : m.served()) {
-                    if (s.license() == null) {
+                    if (s.pathAndQuery().startsWith("/facilities")) {
                         continue;
                     }
                     requests++;
                     java.util.regex.Matcher mm = w.matcher(s.pathAndQuery());
-                    if (mm.find() && windows.add(mm.group(1) + " " + mm.group(2))) {
+                    if (!mm.find()) {
+                        // a transfer's deliveries, a delivery's packages, a receipt by id: each needed once
+                        if (others.add(s.pathAndQuery())) {
+                            minimum++;
+                        }
+                    } else if (windows.add(mm.group(1) + " " + mm.group(2))) {
                         MetrcSandbox.Endpoint e = java.util.Arrays.stream(MetrcSandbox.Endpoint.values())
                                 .filter(x -> x.path.equals(mm.group(1))).findFirst().orElseThrow();
                         int n = m.countModifiedBetween("SBX-0001", e,
@@ -246,7 +254,7 @@ public class Benchmark implements Callable<Integer> {
                         minimum += Math.max(1, (n + 19) / 20);
                     }
                 }
-                System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages) |%n",
+                System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages, + each sub-resource once) |%n",
                         "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
                 figures.put("metrc one-licence backfill requests", Long.toString(requests));
                 figures.put("metrc one-licence backfill minimum", Long.toString(minimum));
