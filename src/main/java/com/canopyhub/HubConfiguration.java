@@ -114,7 +114,7 @@ public class HubConfiguration implements CamelConfiguration {
                         context.getRegistry()::bind);
                 case "metrc" -> MetrcModule.wire(settings, clock, extraFields, upstreamJson(),
                         sharedLotsOf(context.getRegistry().lookupByNameAndType("distruSandbox", DistruSandbox.class)),
-                        resources::add, context.getRegistry()::bind);
+                        db.dataSource(), resources::add, context.getRegistry()::bind);
                 default -> throw new IllegalStateException("hub.sync.sources: no module for source '" + name + "'");
             };
             sources.put(name, source);

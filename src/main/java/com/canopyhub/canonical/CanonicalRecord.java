@@ -9,7 +9,7 @@ import java.util.UUID;
 /** A record of the canonical model: every sink depends on this contract (see docs/canonical-model.md). */
 public sealed interface CanonicalRecord
         permits Product, InventoryLot, Batch, StockLevel, Order, Company, Location, Strain, Harvest, PlantBatch, Plant,
-        SalesReceipt, Transfer {
+        SalesReceipt, Transfer, LabResult, UnitOfMeasure {
 
     UUID canonicalId();
 

@@ -14,7 +14,9 @@ public enum EntityType {
     PLANT_BATCH("plant_batches"),
     PLANT("plants"),
     SALES_RECEIPT("sales_receipts"),
-    TRANSFER("transfers");
+    TRANSFER("transfers"),
+    LAB_RESULT("lab_results"),
+    UNIT_OF_MEASURE("units_of_measure");
 
     private final String table;
 

@@ -354,6 +354,14 @@ public final class MetrcSandbox implements AutoCloseable {
                 serveTransferPart(ex, path, params);
                 return;
             }
+            if (path.equals("/unitsofmeasure/v2/active")) {
+                serveUnits(ex);
+                return;
+            }
+            if (endpoint == null && path.equals("/labtests/v2/results")) {
+                serveLabResults(ex, license, first(params, "packageId"));
+                return;
+            }
             if (endpoint == null && path.matches("/sales/v2/receipts/\\d+")) {
                 serveReceipt(ex, license, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
                 return;
@@ -539,6 +547,130 @@ public final class MetrcSandbox implements AutoCloseable {
         }
     }
 
+    /** GET /unitsofmeasure/v2/active: Metrc's units, a bare array as its example shows (integrator limit only). */
+    private void serveUnits(HttpExchange ex) throws IOException {
+        if (!integratorLimit.tryAdmit()) {
+            tooMany(ex, null);
+            return;
+        }
+        try {
+            record(ex, null, 200);
+            ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.writeStartArray();
+                String[][] units = {{"CountBased", "Each", "ea"}, {"WeightBased", "Ounces", "oz"}, {"WeightBased", "Pounds", "lb"},
+                        {"WeightBased", "Grams", "g"}, {"WeightBased", "Milligrams", "mg"}, {"WeightBased", "Kilograms", "kg"},
+                        {"VolumeBased", "Milliliters", "ml"}};
+                for (String[] u : units) {
+                    g.writeStartObject();
+                    g.writeStringField("QuantityType", u[0]);
+                    g.writeStringField("Name", u[1]);
+                    g.writeStringField("Abbreviation", u[2]);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+        } finally {
+            integratorLimit.release();
+        }
+    }
+
+    /**
+     * GET /labtests/v2/results?packageId=…&licenseNumber=…: a package whose lab testing state is TestPassed has a
+     * result of two tests (THC, Microbiologicals) expiring some weeks after the test; other packages none.
+     */
+    private void serveLabResults(HttpExchange ex, String license, String packageId) throws IOException {
+        Integer f = license == null ? null : facilityIndex.get(license);
+        if (license == null || packageId == null) {
+            error(ex, license, 400, "packageId and licenseNumber are required.");
+            return;
+        }
+        if (f == null || forbidden.contains(license)) {
+            error(ex, license, f == null ? 401 : 403, "Authorization has been denied for this request.");
+            return;
+        }
+        long id;
+        try {
+            id = Long.parseLong(packageId);
+        } catch (NumberFormatException e) {
+            error(ex, license, 400, "packageId '" + packageId + "' is not a number.");
+            return;
+        }
+        Endpoint e = null;
+        for (Endpoint candidate : List.of(Endpoint.PACKAGES_ACTIVE, Endpoint.PACKAGES_INACTIVE, Endpoint.PACKAGES_ONHOLD,
+                Endpoint.PACKAGES_INTRANSIT)) {
+            if (id >= candidate.idBase && id < candidate.idBase + 1_000_000) {
+                e = candidate;
+            }
+        }
+        int i = e == null ? -1 : (int) (id - e.idBase - f * 100_000L);
+        if (e == null || i < 0 || i >= options.recordsPerEndpoint()) {
+            error(ex, license, 404, "No package " + packageId + " at " + license + ".");
+            return;
+        }
+        RateWindow facilityLimit = facilityLimits.get(license);
+        if (!integratorLimit.tryAdmit()) {
+            tooMany(ex, license);
+            return;
+        }
+        try {
+            if (!facilityLimit.tryAdmit()) {
+                tooMany(ex, license);
+                return;
+            }
+            try {
+                boolean tested = i % 4 == 0;
+                record(ex, license, 200);
+                ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("Data");
+                    if (tested) {
+                        String[] types = {"THC", "Microbiologicals"};
+                        for (int k = 0; k < types.length; k++) {
+                            g.writeStartObject();
+                            g.writeNumberField("PackageId", id);
+                            g.writeNumberField("LabTestResultId", 900_000_000L + id);
+                            g.writeStringField("LabFacilityLicenseNumber", "LAB-0001");
+                            g.writeStringField("LabFacilityName", "Sandbox Testing Labs");
+                            g.writeStringField("SourcePackageLabel", label(license, e, i));
+                            g.writeStringField("ProductName", "Item " + (i % 40));
+                            g.writeStringField("TestPerformedDate", String.format(Locale.ROOT, "2026-05-%02d", 1 + i % 28));
+                            g.writeBooleanField("OverallPassed", true);
+                            g.writeNullField("RevokedDate");
+                            g.writeBooleanField("ResultReleased", true);
+                            g.writeStringField("ResultReleaseDateTime", String.format(Locale.ROOT, "2026-05-%02dT00:00:00+00:00", 1 + i % 28));
+                            g.writeStringField("ExpirationDateTime", String.format(Locale.ROOT, "2026-07-%02dT00:00:00+00:00", 1 + i % 28));
+                            g.writeStringField("TestTypeName", types[k]);
+                            g.writeBooleanField("TestPassed", true);
+                            g.writeFieldName("TestResultLevel");
+                            g.writeNumber(k == 0 ? (18 + i % 10) + ".25" : "0.1");
+                            g.writeStringField("TestComment", null);
+                            g.writeBooleanField("TestInformationalOnly", false);
+                            g.writeEndObject();
+                        }
+                    }
+                    g.writeEndArray();
+                    int n = tested ? 2 : 0;
+                    g.writeNumberField("Total", n);
+                    g.writeNumberField("TotalRecords", n);
+                    g.writeNumberField("PageSize", MAX_PAGE_SIZE);
+                    g.writeNumberField("RecordsOnPage", n);
+                    g.writeNumberField("Page", 1);
+                    g.writeNumberField("CurrentPage", 1);
+                    g.writeNumberField("TotalPages", 1);
+                    g.writeEndObject();
+                }
+            } finally {
+                facilityLimit.release();
+            }
+        } finally {
+            integratorLimit.release();
+        }
+    }
+
     /** GET /sales/v2/receipts/{id}: one receipt with its transactions, within the same limits as the lists. */
     private void serveReceipt(HttpExchange ex, String license, long id) throws IOException {
         Integer f = license == null ? null : facilityIndex.get(license);
@@ -709,7 +841,8 @@ public final class MetrcSandbox implements AutoCloseable {
                     g.writeStringField("ExpirationDate", "2027-06-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
                 }
                 g.writeStringField("LabTestingState", i % 4 == 0 ? "TestPassed" : "NotSubmitted");
-                g.writeStringField("LabTestingStateDate", "2026-01-" + String.format(Locale.ROOT, "%02d", 1 + (i + version) % 28));
+                // the lab state changed when the package last did (the day of its LastModified, UTC)
+                g.writeStringField("LabTestingStateDate", Instant.ofEpochMilli(modifiedMillis).atZone(ZoneOffset.UTC).toLocalDate().toString());
                 g.writeStringField("ProductionBatchNumber", i % 2 == 0 ? "PB-" + (i / 2) : null);
                 g.writeBooleanField("IsTradeSample", i % 50 == 0);
                 g.writeBooleanField("IsOnHold", e == Endpoint.PACKAGES_ONHOLD);

@@ -14,6 +14,7 @@ import com.canopyhub.canonical.Company;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.Harvest;
 import com.canopyhub.canonical.InventoryLot;
+import com.canopyhub.canonical.LabResult;
 import com.canopyhub.canonical.Location;
 import com.canopyhub.canonical.Money;
 import com.canopyhub.canonical.Order;
@@ -26,6 +27,7 @@ import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.StockLevel;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.canonical.Transfer;
+import com.canopyhub.canonical.UnitOfMeasure;
 import com.canopyhub.sync.Change;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -225,6 +227,34 @@ final class ReportingTables {
                 timestamp("created_at", Transfer::createdAt),
                 integer("delivery_count", t -> t.deliveries().size()),
                 jsonb("deliveries", Transfer::deliveries, "[]"))));
+    }
+
+    static {
+        BY_TYPE.put(EntityType.LAB_RESULT, spec(EntityType.LAB_RESULT, LabResult.class, LabResult::sourceUpdatedAt, List.of(
+                text("lab_test_result_id", LabResult::labTestResultId),
+                text("package_source_id", LabResult::packageSourceId),
+                text("package_label", LabResult::packageLabel),
+                text("lab_license_number", LabResult::labLicenseNumber),
+                text("lab_name", LabResult::labName),
+                text("product_name", LabResult::productName),
+                text("test_type_name", LabResult::testTypeName),
+                new Column<LabResult>("test_passed", LabResult::testPassed),
+                new Column<LabResult>("overall_passed", LabResult::overallPassed),
+                numeric("result_level", LabResult::resultLevel),
+                text("comment", LabResult::comment),
+                timestamp("test_performed_at", LabResult::testPerformedAt),
+                timestamp("released_at", LabResult::releasedAt),
+                timestamp("expires_at", LabResult::expiresAt),
+                timestamp("revoked_at", LabResult::revokedAt))));
+    }
+
+    static {
+        BY_TYPE.put(EntityType.UNIT_OF_MEASURE, spec(EntityType.UNIT_OF_MEASURE, UnitOfMeasure.class,
+                UnitOfMeasure::sourceUpdatedAt, List.of(
+                        text("name", UnitOfMeasure::name),
+                        text("abbreviation", UnitOfMeasure::abbreviation),
+                        text("quantity_type", UnitOfMeasure::quantityType),
+                        bool("active", UnitOfMeasure::active))));
     }
 
     private ReportingTables() {

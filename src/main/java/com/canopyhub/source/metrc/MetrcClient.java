@@ -135,6 +135,16 @@ public class MetrcClient implements AutoCloseable {
 
     /** One page of a stream of one licence, within the request's window (both bounds: Metrc's rule). */
     public SourcePage fetchPage(MetrcStream stream, String licenseNumber, PageRequest request) {
+        if (stream == MetrcStream.UNITS_OF_MEASURE) {
+            // a bare array, no licence, no paging
+            JsonNode list = get(stream.path(), licenseNumber);
+            if (list == null || !list.isArray()) {
+                throw new RetryableUpstreamException(SYSTEM, "GET " + stream.path(), 200, "body is not a list", null, null);
+            }
+            List<JsonNode> all = new ArrayList<>();
+            list.forEach(all::add);
+            return new SourcePage(stream.configName(), request, all, false, all.size());
+        }
         String pathAndQuery = pathAndQuery(stream, licenseNumber, request);
         JsonNode root = get(pathAndQuery, licenseNumber);
         String requestLine = "GET " + pathAndQuery;
@@ -159,6 +169,25 @@ public class MetrcClient implements AutoCloseable {
         List<JsonNode> out = new ArrayList<>();
         for (int page = 1; ; page++) {
             String pathAndQuery = path + "?pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
+            JsonNode root = get(pathAndQuery, licenseNumber);
+            JsonNode data = root == null ? null : root.get("Data");
+            if (data == null || !data.isArray()) {
+                throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body has no \"Data\" array", null, null);
+            }
+            data.forEach(out::add);
+            if (page >= root.path("TotalPages").asLong(1) || data.isEmpty()) {
+                return out;
+            }
+        }
+    }
+
+    /** Every lab test of a package's results: GET /labtests/v2/results?packageId=…&licenseNumber=…, page by page. */
+    public List<JsonNode> labResults(String licenseNumber, String packageId) {
+        List<JsonNode> out = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            String pathAndQuery = "/labtests/v2/results?packageId=" + URLEncoder.encode(packageId, StandardCharsets.UTF_8)
+                    + "&licenseNumber=" + URLEncoder.encode(licenseNumber, StandardCharsets.UTF_8)
+                    + "&pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
             JsonNode root = get(pathAndQuery, licenseNumber);
             JsonNode data = root == null ? null : root.get("Data");
             if (data == null || !data.isArray()) {

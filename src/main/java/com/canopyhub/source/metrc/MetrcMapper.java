@@ -10,6 +10,7 @@ import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.Harvest;
 import com.canopyhub.canonical.InventoryLot;
+import com.canopyhub.canonical.LabResult;
 import com.canopyhub.canonical.Location;
 import com.canopyhub.canonical.Plant;
 import com.canopyhub.canonical.PlantBatch;
@@ -20,6 +21,7 @@ import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.SalesReceipt;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.canonical.Transfer;
+import com.canopyhub.canonical.UnitOfMeasure;
 import com.canopyhub.mapping.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
 import com.canopyhub.sync.MappedPage;
@@ -63,6 +65,10 @@ public class MetrcMapper {
         List<RejectedRecord> rejects = new ArrayList<>();
         for (JsonNode raw : page.records()) {
             try {
+                if (stream.canonicalType() == EntityType.LAB_RESULT) {
+                    records.addAll(labResults(licenseNumber, raw));
+                    continue;
+                }
                 records.add(map(stream, licenseNumber, raw));
             } catch (RecordRejectedException | IllegalArgumentException e) {
                 rejects.add(new RejectedRecord(MetrcClient.SYSTEM, stream.configName(),
@@ -85,6 +91,13 @@ public class MetrcMapper {
             case PLANT -> plant(stream, licenseNumber, r, attributes);
             case SALES_RECEIPT -> salesReceipt(stream, licenseNumber, r, attributes);
             case TRANSFER -> transfer(licenseNumber, r, attributes);
+            case LAB_RESULT -> throw new IllegalStateException("lab results map per package (labResults)");
+            case UNIT_OF_MEASURE -> {
+                String name = requiredText(r, "Name");
+                yield new UnitOfMeasure(CanonicalRecord.canonicalId(EntityType.UNIT_OF_MEASURE, MetrcClient.SYSTEM, name),
+                        new Provenance(MetrcClient.SYSTEM, name, null), name, text(r, "Abbreviation"),
+                        text(r, "QuantityType"), true, null, attributes);
+            }
             default -> throw new IllegalStateException("no mapping for " + stream);
         };
     }
@@ -187,6 +200,31 @@ public class MetrcMapper {
                 text(r, "ExternalReceiptNumber"), soldAt, text(r, "SalesCustomerType"), stream.state(),
                 bool(r, "IsFinal"), integer(r, "TotalPackages"), money(decimal(r, "TotalPrice")), List.copyOf(lines),
                 instant(r, "LastModified"), attributes);
+    }
+
+    /** The tests of one package's lab results (a package record of the labresults stream with its LabResults). */
+    List<LabResult> labResults(String licenseNumber, JsonNode p) {
+        List<LabResult> out = new ArrayList<>();
+        for (JsonNode r : array(p, "LabResults")) {
+            String resultId = requiredText(r, "LabTestResultId");
+            String type = requiredText(r, "TestTypeName");
+            String id = resultId + "/" + type;
+            out.add(new LabResult(CanonicalRecord.canonicalId(EntityType.LAB_RESULT, MetrcClient.SYSTEM, id),
+                    new Provenance(MetrcClient.SYSTEM, id, licenseNumber), resultId,
+                    text(r, "PackageId") != null ? text(r, "PackageId") : text(p, "PackageId"),
+                    text(r, "SourcePackageLabel") != null ? text(r, "SourcePackageLabel") : text(p, "Label"),
+                    text(r, "LabFacilityLicenseNumber"), text(r, "LabFacilityName"), text(r, "ProductName"), type,
+                    optionalBool(r, "TestPassed"), optionalBool(r, "OverallPassed"), decimal(r, "TestResultLevel"),
+                    text(r, "TestComment"), date(r, "TestPerformedDate"), instant(r, "ResultReleaseDateTime"),
+                    instant(r, "ExpirationDateTime"), date(r, "RevokedDate"), null,
+                    extraFields.extract(MetrcClient.SYSTEM, MetrcStream.LAB_RESULTS.configName(), r)));
+        }
+        return out;
+    }
+
+    private static Boolean optionalBool(JsonNode r, String field) {
+        JsonNode n = r.get(field);
+        return n == null || n.isNull() ? null : bool(r, field);
     }
 
     Transfer transfer(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {

@@ -29,7 +29,8 @@ public final class MetrcModule {
     }
 
     public static Source wire(HubSettings settings, Clock clock, ExtraFields extraFields, ObjectMapper upstreamJson,
-                              List<MetrcSandbox.SharedLot> sharedLots, Consumer<AutoCloseable> closeOnStop,
+                              List<MetrcSandbox.SharedLot> sharedLots, javax.sql.DataSource dataSource,
+                              Consumer<AutoCloseable> closeOnStop,
                               BiConsumer<String, Object> bind) throws Exception {
         String baseUrl = settings.get("hub.metrc.base-url");
         String integratorKey = settings.get("hub.metrc.integrator-key");
@@ -62,6 +63,6 @@ public final class MetrcModule {
                 settings.getList("hub.metrc.streams"), settings.getBoolean("hub.metrc.streams-follow-license-type"),
                 start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong("hub.metrc.backfill-days")),
                 settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock,
-                settings.getInt("hub.metrc.read-ahead-pages"));
+                settings.getInt("hub.metrc.read-ahead-pages"), dataSource);
     }
 }

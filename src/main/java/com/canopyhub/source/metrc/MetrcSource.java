@@ -44,7 +44,7 @@ public final class MetrcSource implements Source {
 
     public MetrcSource(MetrcClient client, MetrcMapper mapper, List<String> licenseNumbers, List<String> streams,
                        boolean followLicenseType, LocalDate startDate, Duration defaultBackfill, Duration safetyLag,
-                       Duration overlap, String upstream, Clock clock, int readAhead) {
+                       Duration overlap, String upstream, Clock clock, int readAhead, javax.sql.DataSource dataSource) {
         this.readAhead = readAhead;
         this.client = client;
         this.mapper = mapper;
@@ -57,7 +57,8 @@ public final class MetrcSource implements Source {
         this.overlap = overlap;
         this.upstream = upstream;
         this.clock = clock;
-        Arrays.stream(MetrcStream.values()).forEach(s -> readers.put(s.configName(), new MetrcStreamReader(client, s)));
+        Arrays.stream(MetrcStream.values()).forEach(s -> readers.put(s.configName(), s == MetrcStream.LAB_RESULTS
+                ? new MetrcLabResultsReader(client, dataSource) : new MetrcStreamReader(client, s)));
     }
 
     @Override

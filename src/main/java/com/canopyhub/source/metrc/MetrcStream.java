@@ -33,7 +33,14 @@ public enum MetrcStream {
     SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.RETAIL),
     TRANSFERS_INCOMING("transfers.incoming", "/transfers/v2/incoming", EntityType.TRANSFER, "incoming", LicenceKind.ANY),
     TRANSFERS_OUTGOING("transfers.outgoing", "/transfers/v2/outgoing", EntityType.TRANSFER, "outgoing", LicenceKind.ANY),
-    TRANSFERS_REJECTED("transfers.rejected", "/transfers/v2/rejected", EntityType.TRANSFER, "rejected", LicenceKind.ANY);
+    TRANSFERS_REJECTED("transfers.rejected", "/transfers/v2/rejected", EntityType.TRANSFER, "rejected", LicenceKind.ANY),
+    /**
+     * Lab results of the licence's packages whose LabTestingStateDate falls in the slice (their lab state changed),
+     * asked by package id (GET /labtests/v2/results?packageId=…), only for those: read after the packages streams.
+     */
+    LAB_RESULTS("labresults", "/labtests/v2/results", EntityType.LAB_RESULT, "changed", LicenceKind.ANY),
+    /** Metrc's units of measure: a bare list without licence, filter or paging, read whole (a snapshot). */
+    UNITS_OF_MEASURE("unitsofmeasure.active", "/unitsofmeasure/v2/active", EntityType.UNIT_OF_MEASURE, "active", LicenceKind.ANY);
 
     /**
      * Which licences have a stream, after the field guide's licence blocks: strains, harvests, plant batches and
@@ -75,7 +82,7 @@ public enum MetrcStream {
     }
 
     public Windowing windowing() {
-        return Windowing.CLOSED;
+        return this == UNITS_OF_MEASURE ? Windowing.SNAPSHOT : Windowing.CLOSED;
     }
 
     /** Whether a licence of this type has the stream (Metrc's licence type text, e.g. "Medical Cultivation"). */

@@ -49,9 +49,13 @@ class MetrcSyncTest {
         try (HubHarness h = metrcOnly(options).start()) {
             SyncReport first = h.syncSource("metrc");
             assertThat(first.ok()).as(first.table()).isTrue();
-            // the cultivator syncs 19 streams, the dispensary 12 (strains, harvests, plant batches, plants are cultivator
-            // resources; sales receipts the dispensary's; packages, items, locations, transfers everyone's)
-            assertThat(first.results()).hasSize(31);
+            // the cultivator syncs 21 streams, the dispensary 14 (strains, harvests, plant batches, plants are cultivator
+            // resources; sales receipts the dispensary's; packages, items, locations, transfers, lab results and units of
+            // measure everyone's)
+            assertThat(first.results()).hasSize(35);
+            assertThat(h.rows("SELECT abbreviation, quantity_type FROM reporting.units_of_measure WHERE name = 'Ounces'").get(0))
+                    .containsEntry("abbreviation", "oz").containsEntry("quantity_type", "WeightBased");
+            assertThat(h.count("SELECT count(*) FROM reporting.units_of_measure")).isEqualTo(7);
             assertThat(h.count("SELECT count(*) FROM reporting.sales_receipts WHERE license_number = ?", DISPENSARY)).isEqualTo(2 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.harvests")).isEqualTo(3 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.plant_batches")).isEqualTo(2 * 6);
@@ -166,6 +170,50 @@ class MetrcSyncTest {
             long deliveries = h.metrc.served().stream().filter(s -> s.pathAndQuery().matches("/transfers/v2/\\d+/deliveries.*")).count();
             assertThat(deliveries).isEqualTo(12);
         }
+    }
+
+    @Test
+    void lab_results_are_asked_for_by_package_only_for_packages_whose_lab_state_changed() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 8).withHistory(Duration.ofDays(3));
+        // no overlap: the next window holds exactly what changed after the backfill
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,labresults", "hub.metrc.overlap-ms", "0").start()) {
+            SyncReport first = h.syncSource("metrc");
+            assertThat(first.ok()).as(first.table()).isTrue();
+            // packages 0 and 4 passed testing: two tests each
+            assertThat(h.count("SELECT count(*) FROM reporting.lab_results")).isEqualTo(4);
+            String pkg = Long.toString(h.metrc.recordId(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 4));
+            Map<String, Object> thc = h.rows("SELECT * FROM reporting.lab_results WHERE package_source_id = ? AND test_type_name = 'THC'", pkg).get(0);
+            assertThat(thc).containsEntry("package_label", h.metrc.label(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 4))
+                    .containsEntry("lab_name", "Sandbox Testing Labs").containsEntry("test_passed", true)
+                    .containsEntry("license_number", CULTIVATOR);
+            assertThat(thc.get("result_level").toString()).isEqualTo("22.25");
+            assertThat(((OffsetDateTime) thc.get("expires_at")).toInstant().toString()).isEqualTo("2026-07-05T00:00:00Z");
+            assertThat(labRequests(h)).as("each package of the backfill asked once").hasSize(8).doesNotHaveDuplicates();
+
+            int before = h.metrc.served().size();
+            h.clock.advance(Duration.ofDays(2));
+            h.metrc.touch(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 4);
+            h.clock.advance(Duration.ofMinutes(1));
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            List<String> asked = h.metrc.served().subList(before, h.metrc.served().size()).stream()
+                    .map(MetrcSandbox.Served::pathAndQuery).filter(q -> q.startsWith("/labtests/v2/results")).toList();
+            assertThat(asked).as("only the package whose lab state changed since").hasSize(1)
+                    .allMatch(q -> q.contains("packageId=" + pkg));
+
+            // the view shows results about to expire (relative to the database's clock)
+            h.execute("UPDATE reporting.lab_results SET expires_at = now() + interval '5 days' WHERE test_type_name = 'THC' "
+                    + "AND package_source_id = '" + pkg + "'");
+            h.execute("UPDATE reporting.lab_results SET expires_at = now() + interval '40 days' WHERE test_type_name = 'Microbiologicals'");
+            List<Map<String, Object>> expiring = h.rows("SELECT * FROM reporting.v_lab_results_expiring");
+            assertThat(expiring).hasSize(1);
+            assertThat(expiring.get(0)).containsEntry("package_source_id", pkg).containsEntry("test_type_name", "THC")
+                    .containsEntry("days_left", 5);
+        }
+    }
+
+    private static List<String> labRequests(HubHarness h) {
+        return h.metrc.served().stream().map(MetrcSandbox.Served::pathAndQuery)
+                .filter(q -> q.startsWith("/labtests/v2/results")).map(q -> q.replaceAll("&pageNumber=.*", "")).toList();
     }
 
     @Test
