@@ -75,7 +75,7 @@ public final class MetrcSandbox implements AutoCloseable {
     public record Options(String integratorKey, String userKey, List<Facility> facilities, int recordsPerEndpoint,
                           long seed, Duration history, int facilityRequestsPerSecond, int facilityInFlight,
                           int integratorRequestsPerSecond, int integratorInFlight, double faultRate,
-                          List<SharedLot> sharedLots) {
+                          List<SharedLot> sharedLots, int churnPerMinute) {
 
         /** {@code facilities} facilities (the first a cultivator, then a dispensary, ...), Metrc's default limits. */
         public static Options defaults(int facilities, int recordsPerEndpoint) {
@@ -86,22 +86,28 @@ public final class MetrcSandbox implements AutoCloseable {
                         types[i % types.length]));
             }
             return new Options("sandbox-integrator-key", "sandbox-user-key", List.copyOf(list), recordsPerEndpoint, 7,
-                    Duration.ofDays(14), 50, 10, 150, 30, 0, List.of());
+                    Duration.ofDays(14), 50, 10, 150, 30, 0, List.of(), 0);
+        }
+
+        /** Active packages changing at this rate while the sandbox runs (from 30 s after start). */
+        public Options withChurn(int perMinute) {
+            return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots, perMinute);
         }
 
         public Options withSharedLots(List<SharedLot> lots) {
             return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
-                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, List.copyOf(lots));
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, List.copyOf(lots), churnPerMinute);
         }
 
         public Options withHistory(Duration h) {
             return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, h, facilityRequestsPerSecond,
-                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots);
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots, churnPerMinute);
         }
 
         public Options withFaultRate(double rate) {
             return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
-                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, rate, sharedLots);
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, rate, sharedLots, churnPerMinute);
         }
     }
 
@@ -170,6 +176,8 @@ public final class MetrcSandbox implements AutoCloseable {
     private final FaultPlan faults;
     private final AtomicLong requests = new AtomicLong();
     private final List<Served> served = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.BiConsumer<String, String> listListener = (license, pathAndQuery) -> { };
+    private final java.util.concurrent.ScheduledExecutorService churn;
 
     private MetrcSandbox(Options options, Clock clock) throws IOException {
         this.options = options;
@@ -210,6 +218,25 @@ public final class MetrcSandbox implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
+        this.churn = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "metrc-sandbox-churn");
+            t.setDaemon(true);
+            return t;
+        });
+        if (options.churnPerMinute() > 0 && !options.facilities().isEmpty() && options.recordsPerEndpoint() > 0) {
+            // from 30 s after start, like the Distru sandbox: active packages change, so scheduled passes have work
+            java.util.SplittableRandom dice = new java.util.SplittableRandom(options.seed() + 1);
+            long periodMillis = Math.max(1, 60_000L / options.churnPerMinute());
+            churn.scheduleAtFixedRate(() -> {
+                Facility facility;
+                int index;
+                synchronized (dice) {
+                    facility = options.facilities().get(dice.nextInt(options.facilities().size()));
+                    index = dice.nextInt(options.recordsPerEndpoint());
+                }
+                touch(facility.licenseNumber(), Endpoint.PACKAGES_ACTIVE, index);
+            }, 30_000, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         LOG.info("Metrc sandbox listening on {} ({} facilities, {} records per endpoint)", baseUrl(),
                 options.facilities().size(), options.recordsPerEndpoint());
     }
@@ -265,6 +292,14 @@ public final class MetrcSandbox implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Called with the licence and request before a list page is served (on the server's thread, so a test may hold
+     * it there, e.g. to kill the client mid-backfill).
+     */
+    public void onListRequest(java.util.function.BiConsumer<String, String> listener) {
+        this.listListener = listener;
     }
 
     /** The user loses access to a facility: its requests are answered 403. */
@@ -409,6 +444,7 @@ public final class MetrcSandbox implements AutoCloseable {
                     if (fault != null && fault.kind() == Fault.Kind.SLOW) {
                         pause(fault.delay());
                     }
+                    listListener.accept(license, ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
                     servePage(ex, license, f, endpoint, q, !serves(f, endpoint),
                             fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
                 } finally {
@@ -1005,6 +1041,7 @@ public final class MetrcSandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        churn.shutdownNow();
         server.stop(0);
         workers.shutdownNow();
     }

@@ -38,7 +38,8 @@ public final class MetrcModule {
         String upstream;
         if (baseUrl.isEmpty()) {
             MetrcSandbox sandbox = MetrcSandbox.start(MetrcSandbox.Options.defaults(settings.getInt("hub.metrc.sandbox-facilities"),
-                    settings.getInt("hub.metrc.sandbox-records")).withSharedLots(sharedLots), clock);
+                    settings.getInt("hub.metrc.sandbox-records")).withSharedLots(sharedLots)
+                    .withChurn(settings.getInt("hub.metrc.sandbox-churn-per-minute")), clock);
             closeOnStop.accept(sandbox);
             bind.accept("metrcSandbox", sandbox);
             baseUrl = sandbox.baseUrl().toString();

@@ -57,6 +57,8 @@ public final class MetrcSettings implements SourceModule {
                 HubSettings.setting("hub.metrc.read-timeout-ms", "30000", "Response timeout for one Metrc page; a timeout is retried.", v -> HubSettings.longBetween(v, 1, 600_000)),
                 HubSettings.setting("hub.metrc.sandbox-facilities", "3", "Facilities the Metrc sandbox simulates (a cultivator, a dispensary, a manufacturer, ...).",
                         v -> HubSettings.longBetween(v, 1, 100)),
+                HubSettings.setting("hub.metrc.sandbox-churn-per-minute", "20", "Active packages the Metrc sandbox changes per minute while it runs (from 30 s after start), so scheduled syncs have work.",
+                        v -> HubSettings.longBetween(v, 0, 100_000)),
                 HubSettings.setting("hub.metrc.sandbox-records", "40", "Records per endpoint and facility the Metrc sandbox generates, spread over its last 14 days.",
                         v -> HubSettings.longBetween(v, 0, 1_000_000))
         );

@@ -284,6 +284,54 @@ class MetrcSyncTest {
     }
 
     @Test
+    void a_backfill_killed_midway_resumes_at_the_last_finished_slice() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 6).withHistory(Duration.ofDays(3));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active", "hub.metrc.read-ahead-pages", "1")) {
+            // a `sync --once` of its own, killed (-9) while it waits for the third day's page
+            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
+            h.metrc.onListRequest((license, query) -> {
+                if (requests.incrementAndGet() == 3) {
+                    waiting.set(true);
+                    try {
+                        killed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            com.canopyhub.testing.HubProcess other = com.canopyhub.testing.HubProcess.start(
+                    com.canopyhub.testing.HubProcess.environmentOf(h.overrides()), "sync", "--once");
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).untilTrue(waiting);
+                other.process.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                other.process.destroyForcibly();
+                killed.countDown();
+            }
+            OffsetDateTime cursor = (OffsetDateTime) h.rows("SELECT window_end FROM hub.sync_cursors").get(0).get("window_end");
+            assertThat(cursor.toInstant()).as("two slices were finished before the kill")
+                    .isEqualTo(HubHarness.T0.minus(Duration.ofDays(1)));
+            assertThat(h.count("SELECT count(*) FROM hub.sync_runs WHERE status = 'RUNNING'")).isEqualTo(1);
+
+            h.metrc.onListRequest((license, query) -> { });
+            // PostgreSQL ends the dead process's sessions, and with them its lock of the stream
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> h.count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE ?", "canopy-hub pid " + other.process.pid() + " %") == 0);
+            h.start();
+            SyncReport resumed = h.syncSource("metrc");
+            assertThat(resumed.ok()).as(resumed.table()).isTrue();
+            List<Map<String, Object>> runs = h.rows("SELECT status, window_start FROM hub.sync_runs ORDER BY id");
+            assertThat(runs.get(0).get("status")).isEqualTo("ABANDONED");
+            assertThat(((OffsetDateTime) runs.get(1).get("window_start")).toInstant())
+                    .isEqualTo(cursor.toInstant().minus(Duration.ofMinutes(5)));
+            assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots")).isEqualTo(6);
+            assertThat(h.count("SELECT count(*) FROM hub.record_changes WHERE change_type = 'UPDATED'")).isZero();
+        }
+    }
+
+    @Test
     void ten_facilities_sync_side_by_side_within_the_facility_and_integrator_limits() throws Exception {
         MetrcSandbox.Options options = MetrcSandbox.Options.defaults(10, 30).withHistory(Duration.ofHours(20));
         try (HubHarness h = metrcOnly(options, "hub.sync.parallel-partitions", "10",
