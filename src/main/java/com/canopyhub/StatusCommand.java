@@ -67,8 +67,6 @@ public class StatusCommand implements Callable<Integer> {
             return;
         }
         out.println();
-        String fmt = "%-8s %-10s %-21s %-12s %-21s %9s %9s %12s%n";
-        out.printf(Locale.ROOT, fmt, "source", "stream", "cursor", "last run", "finished", "fetched", "changed", "dead letters");
         String sql = "WITH streams AS (SELECT source_system, stream, partition FROM hub.sync_runs "
                 + "  UNION SELECT source_system, stream, partition FROM hub.sync_cursors), "
                 + "last_run AS (SELECT DISTINCT ON (source_system, stream, partition) source_system, stream, partition, "
@@ -77,14 +75,21 @@ public class StatusCommand implements Callable<Integer> {
                 + "  (SELECT count(*) FROM hub.dead_letters d WHERE d.source_system = s.source_system "
                 + "     AND d.stream = s.stream AND d.partition = s.partition AND d.resolved_at IS NULL) AS open_dead_letters "
                 + "FROM streams s LEFT JOIN hub.sync_cursors c USING (source_system, stream, partition) "
-                + "LEFT JOIN last_run r USING (source_system, stream, partition) ORDER BY 1, 2, 3";
+                + "LEFT JOIN last_run r USING (source_system, stream, partition) ORDER BY 1, 3, 2";
+        List<Object[]> rows = new java.util.ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.printf(Locale.ROOT, fmt, rs.getString(1), StreamKey.label(rs.getString(2), rs.getString(3)),
+                rows.add(new Object[] {rs.getString(1), StreamKey.label(rs.getString(2), rs.getString(3)),
                         when(rs.getObject(4, OffsetDateTime.class)), rs.getString(5) == null ? "-" : rs.getString(5),
                         when(rs.getObject(6, OffsetDateTime.class)), rs.getObject(7) == null ? "-" : rs.getLong(7),
-                        rs.getObject(8) == null ? "-" : rs.getLong(8), rs.getLong(9));
+                        rs.getObject(8) == null ? "-" : rs.getLong(8), rs.getLong(9)});
             }
+        }
+        int width = Math.max(10, rows.stream().mapToInt(r -> ((String) r[1]).length()).max().orElse(10));
+        String fmt = "%-8s %-" + width + "s %-21s %-12s %-21s %9s %9s %12s%n";
+        out.printf(Locale.ROOT, fmt, "source", "stream", "cursor", "last run", "finished", "fetched", "changed", "dead letters");
+        for (Object[] r : rows) {
+            out.printf(Locale.ROOT, fmt, r);
         }
         out.println();
         out.printf(Locale.ROOT, "%-28s %9s%n", "reporting table", "rows");
