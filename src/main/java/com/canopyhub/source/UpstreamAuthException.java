@@ -3,7 +3,7 @@ package com.canopyhub.source;
 /** 401/403: the credentials are wrong or lack access. Retrying cannot help; the run fails at once. */
 public class UpstreamAuthException extends UpstreamException {
     public UpstreamAuthException(String system, String request, int status, String message) {
-        super(system, request, status, message + " (check the API key; it is not shown here)", null);
+        super(system, request, status, message + " (the key is never shown)", null);
     }
 
     /** 401: the credentials are wrong for every partition. */

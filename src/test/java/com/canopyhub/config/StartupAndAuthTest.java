@@ -113,7 +113,7 @@ class StartupAndAuthTest {
             assertThat(report.ok()).isFalse();
             EntityResult first = report.results().get(0);
             assertThat(first.status()).isEqualTo(SyncStatus.FAILED);
-            assertThat(first.error()).contains("HTTP 401").contains("not authorised").contains("check the API key");
+            assertThat(first.error()).contains("HTTP 401").contains("not authorised").contains("check hub.distru.api-key");
             assertThat(report.results().subList(1, report.results().size()))
                     .allMatch(r -> r.status() == SyncStatus.SKIPPED);
             assertThat(h.sandbox.requestCount()).as("no retry storm").isEqualTo(1);

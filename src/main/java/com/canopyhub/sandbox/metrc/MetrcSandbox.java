@@ -373,15 +373,7 @@ public final class MetrcSandbox implements AutoCloseable {
             license = first(params, "licenseNumber");
             String path = ex.getRequestURI().getPath();
             if (path.startsWith("/facilities/v2")) {
-                if (!integratorLimit.tryAdmit()) {
-                    tooMany(ex, null);
-                    return;
-                }
-                try {
-                    serveFacilities(ex);
-                } finally {
-                    integratorLimit.release();
-                }
+                withinLimits(ex, null, () -> serveFacilities(ex));
                 return;
             }
             Endpoint endpoint = Endpoint.byPath(path);
@@ -422,40 +414,62 @@ public final class MetrcSandbox implements AutoCloseable {
                 error(ex, license, 400, bad.getMessage());
                 return;
             }
-            RateWindow facilityLimit = facilityLimits.get(license);
-            if (!integratorLimit.tryAdmit()) {
+            Integer facility = f;
+            Query query = q;
+            Endpoint listed = endpoint;
+            String licence = license;
+            withinLimits(ex, license, () -> {
+                Fault fault = faults.next();
+                if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+                    if (fault.retryAfterSeconds() >= 0) {
+                        ex.getResponseHeaders().add("Retry-After", Long.toString(fault.retryAfterSeconds()));
+                    }
+                    error(ex, licence, fault.status(), fault.status() == 429 ? "Too many requests." : "An error has occurred.");
+                    return;
+                }
+                if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+                    pause(fault.delay());
+                }
+                listListener.accept(licence, ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
+                servePage(ex, licence, facility, listed, query, !serves(facility, listed),
+                        fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Metrc sandbox failed on {}: {}", ex.getRequestURI(), e.toString());
+            throw e;
+        }
+    }
+
+    /** Something that answers a request. */
+    @FunctionalInterface
+    private interface Answer {
+        void answer() throws IOException;
+    }
+
+    /**
+     * Answers within the limits: the integrator key's (always) and the facility's (when the request names one); a
+     * request over either is answered 429 with Retry-After instead.
+     */
+    private void withinLimits(HttpExchange ex, String license, Answer answer) throws IOException {
+        RateWindow facilityLimit = license == null ? null : facilityLimits.get(license);
+        if (!integratorLimit.tryAdmit()) {
+            tooMany(ex, license);
+            return;
+        }
+        try {
+            if (facilityLimit != null && !facilityLimit.tryAdmit()) {
                 tooMany(ex, license);
                 return;
             }
             try {
-                if (!facilityLimit.tryAdmit()) {
-                    tooMany(ex, license);
-                    return;
-                }
-                try {
-                    Fault fault = faults.next();
-                    if (fault != null && fault.kind() == Fault.Kind.STATUS) {
-                        if (fault.retryAfterSeconds() >= 0) {
-                            ex.getResponseHeaders().add("Retry-After", Long.toString(fault.retryAfterSeconds()));
-                        }
-                        error(ex, license, fault.status(), fault.status() == 429 ? "Too many requests." : "An error has occurred.");
-                        return;
-                    }
-                    if (fault != null && fault.kind() == Fault.Kind.SLOW) {
-                        pause(fault.delay());
-                    }
-                    listListener.accept(license, ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
-                    servePage(ex, license, f, endpoint, q, !serves(f, endpoint),
-                            fault != null && fault.kind() == Fault.Kind.MALFORMED_BODY);
-                } finally {
+                answer.answer();
+            } finally {
+                if (facilityLimit != null) {
                     facilityLimit.release();
                 }
-            } finally {
-                integratorLimit.release();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.error("Metrc sandbox failed on {}: {}", ex.getRequestURI(), e.toString());
-            throw e;
+        } finally {
+            integratorLimit.release();
         }
     }
 
@@ -497,18 +511,15 @@ public final class MetrcSandbox implements AutoCloseable {
 
     /** The deliveries of a transfer (1 or 2) and the packages of a delivery (1 to 3), as paged lists. */
     private void serveTransferPart(HttpExchange ex, String path, Map<String, List<String>> params) throws IOException {
-        Query q;
+        Query parsed;
         try {
-            q = Query.parse(params);
+            parsed = Query.parse(params);
         } catch (IllegalArgumentException bad) {
             error(ex, null, 400, bad.getMessage());
             return;
         }
-        if (!integratorLimit.tryAdmit()) {
-            tooMany(ex, null);
-            return;
-        }
-        try {
+        Query q = parsed;
+        withinLimits(ex, null, () -> {
             String[] parts = path.split("/");
             record(ex, null, 200);
             ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
@@ -578,18 +589,12 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeNumberField("TotalPages", 1);
                 g.writeEndObject();
             }
-        } finally {
-            integratorLimit.release();
-        }
+        });
     }
 
     /** GET /unitsofmeasure/v2/active: Metrc's units, a bare array as its example shows (integrator limit only). */
     private void serveUnits(HttpExchange ex) throws IOException {
-        if (!integratorLimit.tryAdmit()) {
-            tooMany(ex, null);
-            return;
-        }
-        try {
+        withinLimits(ex, null, () -> {
             record(ex, null, 200);
             ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
             ex.sendResponseHeaders(200, 0);
@@ -607,9 +612,7 @@ public final class MetrcSandbox implements AutoCloseable {
                 }
                 g.writeEndArray();
             }
-        } finally {
-            integratorLimit.release();
-        }
+        });
     }
 
     /**
@@ -626,85 +629,63 @@ public final class MetrcSandbox implements AutoCloseable {
             error(ex, license, f == null ? 401 : 403, "Authorization has been denied for this request.");
             return;
         }
-        long id;
-        try {
-            id = Long.parseLong(packageId);
-        } catch (NumberFormatException e) {
+        if (!packageId.matches("\\d{1,18}")) {
             error(ex, license, 400, "packageId '" + packageId + "' is not a number.");
             return;
         }
-        Endpoint e = null;
-        for (Endpoint candidate : List.of(Endpoint.PACKAGES_ACTIVE, Endpoint.PACKAGES_INACTIVE, Endpoint.PACKAGES_ONHOLD,
-                Endpoint.PACKAGES_INTRANSIT)) {
-            if (id >= candidate.idBase && id < candidate.idBase + 1_000_000) {
-                e = candidate;
-            }
-        }
+        long id = Long.parseLong(packageId);
+        Endpoint e = List.of(Endpoint.PACKAGES_ACTIVE, Endpoint.PACKAGES_INACTIVE, Endpoint.PACKAGES_ONHOLD,
+                Endpoint.PACKAGES_INTRANSIT).stream().filter(c -> id >= c.idBase && id < c.idBase + 1_000_000).findFirst().orElse(null);
         int i = e == null ? -1 : (int) (id - e.idBase - f * 100_000L);
         if (e == null || i < 0 || i >= options.recordsPerEndpoint()) {
             error(ex, license, 404, "No package " + packageId + " at " + license + ".");
             return;
         }
-        RateWindow facilityLimit = facilityLimits.get(license);
-        if (!integratorLimit.tryAdmit()) {
-            tooMany(ex, license);
-            return;
-        }
-        try {
-            if (!facilityLimit.tryAdmit()) {
-                tooMany(ex, license);
-                return;
-            }
-            try {
-                boolean tested = i % 4 == 0;
-                record(ex, license, 200);
-                ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-                ex.sendResponseHeaders(200, 0);
-                try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                    g.writeStartObject();
-                    g.writeArrayFieldStart("Data");
-                    if (tested) {
-                        String[] types = {"THC", "Microbiologicals"};
-                        for (int k = 0; k < types.length; k++) {
-                            g.writeStartObject();
-                            g.writeNumberField("PackageId", id);
-                            g.writeNumberField("LabTestResultId", 900_000_000L + id);
-                            g.writeStringField("LabFacilityLicenseNumber", "LAB-0001");
-                            g.writeStringField("LabFacilityName", "Sandbox Testing Labs");
-                            g.writeStringField("SourcePackageLabel", label(license, e, i));
-                            g.writeStringField("ProductName", "Item " + (i % 40));
-                            g.writeStringField("TestPerformedDate", String.format(Locale.ROOT, "2026-05-%02d", 1 + i % 28));
-                            g.writeBooleanField("OverallPassed", true);
-                            g.writeNullField("RevokedDate");
-                            g.writeBooleanField("ResultReleased", true);
-                            g.writeStringField("ResultReleaseDateTime", String.format(Locale.ROOT, "2026-05-%02dT00:00:00+00:00", 1 + i % 28));
-                            g.writeStringField("ExpirationDateTime", String.format(Locale.ROOT, "2026-07-%02dT00:00:00+00:00", 1 + i % 28));
-                            g.writeStringField("TestTypeName", types[k]);
-                            g.writeBooleanField("TestPassed", true);
-                            g.writeFieldName("TestResultLevel");
-                            g.writeNumber(k == 0 ? (18 + i % 10) + ".25" : "0.1");
-                            g.writeStringField("TestComment", null);
-                            g.writeBooleanField("TestInformationalOnly", false);
-                            g.writeEndObject();
-                        }
+        withinLimits(ex, license, () -> {
+            boolean tested = i % 4 == 0;
+            record(ex, license, 200);
+            ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("Data");
+                if (tested) {
+                    String[] types = {"THC", "Microbiologicals"};
+                    for (int k = 0; k < types.length; k++) {
+                        g.writeStartObject();
+                        g.writeNumberField("PackageId", id);
+                        g.writeNumberField("LabTestResultId", 900_000_000L + id);
+                        g.writeStringField("LabFacilityLicenseNumber", "LAB-0001");
+                        g.writeStringField("LabFacilityName", "Sandbox Testing Labs");
+                        g.writeStringField("SourcePackageLabel", label(license, e, i));
+                        g.writeStringField("ProductName", "Item " + (i % 40));
+                        g.writeStringField("TestPerformedDate", String.format(Locale.ROOT, "2026-05-%02d", 1 + i % 28));
+                        g.writeBooleanField("OverallPassed", true);
+                        g.writeNullField("RevokedDate");
+                        g.writeBooleanField("ResultReleased", true);
+                        g.writeStringField("ResultReleaseDateTime", String.format(Locale.ROOT, "2026-05-%02dT00:00:00+00:00", 1 + i % 28));
+                        g.writeStringField("ExpirationDateTime", String.format(Locale.ROOT, "2026-07-%02dT00:00:00+00:00", 1 + i % 28));
+                        g.writeStringField("TestTypeName", types[k]);
+                        g.writeBooleanField("TestPassed", true);
+                        g.writeFieldName("TestResultLevel");
+                        g.writeNumber(k == 0 ? (18 + i % 10) + ".25" : "0.1");
+                        g.writeStringField("TestComment", null);
+                        g.writeBooleanField("TestInformationalOnly", false);
+                        g.writeEndObject();
                     }
-                    g.writeEndArray();
-                    int n = tested ? 2 : 0;
-                    g.writeNumberField("Total", n);
-                    g.writeNumberField("TotalRecords", n);
-                    g.writeNumberField("PageSize", MAX_PAGE_SIZE);
-                    g.writeNumberField("RecordsOnPage", n);
-                    g.writeNumberField("Page", 1);
-                    g.writeNumberField("CurrentPage", 1);
-                    g.writeNumberField("TotalPages", 1);
-                    g.writeEndObject();
                 }
-            } finally {
-                facilityLimit.release();
+                g.writeEndArray();
+                int n = tested ? 2 : 0;
+                g.writeNumberField("Total", n);
+                g.writeNumberField("TotalRecords", n);
+                g.writeNumberField("PageSize", MAX_PAGE_SIZE);
+                g.writeNumberField("RecordsOnPage", n);
+                g.writeNumberField("Page", 1);
+                g.writeNumberField("CurrentPage", 1);
+                g.writeNumberField("TotalPages", 1);
+                g.writeEndObject();
             }
-        } finally {
-            integratorLimit.release();
-        }
+        });
     }
 
     /** GET /sales/v2/receipts/{id}: one receipt with its transactions, within the same limits as the lists. */
@@ -721,35 +702,20 @@ public final class MetrcSandbox implements AutoCloseable {
             error(ex, license, 404, "No receipt " + id + ".");
             return;
         }
-        RateWindow facilityLimit = facilityLimits.get(license);
-        if (!integratorLimit.tryAdmit()) {
-            tooMany(ex, license);
-            return;
-        }
-        try {
-            if (!facilityLimit.tryAdmit()) {
-                tooMany(ex, license);
-                return;
+        withinLimits(ex, license, () -> {
+            long modifiedMillis;
+            int version;
+            synchronized (modified.get(f)) {
+                modifiedMillis = modified.get(f).get(e)[i];
+                version = versions.get(f).get(e)[i];
             }
-            try {
-                long modifiedMillis;
-                int version;
-                synchronized (modified.get(f)) {
-                    modifiedMillis = modified.get(f).get(e)[i];
-                    version = versions.get(f).get(e)[i];
-                }
-                record(ex, license, 200);
-                ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-                ex.sendResponseHeaders(200, 0);
-                try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                    writeReceipt(g, license, f, e, i, modifiedMillis, version, true);
-                }
-            } finally {
-                facilityLimit.release();
+            record(ex, license, 200);
+            ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                writeReceipt(g, license, f, e, i, modifiedMillis, version, true);
             }
-        } finally {
-            integratorLimit.release();
-        }
+        });
     }
 
     /**

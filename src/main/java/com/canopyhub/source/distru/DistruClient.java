@@ -1,9 +1,7 @@
 package com.canopyhub.source.distru;
 
-import com.canopyhub.source.RetryAfter;
+import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
-import com.canopyhub.source.UpstreamAuthException;
-import com.canopyhub.source.UpstreamRejectedException;
 import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.sync.PageRequest;
 import com.canopyhub.sync.SourcePage;
@@ -99,21 +97,9 @@ public class DistruClient implements AutoCloseable {
                     }
                 }
                 String text = body == null ? "" : abbreviate(new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8));
-                if (status == 401 || status == 403) {
-                    throw new UpstreamAuthException(SYSTEM, requestLine, status, "not authorised");
-                }
-                if (status == 429 || status >= 500) {
-                    Header header = response.getFirstHeader("Retry-After");
-                    Duration retryAfter = RetryAfter.parse(header == null ? null : header.getValue(), clock).orElse(null);
-                    if (retryAfter != null && retryAfter.compareTo(maxRetryAfter) > 0) {
-                        // waiting that long would stall every other entity; the next scheduled sync resumes instead
-                        throw new UpstreamRejectedException(SYSTEM, requestLine, status, "asked to retry after "
-                                + retryAfter.toSeconds() + " s, longer than hub.retry.max-retry-after-seconds ("
-                                + maxRetryAfter.toSeconds() + " s); giving up until the next sync");
-                    }
-                    throw new RetryableUpstreamException(SYSTEM, requestLine, status, text, retryAfter, null);
-                }
-                throw new UpstreamRejectedException(SYSTEM, requestLine, status, text);
+                Header retryAfter = response.getFirstHeader("Retry-After");
+                throw HttpFailures.classify(SYSTEM, requestLine, status, text, retryAfter == null ? null : retryAfter.getValue(),
+                        clock, maxRetryAfter, "not authorised (check hub.distru.api-key)", "not authorised (check hub.distru.api-key)");
             });
         } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
             // nothing listens there (or the name does not resolve): retrying for minutes would not change that
