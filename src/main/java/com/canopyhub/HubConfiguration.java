@@ -6,6 +6,7 @@ import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
 import com.canopyhub.mapping.ExtraFields;
+import com.canopyhub.outbox.OutboxSink;
 import com.canopyhub.routes.SafeRouteReload;
 import com.canopyhub.sink.reporting.ReportingSink;
 import com.canopyhub.source.RetryAfterDelay;
@@ -18,6 +19,7 @@ import com.canopyhub.sandbox.distru.SandboxCollection;
 import com.canopyhub.sandbox.metrc.MetrcSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.canopyhub.sync.ChangeDetector;
+import com.canopyhub.sync.ChangeSink;
 import com.canopyhub.sync.ChangeStream;
 import com.canopyhub.sync.CursorStore;
 import com.canopyhub.sync.Pager;
@@ -135,8 +137,14 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
         DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
         registry.bind("deadLetters", deadLetters);
-        registry.bind("changeStream", new ChangeStream(db.dataSource(),
-                List.of(new RecordChangeLog(), new ReportingSink(), deadLetters), deadLetters));
+        // the outbox reads an order's previous status before the reporting sink overwrites it, so it goes first
+        List<ChangeSink> sinks = new ArrayList<>(List.of(new RecordChangeLog()));
+        if (settings.getBoolean("hub.outbox.enabled")) {
+            sinks.add(new OutboxSink());
+        }
+        sinks.add(new ReportingSink());
+        sinks.add(deadLetters);
+        registry.bind("changeStream", new ChangeStream(db.dataSource(), sinks, deadLetters));
         AtomicBoolean stopFlag = new AtomicBoolean();
         registry.bind(STOP_FLAG_BEAN, stopFlag);
         PassSchedule schedule = settings.getBoolean("hub.schedule.enabled")

@@ -56,6 +56,8 @@ public final class HubSettings {
                     v -> longBetween(v, 1, 64)),
             setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
                     v -> longBetween(v, 1, 3600)),
+            setting("hub.outbox.enabled", "true", "Write the events of every change into hub.outbox, in the transaction that writes the change (docs/events.md); delivery reads them from there.",
+                    HubSettings::bool),
             setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
                     HubSettings::nonBlank),
             // retries

@@ -45,6 +45,11 @@ class DatabaseTimeoutsTest {
             assertThat(took).as("the pass ends instead of hanging").isLessThan(Duration.ofSeconds(60));
 
             proxy.thaw();
+            // the failed run's lock session ends once PostgreSQL sees its connection close through the thawed proxy;
+            // until then the stream is (rightly) held
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> h.count(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+                            + "(SELECT oid FROM pg_database WHERE datname = current_database())") == 0);
             h.passSafetyLag();
             SyncReport next = h.sync();
             assertThat(next.ok()).as(next.table()).isTrue();

@@ -1,0 +1,18 @@
+-- The transactional outbox (docs/events.md): events written in the same transaction as the reporting rows they
+-- describe, in the shape Debezium's outbox router made standard, plus a monotonic sequence for ordered reading.
+-- Delivery (webhooks, marketplaces, Kafka) reads from here and keeps its own attempts.
+CREATE TABLE hub.outbox (
+    seq            bigserial   PRIMARY KEY,
+    id             text        NOT NULL UNIQUE,     -- evt_…: fixed once written, the same on every redelivery
+    aggregate_type text        NOT NULL,            -- product, inventory_lot, stock_level, order, transfer
+    aggregate_id   uuid        NOT NULL,            -- the canonical id
+    type           text        NOT NULL,            -- product.created, order.shipped, ...
+    payload        jsonb       NOT NULL,            -- schema_version, provenance, canonical_id, entity, record
+    occurred_at    timestamptz NOT NULL DEFAULT now(),
+    source_system  text        NOT NULL,
+    stream         text        NOT NULL,
+    partition      text        NOT NULL DEFAULT '',
+    sync_run_id    bigint
+);
+CREATE INDEX outbox_aggregate ON hub.outbox (aggregate_id, seq);
+CREATE INDEX outbox_type ON hub.outbox (type, seq);
