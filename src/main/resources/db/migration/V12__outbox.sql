@@ -3,11 +3,12 @@
 -- Delivery (webhooks, marketplaces, Kafka) reads from here and keeps its own attempts.
 CREATE TABLE hub.outbox (
     seq            bigserial   PRIMARY KEY,
-    id             text        NOT NULL UNIQUE,     -- evt_…: fixed once written, the same on every redelivery
+    id             text        NOT NULL,            -- evt_…: 128 random bits, fixed once written (no index: written
+                                                    -- in bulk, looked up by seq; a delivery's lookup goes by seq)
     aggregate_type text        NOT NULL,            -- product, inventory_lot, stock_level, order, transfer
     aggregate_id   uuid        NOT NULL,            -- the canonical id
     type           text        NOT NULL,            -- product.created, order.shipped, ...
-    payload        jsonb       NOT NULL,            -- schema_version, provenance, canonical_id, entity, record
+    payload        json        NOT NULL,            -- schema_version, provenance, canonical_id, entity, record
     occurred_at    timestamptz NOT NULL DEFAULT now(),
     source_system  text        NOT NULL,
     stream         text        NOT NULL,
@@ -15,4 +16,3 @@ CREATE TABLE hub.outbox (
     sync_run_id    bigint
 );
 CREATE INDEX outbox_aggregate ON hub.outbox (aggregate_id, seq);
-CREATE INDEX outbox_type ON hub.outbox (type, seq);

@@ -319,7 +319,7 @@ public class Benchmark implements Callable<Integer> {
 
     private static Instant cursor(DataSource ds, String entity) throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT window_end FROM hub.sync_cursors WHERE entity = '" + entity + "'")) {
+             ResultSet rs = st.executeQuery("SELECT window_end FROM hub.sync_cursors WHERE stream = '" + entity + "'")) {
             rs.next();
             return rs.getObject(1, OffsetDateTime.class).toInstant();
         }

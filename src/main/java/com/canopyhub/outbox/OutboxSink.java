@@ -7,14 +7,7 @@ import com.canopyhub.db.CopyIn;
 import com.canopyhub.sync.Change;
 import com.canopyhub.sync.ChangeBatch;
 import com.canopyhub.sync.ChangeSink;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,9 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The transactional outbox: the events a page of changes means, written by COPY into {@code hub.outbox} in the
@@ -38,23 +29,7 @@ public class OutboxSink implements ChangeSink {
 
     private static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
             "source_system", "stream", "partition", "sync_run_id");
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-
-    /** The event body: the canonical record with its provenance, versioned (docs/events.md). */
-    record EventData(@JsonProperty("schema_version") String schemaVersion,
-                     @JsonProperty("source_system") String sourceSystem,
-                     @JsonProperty("source_id") String sourceId,
-                     @JsonProperty("license_number") String licenseNumber,
-                     @JsonProperty("canonical_id") UUID canonicalId,
-                     @JsonProperty("entity") String entity,
-                     @JsonProperty("record") Object record,
-                     @JsonProperty("previous_status") @JsonInclude(JsonInclude.Include.NON_NULL) String previousStatus) {
-    }
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     @Override
     public String name() {
@@ -69,12 +44,17 @@ public class OutboxSink implements ChangeSink {
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();
             String before = previousStatus.get(record.provenance().sourceId());
-            for (String type : EventTypes.of(record, change.created(), before)) {
-                copy.field("evt_" + UUID.randomUUID().toString().replace("-", ""))
-                        .field(record.entityType().name().toLowerCase(Locale.ROOT))
+            List<String> types = EventTypes.of(record, change.created(), before);
+            if (types.isEmpty()) {
+                continue;
+            }
+            String payload = payload(change, before);
+            for (String type : types) {
+                copy.field(eventId())
+                        .field(record.entityType().name().toLowerCase(java.util.Locale.ROOT))
                         .field(record.canonicalId())
                         .field(type)
-                        .field(payload(record, before))
+                        .field(payload)
                         .field(batch.sourceSystem()).field(batch.entity()).field(batch.partition())
                         .field(batch.syncRunId() > 0 ? batch.syncRunId() : null);
                 copy.endRow();
@@ -86,13 +66,41 @@ public class OutboxSink implements ChangeSink {
         }
     }
 
-    private static String payload(CanonicalRecord record, String previousStatus) {
-        try {
-            return JSON.writeValueAsString(new EventData(CanonicalModel.VERSION, record.provenance().sourceSystem(),
-                    record.provenance().sourceId(), record.provenance().licenseNumber(), record.canonicalId(),
-                    record.entityType().table(), record, previousStatus));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the event of " + record.canonicalId(), e);
+    /** {@code evt_} and 32 random hex digits: unique, fixed once written (a redelivery carries the same id). */
+    private static String eventId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return "evt_" + String.format(java.util.Locale.ROOT, "%016x%016x", r.nextLong(), r.nextLong());
+    }
+
+    /**
+     * The event body (docs/events.md), keys sorted: provenance, canonical id, entity, the previous status of an order,
+     * the record as its canonical JSON (reused from the hashing, not serialised again) and the schema version.
+     */
+    static String payload(Change change, String previousStatus) {
+        CanonicalRecord r = change.record();
+        StringBuilder sb = new StringBuilder(change.canonicalJson().length() + 256);
+        sb.append("{\"canonical_id\":\"").append(r.canonicalId()).append("\",\"entity\":");
+        text(sb, r.entityType().table());
+        sb.append(",\"license_number\":");
+        text(sb, r.provenance().licenseNumber());
+        if (previousStatus != null) {
+            sb.append(",\"previous_status\":");
+            text(sb, previousStatus);
+        }
+        sb.append(",\"record\":").append(change.canonicalJson()).append(",\"schema_version\":");
+        text(sb, CanonicalModel.VERSION);
+        sb.append(",\"source_id\":");
+        text(sb, r.provenance().sourceId());
+        sb.append(",\"source_system\":");
+        text(sb, r.provenance().sourceSystem());
+        return sb.append('}').toString();
+    }
+
+    private static void text(StringBuilder sb, String value) {
+        if (value == null) {
+            sb.append("null");
+        } else {
+            sb.append('"').append(QUOTE.quoteAsString(value)).append('"');
         }
     }
 

@@ -33,10 +33,10 @@ public class ChangeDetector {
         Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
         List<Change> changes = new ArrayList<>();
         for (CanonicalRecord r : bySourceId.values()) {
-            String newHash = ContentHasher.hash(r);
+            ContentHasher.Hashed hashed = ContentHasher.hashed(r);
             String oldHash = known.get(r.provenance().sourceId());
-            if (!newHash.equals(oldHash)) {
-                changes.add(new Change(r, oldHash, newHash));
+            if (!hashed.hash().equals(oldHash)) {
+                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json()));
             }
         }
         sync.recordChanged(changes.size());

@@ -35,6 +35,19 @@ public final class ContentHasher {
     private ContentHasher() {
     }
 
+    /** A record's canonical JSON and its hash, computed once (the outbox reuses the JSON as the event's record). */
+    public record Hashed(String json, String hash) {
+    }
+
+    public static Hashed hashed(Object record) {
+        try {
+            byte[] json = CANONICAL_JSON.writeValueAsBytes(record);
+            return new Hashed(new String(json, java.nio.charset.StandardCharsets.UTF_8), HexFormat.of().formatHex(SHA_256.get().digest(json)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash " + record.getClass().getSimpleName(), e);
+        }
+    }
+
     public static String hash(Object record) {
         try {
             return HexFormat.of().formatHex(SHA_256.get().digest(CANONICAL_JSON.writeValueAsBytes(record)));
