@@ -8,7 +8,8 @@ CREATE TABLE hub.outbox (
     aggregate_type text        NOT NULL,            -- product, inventory_lot, stock_level, order, transfer
     aggregate_id   uuid        NOT NULL,            -- the canonical id
     type           text        NOT NULL,            -- product.created, order.shipped, ...
-    payload        json        NOT NULL,            -- schema_version, provenance, canonical_id, entity, record
+    payload        text        NOT NULL,            -- JSON: schema_version, provenance, canonical_id, entity, record
+                                                    -- (text: the bytes a delivery sends, no parse on the write path)
     occurred_at    timestamptz NOT NULL DEFAULT now(),
     source_system  text        NOT NULL,
     stream         text        NOT NULL,

@@ -71,7 +71,7 @@ class OutboxEventsTest {
             }
             List<Object> types = h.rows("SELECT type FROM hub.outbox ORDER BY seq").stream().map(r -> r.get("type")).toList();
             assertThat(types).containsExactly("order.created", "order.confirmed", "order.shipped", "order.delivered");
-            assertThat(h.rows("SELECT payload->>'previous_status' AS p FROM hub.outbox WHERE type = 'order.delivered'").get(0))
+            assertThat(h.rows("SELECT payload::json->>'previous_status' AS p FROM hub.outbox WHERE type = 'order.delivered'").get(0))
                     .containsEntry("p", "DELIVERING");
         }
     }
