@@ -145,11 +145,7 @@ public class MetrcClient implements AutoCloseable {
         }
         String pathAndQuery = pathAndQuery(stream, licenseNumber, request);
         JsonNode root = get(pathAndQuery, licenseNumber);
-        String requestLine = "GET " + pathAndQuery;
-        JsonNode data = root == null ? null : root.get("Data");
-        if (data == null || !data.isArray()) {
-            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "body has no \"Data\" array", null, null);
-        }
+        JsonNode data = data(root, "GET " + pathAndQuery);
         List<JsonNode> records = new ArrayList<>(data.size());
         data.forEach(records::add);
         long totalPages = root.path("TotalPages").asLong(-1);
@@ -164,14 +160,23 @@ public class MetrcClient implements AutoCloseable {
      * licence's limits here, since it is that licence's pass that needs it.
      */
     public List<JsonNode> subList(String path, String licenseNumber) {
+        return allPages(path, licenseNumber);
+    }
+
+    /** Every lab test of a package's results: GET /labtests/v2/results?packageId=…&licenseNumber=…, page by page. */
+    public List<JsonNode> labResults(String licenseNumber, String packageId) {
+        return allPages("/labtests/v2/results?packageId=" + URLEncoder.encode(packageId, StandardCharsets.UTF_8)
+                + "&licenseNumber=" + URLEncoder.encode(licenseNumber, StandardCharsets.UTF_8), licenseNumber);
+    }
+
+    /** Every record of a paged list, page by page (pageSize 20) while {@code TotalPages} says there are more. */
+    private List<JsonNode> allPages(String pathAndQuery, String licenseNumber) {
         List<JsonNode> out = new ArrayList<>();
+        String separator = pathAndQuery.contains("?") ? "&" : "?";
         for (int page = 1; ; page++) {
-            String pathAndQuery = path + "?pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
-            JsonNode root = get(pathAndQuery, licenseNumber);
-            JsonNode data = root == null ? null : root.get("Data");
-            if (data == null || !data.isArray()) {
-                throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body has no \"Data\" array", null, null);
-            }
+            String request = pathAndQuery + separator + "pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
+            JsonNode root = get(request, licenseNumber);
+            JsonNode data = data(root, "GET " + request);
             data.forEach(out::add);
             if (page >= root.path("TotalPages").asLong(1) || data.isEmpty()) {
                 return out;
@@ -179,23 +184,13 @@ public class MetrcClient implements AutoCloseable {
         }
     }
 
-    /** Every lab test of a package's results: GET /labtests/v2/results?packageId=…&licenseNumber=…, page by page. */
-    public List<JsonNode> labResults(String licenseNumber, String packageId) {
-        List<JsonNode> out = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            String pathAndQuery = "/labtests/v2/results?packageId=" + URLEncoder.encode(packageId, StandardCharsets.UTF_8)
-                    + "&licenseNumber=" + URLEncoder.encode(licenseNumber, StandardCharsets.UTF_8)
-                    + "&pageNumber=" + page + "&pageSize=" + PAGE_SIZE;
-            JsonNode root = get(pathAndQuery, licenseNumber);
-            JsonNode data = root == null ? null : root.get("Data");
-            if (data == null || !data.isArray()) {
-                throw new RetryableUpstreamException(SYSTEM, "GET " + pathAndQuery, 200, "body has no \"Data\" array", null, null);
-            }
-            data.forEach(out::add);
-            if (page >= root.path("TotalPages").asLong(1) || data.isEmpty()) {
-                return out;
-            }
+    /** The envelope's {@code Data} array, or a retryable failure naming the request (a broken body). */
+    private static JsonNode data(JsonNode root, String requestLine) {
+        JsonNode data = root == null ? null : root.get("Data");
+        if (data == null || !data.isArray()) {
+            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "body has no \"Data\" array", null, null);
         }
+        return data;
     }
 
     /** One sales receipt with its transactions: GET /sales/v2/receipts/{id}?licenseNumber=…. */

@@ -143,11 +143,10 @@ public class MetrcMapper {
 
     Harvest harvest(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
-        String unit = text(r, "UnitOfWeightName");
         return new Harvest(CanonicalRecord.canonicalId(EntityType.HARVEST, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), text(r, "HarvestType"), stream.state(),
-                text(r, "DryingLocationName"), integer(r, "PlantCount"), weight(r, "TotalWetWeight", unit),
-                weight(r, "CurrentWeight", unit), weight(r, "TotalWasteWeight", unit), integer(r, "PackageCount"),
+                text(r, "DryingLocationName"), integer(r, "PlantCount"), quantity(r, "TotalWetWeight", "UnitOfWeightName"),
+                quantity(r, "CurrentWeight", "UnitOfWeightName"), quantity(r, "TotalWasteWeight", "UnitOfWeightName"), integer(r, "PackageCount"),
                 date(r, "HarvestStartDate"), date(r, "FinishedDate"), instant(r, "LastModified"), attributes);
     }
 
@@ -178,13 +177,8 @@ public class MetrcMapper {
                 throw new RecordRejectedException("Transactions: expected an array");
             }
             for (JsonNode t : transactions) {
-                BigDecimal sold = decimal(t, "QuantitySold");
-                String unit = text(t, "UnitOfMeasureName");
-                if (sold != null && (unit == null || unit.isBlank())) {
-                    throw new RecordRejectedException("Transactions.QuantitySold: " + sold + " without UnitOfMeasureName");
-                }
                 lines.add(new SalesReceipt.Line(text(t, "PackageId"), text(t, "PackageLabel"), text(t, "ProductName"),
-                        text(t, "ProductCategoryName"), sold == null ? null : new Quantity(sold, unit),
+                        text(t, "ProductCategoryName"), quantity(t, "QuantitySold", "UnitOfMeasureName"),
                         money(decimal(t, "TotalAmount"))));
             }
         }
@@ -290,18 +284,6 @@ public class MetrcMapper {
 
     private Money money(BigDecimal amount) {
         return amount == null ? null : new Money(amount, currency);
-    }
-
-    /** A weight in the record's unit of weight; a weight without a unit is a mapping error, never a guess. */
-    private static Quantity weight(JsonNode r, String field, String unit) {
-        BigDecimal amount = decimal(r, field);
-        if (amount == null) {
-            return null;
-        }
-        if (unit == null || unit.isBlank()) {
-            throw new RecordRejectedException(field + ": " + amount + " without UnitOfWeightName");
-        }
-        return new Quantity(amount, unit);
     }
 
     private static Integer integer(JsonNode r, String field) {
