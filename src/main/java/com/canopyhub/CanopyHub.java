@@ -23,14 +23,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The hub's command line: {@code run} (the default verb), {@code sync --once}, {@code status}, {@code check-config},
+ * The hub's command line: {@code run} (the default verb), {@code sync --once}, {@code status}, {@code webhooks}, {@code check-config},
  * {@code bench}, {@code config-reference}, {@code help}. Usage errors (unknown verb, option, source or entity) exit 2
  * before anything starts.
  */
 @Command(name = "canopy-hub", mixinStandardHelpOptions = true, version = "Canopy Hub 0.1.0",
         description = "Syncs Distru (and later Metrc, OriginTrace) into the canonical model and its sinks. "
                 + "Without a verb: run.",
-        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, CanopyHub.CheckConfig.class,
+        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, WebhooksCommand.class, CanopyHub.CheckConfig.class,
                 Benchmark.class, CanopyHub.ConfigReference.class, CommandLine.HelpCommand.class})
 public class CanopyHub implements Callable<Integer> {
 
@@ -222,6 +222,7 @@ public class CanopyHub implements Callable<Integer> {
                     }
                 });
                 boolean ok = true;
+                java.time.Instant started = java.time.Instant.now();
                 for (Map.Entry<String, List<String>> pass : plan.entrySet()) {
                     if (signalled.get() != null) {
                         break;
@@ -233,6 +234,7 @@ public class CanopyHub implements Callable<Integer> {
                 if (signalled.get() != null) {
                     return HubRuntime.exitStatusOf(signalled.get());
                 }
+                WebhooksCommand.printSummary(hub, started, signalled);
                 return ok ? 0 : 1;
             }
         }

@@ -6,7 +6,18 @@ import com.canopyhub.db.DatabaseErrors;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
 import com.canopyhub.mapping.ExtraFields;
+import com.canopyhub.outbox.DocumentExpiry;
+import com.canopyhub.outbox.LowStockSink;
+import com.canopyhub.outbox.OutboxListener;
 import com.canopyhub.outbox.OutboxSink;
+import com.canopyhub.sandbox.webhook.WebhookReceiver;
+import com.canopyhub.sink.webhook.SigningSecrets;
+import com.canopyhub.sink.webhook.Subscriptions;
+import com.canopyhub.sink.webhook.UrlGuard;
+import com.canopyhub.sink.webhook.WebhookConfig;
+import com.canopyhub.sink.webhook.WebhookDispatcher;
+import com.canopyhub.sink.webhook.WebhookService;
+import com.canopyhub.sink.webhook.WebhookSettings;
 import com.canopyhub.routes.SafeRouteReload;
 import com.canopyhub.sink.reporting.ReportingSink;
 import com.canopyhub.source.RetryAfterDelay;
@@ -97,6 +108,11 @@ public class HubConfiguration implements CamelConfiguration {
         // mapping files are configuration: a bad one fails startup (naming file and line) before anything opens
         ExtraFields extraFields = ExtraFields.load(Path.of(settings.get("hub.mappings.directory")),
                 HubSettings.SOURCES.stream().collect(Collectors.toMap(m -> m.source(), m -> m.streams())));
+        // so is the webhooks file: subscriptions and event rules are checked before anything opens
+        @SuppressWarnings("unchecked")
+        Map<String, String> environment = context.getRegistry().lookupByNameAndType(ENVIRONMENT_BEAN, Map.class);
+        WebhookConfig webhookConfig = WebhookConfig.load(Path.of(settings.get("hub.webhooks.file")),
+                environment != null ? environment : System.getenv());
         HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
                 settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
         // check-config and status only look: the database is neither required to answer nor migrated
@@ -139,10 +155,16 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         // the outbox reads an order's previous status before the reporting sink overwrites it, so it goes first
         List<ChangeSink> sinks = new ArrayList<>(List.of(new RecordChangeLog()));
-        if (settings.getBoolean("hub.outbox.enabled")) {
-            sinks.add(new OutboxSink());
+        boolean outbox = settings.getBoolean("hub.outbox.enabled");
+        boolean skipInitialLoad = settings.getBoolean("hub.outbox.skip-initial-load");
+        if (outbox) {
+            sinks.add(new OutboxSink(skipInitialLoad));
         }
         sinks.add(new ReportingSink());
+        if (outbox) {
+            // reads the stock the reporting sink just wrote, in the same transaction
+            sinks.add(new LowStockSink(webhookConfig::lowStock, skipInitialLoad));
+        }
         sinks.add(deadLetters);
         registry.bind("changeStream", new ChangeStream(db.dataSource(), sinks, deadLetters));
         AtomicBoolean stopFlag = new AtomicBoolean();
@@ -165,8 +187,76 @@ public class HubConfiguration implements CamelConfiguration {
             context.addService(new SafeRouteReload(settings.get("hub.routes.directory"), "*.camel.yaml"));
             LOG.info("Route files in {} reload when saved (hub.routes.reload)", settings.get("hub.routes.directory"));
         }
+        registry.bind("documentExpiry", new DocumentExpiry(db.dataSource(), clock, webhookConfig::expiringDays));
+        wireWebhooks(context, settings, redactor, db, webhookConfig, sources, resources, checkOnly);
         registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
                 () -> stopFlag.get() || context.isStopping() || context.isStopped()));
+    }
+
+    /**
+     * Signed webhooks: the subscriptions of config/webhooks.yaml synced into PostgreSQL (plus the built-in receiver's),
+     * the dispatcher routes/webhooks.camel.yaml calls, the HTTP connections with the SSRF rules in their DNS resolver,
+     * and the LISTEN/NOTIFY wake-up.
+     */
+    private void wireWebhooks(CamelContext context, HubSettings settings, SecretRedactor redactor, HubDatabase db,
+                              WebhookConfig config, Map<String, Source> sources, Resources resources, boolean checkOnly) throws Exception {
+        var registry = context.getRegistry();
+        SigningSecrets secrets = SigningSecrets.open(settings.get("hub.webhooks.secret-key"), Path.of(settings.get("hub.webhooks.secret-key-file")));
+        Subscriptions subscriptions = new Subscriptions(db.dataSource(), secrets, settings.getInt("hub.webhooks.max-in-flight"));
+        registry.bind("webhookSubscriptions", subscriptions);
+        registry.bind("webhookService", new WebhookService(db.dataSource(), subscriptions));
+        String mode = settings.get("hub.webhooks.sandbox-receiver");
+        boolean sandbox = !checkOnly && (mode.equals("true") || (mode.equals("auto")
+                && sources.keySet().stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty())));
+        WebhookReceiver receiver = null;
+        if (sandbox) {
+            String secret = SigningSecrets.generate();
+            receiver = WebhookReceiver.start(secret);
+            resources.add(receiver);
+            registry.bind("webhookReceiver", receiver);
+            LOG.info("Webhook sandbox receiver at {} (subscription 'sandbox', every event)", receiver.url("/webhooks"));
+        }
+        if (!checkOnly) {
+            WebhookConfig.Subscription sandboxSubscription = receiver == null ? null
+                    : new WebhookConfig.Subscription("sandbox", receiver.url("/webhooks"), receiver.secret(), List.of("*"), true,
+                    "the built-in sandbox receiver (hub.webhooks.sandbox-receiver)", null);
+            subscriptions.sync(config.subscriptions(), sandboxSubscription,
+                    WebhookSettings.duration(settings.get("hub.webhooks.rotation-overlap")).orElseThrow(), System.out::println);
+            subscriptions.checkKey();
+        }
+        java.util.Set<String> allowed = new java.util.HashSet<>(settings.getList("hub.webhooks.allowed-private-hosts"));
+        if (receiver != null) {
+            allowed.add("localhost"); // the built-in receiver listens there
+        }
+        UrlGuard guard = new UrlGuard(allowed);
+        java.time.Duration timeout = settings.getMillis("hub.webhooks.timeout-ms");
+        int senders = settings.getInt("hub.webhooks.senders");
+        var connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guard)
+                .setMaxConnTotal(Math.max(senders * 2, 20))
+                .setMaxConnPerRoute(Math.max(senders, 10))
+                .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                        .setConnectTimeout(org.apache.hc.core5.util.Timeout.of(timeout))
+                        .setSocketTimeout(org.apache.hc.core5.util.Timeout.of(timeout)).build())
+                .build();
+        resources.add(connections);
+        registry.bind("webhookConnections", connections);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(db.dataSource(), subscriptions, guard,
+                WebhookSettings.delays(settings.get("hub.webhooks.retry-schedule")), timeout,
+                WebhookSettings.duration(settings.get("hub.webhooks.disable-after")).orElseThrow(), senders * 2,
+                HubDatabase.hostName() + ":" + ProcessHandle.current().pid(), redactor);
+        registry.bind("webhookDispatcher", dispatcher);
+        if (settings.getBoolean("hub.webhooks.enabled") && !checkOnly) {
+            java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();
+            OutboxListener listener = new OutboxListener(db::openDedicatedConnection, () -> {
+                if (!context.isStarted() || context.isStopping()) {
+                    return;
+                }
+                template.compareAndSet(null, context.createProducerTemplate());
+                template.get().sendBody(WebhookService.WAKE_URI, null);
+            }).start();
+            resources.add(listener);
+        }
     }
 
     private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts, boolean lazy) throws Exception {

@@ -58,6 +58,10 @@ public final class HubSettings {
                     v -> longBetween(v, 1, 3600)),
             setting("hub.outbox.enabled", "true", "Write the events of every change into hub.outbox, in the transaction that writes the change (docs/events.md); delivery reads them from there.",
                     HubSettings::bool),
+            setting("hub.outbox.skip-initial-load", "false", "Write no events for a stream's initial load (its first pass, before it has a cursor): subscribers then start from the changes after it instead of a *.created for every record.",
+                    HubSettings::bool),
+            setting("hub.outbox.document-check-interval-ms", "3600000", "How often the hub looks for lab results (COAs) that moved inside a document_expiring threshold (config/webhooks.yaml) and emits document.expiring.",
+                    v -> longBetween(v, 1000, 86_400_000)),
             setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
                     HubSettings::nonBlank),
             // retries
@@ -84,8 +88,9 @@ public final class HubSettings {
     );
 
     /** Every setting: the hub's own, then each source module's. */
-    public static final List<Setting> ALL = java.util.stream.Stream.concat(CORE.stream(),
-            SOURCES.stream().flatMap(m -> m.settings().stream())).toList();
+    public static final List<Setting> ALL = java.util.stream.Stream.of(CORE.stream(),
+            com.canopyhub.sink.webhook.WebhookSettings.SETTINGS.stream(),
+            SOURCES.stream().flatMap(m -> m.settings().stream())).flatMap(s -> s).toList();
 
     private static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from text before it is printed, logged or stored: the configured secret values (API keys,
- * passwords), bearer tokens, and passwords inside URLs (user info and query parameters), wherever they come from.
+ * passwords), bearer tokens, webhook signing secrets, and passwords inside URLs (user info and query parameters), wherever they come from.
  */
 public final class SecretRedactor {
 
@@ -17,6 +17,9 @@ public final class SecretRedactor {
     /** {@code ?password=…}, {@code &api_key=…}, also {@code ;password=…} (JDBC) and the usual spellings. */
     private static final Pattern URL_PARAMETER = Pattern.compile(
             "(?i)([?&;](?:password|passwd|pwd|pass|secret|token|access[_-]?token|api[_-]?key|apikey|sslpassword)=)[^&;\\s\"'#]+");
+
+    /** Webhook signing secrets ({@code whsec_…}), wherever they appear. */
+    private static final Pattern WEBHOOK_SECRET = Pattern.compile("whsec_[A-Za-z0-9+/=]+");
 
     private final List<String> secrets;
 
@@ -51,6 +54,7 @@ public final class SecretRedactor {
         }
         String out = BEARER.matcher(text).replaceAll("$1" + MASK);
         out = URL_USERINFO.matcher(out).replaceAll("$1" + MASK + "$2");
+        out = WEBHOOK_SECRET.matcher(out).replaceAll("whsec_" + MASK);
         return URL_PARAMETER.matcher(out).replaceAll("$1" + MASK);
     }
 }

@@ -27,6 +27,11 @@ import java.util.Set;
  */
 public final class EventTypes {
 
+    /** Every event type the hub emits (docs/events.md); subscriptions name these or patterns of them. */
+    public static final List<String> ALL = List.of("product.created", "product.updated", "inventory.updated",
+            "inventory.low_stock", "package.created", "package.updated", "order.created", "order.confirmed", "order.shipped",
+            "order.delivered", "transfer.created", "transfer.updated", "document.expiring");
+
     private static final Set<String> SHIPPED = Set.of("READY_TO_SHIP", "DELIVERING");
     private static final Set<String> DELIVERED = Set.of("DELIVERED", "COMPLETED");
 

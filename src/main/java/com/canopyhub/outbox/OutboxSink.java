@@ -27,9 +27,23 @@ import java.util.Map;
  */
 public class OutboxSink implements ChangeSink {
 
+    /** The channel a commit with new events notifies (PostgreSQL LISTEN/NOTIFY): delivery wakes at once. */
+    public static final String CHANNEL = "canopy_outbox";
+
     private static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
             "source_system", "stream", "partition", "sync_run_id");
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
+    private final boolean skipInitialLoad;
+
+    /** @param skipInitialLoad write no events for a stream's initial load (hub.outbox.skip-initial-load) */
+    public OutboxSink(boolean skipInitialLoad) {
+        this.skipInitialLoad = skipInitialLoad;
+    }
+
+    public OutboxSink() {
+        this(false);
+    }
 
     @Override
     public String name() {
@@ -38,6 +52,9 @@ public class OutboxSink implements ChangeSink {
 
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        if (skipInitialLoad && batch.initialLoad()) {
+            return;
+        }
         Map<String, String> previousStatus = batch.type() == EntityType.ORDER ? orderStatuses(tx, batch) : Map.of();
         CopyIn copy = new CopyIn("hub.outbox", COLUMNS);
         int rows = 0;
@@ -63,11 +80,19 @@ public class OutboxSink implements ChangeSink {
         }
         if (rows > 0) {
             copy.execute(tx);
+            notifyCommit(tx);
+        }
+    }
+
+    /** Wakes the outbox's readers when the transaction commits (PostgreSQL folds repeated notifications). */
+    public static void notifyCommit(Connection tx) throws SQLException {
+        try (java.sql.Statement st = tx.createStatement()) {
+            st.execute("NOTIFY " + CHANNEL);
         }
     }
 
     /** {@code evt_} and 32 random hex digits: unique, fixed once written (a redelivery carries the same id). */
-    private static String eventId() {
+    public static String eventId() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         return "evt_" + String.format(java.util.Locale.ROOT, "%016x%016x", r.nextLong(), r.nextLong());
     }
@@ -96,7 +121,7 @@ public class OutboxSink implements ChangeSink {
         return sb.append('}').toString();
     }
 
-    private static void text(StringBuilder sb, String value) {
+    public static void text(StringBuilder sb, String value) {
         if (value == null) {
             sb.append("null");
         } else {

@@ -40,7 +40,8 @@ public class ChangeDetector {
             }
         }
         sync.recordChanged(changes.size());
-        return new ChangeBatch(page.sourceSystem(), page.entity(), sync.partition(), page.type(), sync.runId(), changes);
+        return new ChangeBatch(page.sourceSystem(), page.entity(), sync.partition(), page.type(), sync.runId(), changes,
+                sync.initialLoad());
     }
 
     private Map<String, String> knownHashes(MappedPage page, String[] sourceIds) throws SQLException {

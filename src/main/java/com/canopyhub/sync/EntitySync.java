@@ -22,6 +22,7 @@ public final class EntitySync {
     private ReadPlan plan;
     private StreamLocks.Lease lease;
     private long fetched;
+    private boolean initialLoad;
     private long changed;
     private long written;
     private long deadLettered;
@@ -46,7 +47,9 @@ public final class EntitySync {
      * @param w      the run's whole window (from the cursor to now − safety lag)
      * @param slices {@code w} cut into the slices the source allows, in time order (one for most streams)
      */
-    void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held) {
+    void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held,
+               boolean initialLoad) {
+        this.initialLoad = initialLoad;
         this.runId = id;
         this.window = w;
         this.windowing = windowing;
@@ -180,6 +183,11 @@ public final class EntitySync {
     }
 
     /** The run's row in hub.sync_runs, or 0 while it has none (not begun, or its insert failed). */
+    /** No run of this stream (and partition) succeeded before this one: its first, full read. */
+    public boolean initialLoad() {
+        return initialLoad;
+    }
+
     public long runId() {
         return runId;
     }

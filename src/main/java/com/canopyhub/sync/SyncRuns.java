@@ -181,8 +181,9 @@ public class SyncRuns {
             abandonRunning(sync.sourceSystem(), sync.entity(), sync.partition(), "the next run of the stream");
             Windowing windowing = source.windowing(sync.entity());
             SyncWindow window = window(source, sync.entity(), sync.partition(), pass.request().full());
+            boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
-            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get());
+            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad);
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
@@ -417,6 +418,20 @@ public class SyncRuns {
             ps.setString(7, error);
             ps.setLong(8, s.runId());
             ps.executeUpdate();
+        }
+    }
+
+    /** Whether a run of the stream (and partition) ever succeeded: if not, this run is its initial load. */
+    private boolean succeededBefore(EntitySync sync) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hub.sync_runs WHERE source_system = ? AND stream = ? "
+                     + "AND partition = ? AND status = 'OK' LIMIT 1")) {
+            ps.setString(1, sync.sourceSystem());
+            ps.setString(2, sync.entity());
+            ps.setString(3, sync.partition());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

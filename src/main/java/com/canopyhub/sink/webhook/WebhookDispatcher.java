@@ -1,0 +1,446 @@
+package com.canopyhub.sink.webhook;
+
+import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.source.RetryAfter;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java side of routes/webhooks.camel.yaml: fans new outbox events out into deliveries, claims due deliveries
+ * (row locks, {@code FOR UPDATE SKIP LOCKED}: each attempt is claimed by one node), turns a claimed delivery into
+ * the signed request the route sends with camel-http, and records each attempt's outcome as a row, scheduling the
+ * next attempt. Every state lives in PostgreSQL, so a restart between attempts loses nothing; a node that dies
+ * mid-attempt leaves a lease that expires, and the attempt is made again (same {@code webhook-id}).
+ */
+public class WebhookDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    /** Exchange property holding the claimed delivery. */
+    public static final String DELIVERY = "webhookDelivery";
+    /** Exchange property set when the attempt is refused before sending (an internal address). */
+    public static final String REFUSED = "webhookRefused";
+    private static final long FAN_OUT_LOCK = 0x63616e6f70790001L; // one fan-out at a time across nodes
+    private static final int FAN_OUT_BATCH = 5000;
+
+    /** A claimed delivery: what to send where, and which attempt this is. */
+    public record Claimed(long id, String subscriptionId, long eventSeq, String eventId, String eventType, int attempt,
+                          Instant occurredAt, String payload, Instant claimedAt, boolean afterUnknown) {
+    }
+
+    private final DataSource dataSource;
+    private final Subscriptions subscriptions;
+    private final UrlGuard guard;
+    private final List<Duration> schedule;
+    private final Duration leaseLength;
+    private final Duration disableAfter;
+    private final int claimLimit;
+    private final String node;
+    private final SecretRedactor redactor;
+    private final Clock clock;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
+                             Duration timeout, Duration disableAfter, int claimLimit, String node, SecretRedactor redactor) {
+        this.dataSource = dataSource;
+        this.subscriptions = subscriptions;
+        this.guard = guard;
+        this.schedule = List.copyOf(schedule);
+        // a claimed delivery may wait for a sender thread, then takes at most connect + response timeout
+        this.leaseLength = timeout.multipliedBy(3).plusSeconds(60);
+        this.disableAfter = disableAfter;
+        this.claimLimit = claimLimit;
+        this.node = node;
+        this.redactor = redactor;
+        this.clock = Clock.systemUTC();
+    }
+
+    public int maxAttempts() {
+        return schedule.size() + 1;
+    }
+
+    /**
+     * New outbox events become one PENDING delivery per matching enabled subscription; returns how many events were
+     * fanned out. One node at a time (an advisory lock), so deliveries of one aggregate are created in event order.
+     */
+    public int fanOut() throws SQLException {
+        int total = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                    lock.setLong(1, FAN_OUT_LOCK);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            c.rollback();
+                            return 0; // another node is fanning out
+                        }
+                    }
+                }
+                while (true) {
+                    int marked;
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            WITH batch AS (SELECT seq FROM hub.outbox WHERE NOT fanned_out ORDER BY seq LIMIT ?),
+                            marked AS (UPDATE hub.outbox o SET fanned_out = true FROM batch WHERE o.seq = batch.seq
+                                       RETURNING o.seq, o.id, o.type, o.aggregate_id),
+                            ins AS (INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id,
+                                                                        next_attempt_at)
+                                    SELECT s.id, m.seq, m.id, m.type, m.aggregate_id, now()
+                                      FROM marked m JOIN hub.webhook_subscriptions s
+                                        ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)
+                                    ON CONFLICT DO NOTHING RETURNING 1)
+                            SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM ins)
+                            """)) {
+                        ps.setInt(1, FAN_OUT_BATCH);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            marked = rs.getInt(1);
+                        }
+                    }
+                    c.commit();
+                    total += marked;
+                    if (marked < FAN_OUT_BATCH) {
+                        break;
+                    }
+                    // the advisory lock went with the commit: take it again for the next batch
+                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                        lock.setLong(1, FAN_OUT_LOCK);
+                        try (ResultSet rs = lock.executeQuery()) {
+                            rs.next();
+                            if (!rs.getBoolean(1)) {
+                                c.rollback();
+                                break;
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return total;
+    }
+
+    private static final String CLAIM = """
+            WITH sub AS (SELECT id, max_in_flight FROM hub.webhook_subscriptions
+                          WHERE id = ? AND enabled AND disabled_at IS NULL FOR UPDATE SKIP LOCKED),
+            busy AS (SELECT count(*) AS n FROM hub.webhook_deliveries d, sub
+                      WHERE d.subscription_id = sub.id AND d.status = 'SENDING' AND d.lease_until > now()),
+            due AS (SELECT d.id FROM hub.webhook_deliveries d, sub
+                     WHERE d.subscription_id = sub.id
+                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now()) OR (d.status = 'SENDING' AND d.lease_until <= now()))
+                       AND NOT EXISTS (SELECT 1 FROM hub.webhook_deliveries e
+                                        WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
+                                          AND e.event_seq < d.event_seq AND e.status IN ('PENDING', 'SENDING'))
+                     ORDER BY d.next_attempt_at, d.event_seq
+                     LIMIT greatest(0, least(?, (SELECT max_in_flight FROM sub) - (SELECT n FROM busy)))
+                     FOR UPDATE OF d SKIP LOCKED),
+            lost AS (INSERT INTO hub.webhook_attempts (delivery_id, attempt, node, started_at, outcome, error)
+                     SELECT d.id, d.attempts, coalesce(d.claimed_by, '?'), d.lease_until - ? * interval '1 second', 'UNKNOWN',
+                            'the node stopped before recording the outcome; sent again with the same webhook-id'
+                       FROM hub.webhook_deliveries d JOIN due ON due.id = d.id WHERE d.status = 'SENDING')
+            UPDATE hub.webhook_deliveries d
+               SET attempts = CASE WHEN d.status = 'SENDING' THEN d.attempts ELSE d.attempts + 1 END,
+                   status = 'SENDING', lease_until = now() + ? * interval '1 second', claimed_by = ?,
+                   first_attempt_at = coalesce(d.first_attempt_at, now())
+              FROM due, hub.outbox o
+             WHERE d.id = due.id AND o.seq = d.event_seq
+            RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.event_type, d.attempts, o.occurred_at, o.payload, now(),
+                      (SELECT count(*) FROM hub.webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts) > 0
+            """;
+
+    /**
+     * Claims the due deliveries of every enabled subscription, as many as its in-flight limit leaves room for (counted
+     * across nodes), oldest first; a delivery waits while an earlier one for the same aggregate is unfinished.
+     */
+    public List<Claimed> claimDue() throws SQLException {
+        List<Claimed> out = new ArrayList<>();
+        Map<String, Subscriptions.Active> active = subscriptions.active();
+        if (active.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            for (String id : active.keySet()) {
+                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                    ps.setString(1, id);
+                    ps.setInt(2, claimLimit);
+                    ps.setLong(3, leaseLength.toSeconds());
+                    ps.setLong(4, leaseLength.toSeconds());
+                    ps.setString(5, node);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                                    rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getTimestamp(9).toInstant(),
+                                    rs.getBoolean(10)));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Turns the claimed delivery into the request: the envelope {@code {"id","type","created_at","data"}} as the exact
+     * bytes to send (the same for every attempt), signed; the target URL in {@code CamelHttpUri}. A URL refused by the
+     * SSRF rules sets {@link #REFUSED} and sends nothing.
+     */
+    public void prepare(Exchange exchange) throws SQLException {
+        Claimed d = exchange.getMessage().getBody(Claimed.class);
+        exchange.setProperty(DELIVERY, d);
+        exchange.setProperty("webhookStarted", Instant.now());
+        Subscriptions.Active sub = subscriptions.active().get(d.subscriptionId());
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        if (sub == null) {
+            exchange.setProperty(REFUSED, "subscription " + d.subscriptionId() + " is no longer enabled");
+            return;
+        }
+        String problem = refusal(sub.url());
+        if (problem != null) {
+            exchange.setProperty(REFUSED, problem);
+            return;
+        }
+        if (sub.secrets().isEmpty()) {
+            exchange.setProperty(REFUSED, "subscription " + d.subscriptionId() + " has no signing secret");
+            return;
+        }
+        byte[] body = envelope(d);
+        long timestamp = Instant.now().getEpochSecond();
+        m.setHeader("webhook-id", d.eventId());
+        m.setHeader("webhook-timestamp", Long.toString(timestamp));
+        m.setHeader("webhook-signature", WebhookSignature.standard(d.eventId(), timestamp, body, sub.secrets()));
+        m.setHeader("X-Signature-256", WebhookSignature.githubStyle(body, sub.secrets().get(0)));
+        m.setHeader("Content-Type", "application/json");
+        m.setHeader("User-Agent", "Canopy-Hub-Webhooks/1");
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_URI, sub.url());
+        m.setBody(body);
+    }
+
+    /** Scheme and address rules, checked before sending (the HTTP client's resolver checks again at connect time). */
+    String refusal(String url) {
+        try {
+            String scheme = guard.schemeProblem(url);
+            if (scheme != null) {
+                return scheme;
+            }
+            guard.resolve(URI.create(url).getHost());
+            return null;
+        } catch (UrlGuard.RefusedAddressException e) {
+            return e.getMessage();
+        } catch (UnknownHostException e) {
+            return null; // not resolvable now: the attempt fails like any connection failure, and is retried
+        } catch (IllegalArgumentException e) {
+            return "invalid URL";
+        }
+    }
+
+    static byte[] envelope(Claimed d) {
+        StringBuilder sb = new StringBuilder(d.payload().length() + 128);
+        sb.append("{\"id\":\"").append(d.eventId()).append("\",\"type\":\"").append(d.eventType())
+                .append("\",\"created_at\":\"").append(DateTimeFormatter.ISO_INSTANT.format(d.occurredAt().truncatedTo(ChronoUnit.SECONDS)))
+                .append("\",\"data\":").append(d.payload()).append('}');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Records the attempt's outcome (a row in hub.webhook_attempts) and what follows: DELIVERED on 2xx; on 410 the
+     * subscription is disabled; otherwise the next attempt per the retry schedule (never sooner than a 429/503's
+     * Retry-After), or DEAD after the last. A subscription failing continuously for hub.webhooks.disable-after is
+     * disabled.
+     */
+    public void record(Exchange exchange) throws SQLException {
+        Claimed d = exchange.getProperty(DELIVERY, Claimed.class);
+        Instant started = exchange.getProperty("webhookStarted", Instant.class);
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String refused = exchange.getProperty(REFUSED, String.class);
+        if (error != null && error.getCause() instanceof UrlGuard.RefusedAddressException r) {
+            refused = r.getMessage();
+        } else if (error instanceof UrlGuard.RefusedAddressException r) {
+            refused = r.getMessage();
+        }
+        String outcome;
+        String detail = null;
+        Duration retryAfter = null;
+        if (refused != null) {
+            outcome = "REFUSED";
+            detail = refused;
+            status = null;
+        } else if (error != null) {
+            outcome = "FAILED";
+            detail = (error instanceof SocketTimeoutException || error.getClass().getSimpleName().contains("Timeout") ? "timeout: " : "")
+                    + error.getClass().getSimpleName() + ": " + error.getMessage();
+            status = null;
+        } else if (status != null && status >= 200 && status < 300) {
+            outcome = "DELIVERED";
+        } else if (status != null && status == 410) {
+            outcome = "GONE";
+            detail = "410 Gone: the receiver asked to stop";
+        } else {
+            outcome = "FAILED";
+            detail = "HTTP " + status + responseExcerpt(exchange);
+            if (status != null && (status == 429 || status == 503)) {
+                retryAfter = RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class), clock).orElse(null);
+            }
+        }
+        long ms = started == null ? 0 : Duration.between(started, Instant.now()).toMillis();
+        write(d, outcome, status, detail == null ? null : redactor.redact(detail), retryAfter, ms);
+    }
+
+    private static String responseExcerpt(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String one = body.replaceAll("\\s+", " ").trim();
+        return ": " + (one.length() > 200 ? one.substring(0, 200) + "…" : one);
+    }
+
+    private void write(Claimed d, String outcome, Integer status, String detail, Duration retryAfter, long ms) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.webhook_attempts (delivery_id, attempt, node, started_at, "
+                        + "finished_at, outcome, http_status, duration_ms, error) VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?)")) {
+                    ps.setLong(1, d.id());
+                    ps.setInt(2, d.attempt());
+                    ps.setString(3, node);
+                    ps.setTimestamp(4, Timestamp.from(d.claimedAt()));
+                    ps.setString(5, outcome);
+                    ps.setObject(6, status);
+                    ps.setInt(7, (int) Math.min(Integer.MAX_VALUE, ms));
+                    ps.setString(8, detail);
+                    ps.executeUpdate();
+                }
+                if (outcome.equals("DELIVERED")) {
+                    delivered.incrementAndGet();
+                    update(c, d, "DELIVERED", null, status, null, false);
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET failing_since = NULL, "
+                            + "last_success_at = now() WHERE id = ? AND (failing_since IS NOT NULL OR last_success_at IS NULL "
+                            + "OR last_success_at < now() - interval '10 seconds')")) {
+                        ps.setString(1, d.subscriptionId());
+                        ps.executeUpdate();
+                    }
+                } else if (outcome.equals("GONE")) {
+                    failed.incrementAndGet();
+                    // the delivery waits (PENDING) for the subscription to be re-enabled; this attempt does not count
+                    update(c, d, "PENDING", Duration.ZERO, status, detail, true);
+                    disable(c, d.subscriptionId(), "410 Gone from the receiver");
+                } else {
+                    failed.incrementAndGet();
+                    if (d.attempt() >= maxAttempts()) {
+                        update(c, d, "DEAD", null, status, detail, false);
+                        LOG.warn("Webhook delivery {} ({} {} to {}) is dead after {} attempts: {} (`webhooks replay --delivery {}`)",
+                                d.id(), d.eventType(), d.eventId(), d.subscriptionId(), d.attempt(), detail, d.id());
+                    } else {
+                        Duration delay = jittered(schedule.get(d.attempt() - 1));
+                        if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+                            delay = retryAfter.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : retryAfter;
+                        }
+                        update(c, d, "PENDING", delay, status, detail, false);
+                    }
+                    failing(c, d.subscriptionId());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        if (!outcome.equals("DELIVERED")) {
+            subscriptions.changed();
+        }
+    }
+
+    /** @param uncount the attempt does not count towards the schedule (a 410: the subscription is disabled instead) */
+    private static void update(Connection c, Claimed d, String status, Duration next, Integer httpStatus, String error,
+                               boolean uncount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_deliveries SET status = ?, lease_until = NULL, "
+                + "next_attempt_at = CASE WHEN ?::bigint IS NULL THEN next_attempt_at ELSE now() + ?::bigint * interval '1 millisecond' END, "
+                + "attempts = CASE WHEN ? THEN attempts - 1 ELSE attempts END, "
+                + "last_status = ?, last_error = ?, delivered_at = CASE WHEN ? = 'DELIVERED' THEN now() END WHERE id = ?")) {
+            Long nextMs = next == null ? null : next.toMillis();
+            ps.setString(1, status);
+            ps.setObject(2, nextMs, java.sql.Types.BIGINT);
+            ps.setObject(3, nextMs, java.sql.Types.BIGINT);
+            ps.setBoolean(4, uncount);
+            ps.setObject(5, httpStatus, java.sql.Types.INTEGER);
+            ps.setString(6, error);
+            ps.setString(7, status);
+            ps.setLong(8, d.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private void failing(Connection c, String subscription) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET failing_since = now() "
+                + "WHERE id = ? AND failing_since IS NULL")) {
+            ps.setString(1, subscription);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT failing_since FROM hub.webhook_subscriptions WHERE id = ? "
+                + "AND failing_since < now() - ? * interval '1 second'")) {
+            ps.setString(1, subscription);
+            ps.setLong(2, disableAfter.toSeconds());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    disable(c, subscription, "failing continuously since " + rs.getTimestamp(1).toInstant()
+                            + " (hub.webhooks.disable-after " + disableAfter + ")");
+                }
+            }
+        }
+    }
+
+    private static void disable(Connection c, String subscription, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET disabled_at = now(), disabled_reason = ?, "
+                + "updated_at = now() WHERE id = ? AND disabled_at IS NULL")) {
+            ps.setString(1, reason);
+            ps.setString(2, subscription);
+            if (ps.executeUpdate() > 0) {
+                LOG.warn("Webhook subscription '{}' DISABLED: {}. Its deliveries wait; `webhooks enable {}` re-enables it.",
+                        subscription, reason, subscription);
+            }
+        }
+    }
+
+    /** +-10 %, so many deliveries failing together do not retry in lock-step. */
+    static Duration jittered(Duration d) {
+        long ms = d.toMillis();
+        long spread = ms / 10;
+        return spread == 0 ? d : Duration.ofMillis(ms - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1));
+    }
+
+    public long deliveredHere() {
+        return delivered.get();
+    }
+
+    public long failedHere() {
+        return failed.get();
+    }
+}
