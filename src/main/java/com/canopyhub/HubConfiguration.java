@@ -244,7 +244,7 @@ public class HubConfiguration implements CamelConfiguration {
         WebhookDispatcher dispatcher = new WebhookDispatcher(db.dataSource(), subscriptions, guard,
                 WebhookSettings.delays(settings.get("hub.webhooks.retry-schedule")), timeout,
                 WebhookSettings.duration(settings.get("hub.webhooks.disable-after")).orElseThrow(), senders * 2,
-                HubDatabase.hostName() + ":" + ProcessHandle.current().pid(), redactor);
+                claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
         if (settings.getBoolean("hub.webhooks.enabled") && !checkOnly) {
             java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();
@@ -257,6 +257,12 @@ public class HubConfiguration implements CamelConfiguration {
             }).start();
             resources.add(listener);
         }
+    }
+
+    /** This node as its database sessions are named in pg_stat_activity (at most 63 characters, as PostgreSQL keeps). */
+    private static String claimant() {
+        String name = HubDatabase.applicationName();
+        return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
     private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts, boolean lazy) throws Exception {

@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Java side of routes/webhooks.camel.yaml: fans new outbox events out into deliveries, claims due deliveries
- * (row locks, {@code FOR UPDATE SKIP LOCKED}: each attempt is claimed by one node), turns a claimed delivery into
+ * (row locks, {@code FOR UPDATE SKIP LOCKED}: each attempt is claimed by one node, named as its database sessions are
+ * in pg_stat_activity), turns a claimed delivery into
  * the signed request the route sends with camel-http, and records each attempt's outcome as a row, scheduling the
- * next attempt. Every state lives in PostgreSQL, so a restart between attempts loses nothing; a node that dies
- * mid-attempt leaves a lease that expires, and the attempt is made again (same {@code webhook-id}).
+ * next attempt. Every state lives in PostgreSQL, so a restart between attempts loses nothing; the claims of a node
+ * that died mid-attempt (its sessions are gone) or hangs (its lease expired) are taken over, and the attempt is made
+ * again with the same {@code webhook-id}, its lost outcome recorded as UNKNOWN.
  */
 public class WebhookDispatcher {
 
@@ -68,7 +70,8 @@ public class WebhookDispatcher {
         this.subscriptions = subscriptions;
         this.guard = guard;
         this.schedule = List.copyOf(schedule);
-        // a claimed delivery may wait for a sender thread, then takes at most connect + response timeout
+        // a claimed delivery may wait for a sender thread, then takes at most connect + response timeout; a node that
+        // dies frees its claims at once anyway (its sessions leave pg_stat_activity), the lease covers a hung one
         this.leaseLength = timeout.multipliedBy(3).plusSeconds(60);
         this.disableAfter = disableAfter;
         this.claimLimit = claimLimit;
@@ -149,10 +152,12 @@ public class WebhookDispatcher {
             WITH sub AS (SELECT id, max_in_flight FROM hub.webhook_subscriptions
                           WHERE id = ? AND enabled AND disabled_at IS NULL FOR UPDATE SKIP LOCKED),
             busy AS (SELECT count(*) AS n FROM hub.webhook_deliveries d, sub
-                      WHERE d.subscription_id = sub.id AND d.status = 'SENDING' AND d.lease_until > now()),
+                      WHERE d.subscription_id = sub.id AND d.status = 'SENDING' AND d.lease_until > now()
+                        AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by)),
             due AS (SELECT d.id FROM hub.webhook_deliveries d, sub
                      WHERE d.subscription_id = sub.id
-                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now()) OR (d.status = 'SENDING' AND d.lease_until <= now()))
+                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now()) OR (d.status = 'SENDING' AND (d.lease_until <= now()
+                            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by))))
                        AND NOT EXISTS (SELECT 1 FROM hub.webhook_deliveries e
                                         WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
                                           AND e.event_seq < d.event_seq AND e.status IN ('PENDING', 'SENDING'))
