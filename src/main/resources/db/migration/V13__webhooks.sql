@@ -37,8 +37,10 @@ CREATE TABLE hub.webhook_secrets (
     UNIQUE (subscription_id, fingerprint)
 );
 
--- One delivery of one event to one subscription. status: PENDING (due at next_attempt_at), SENDING (claimed by a
--- node until lease_until), DELIVERED, DEAD (every attempt failed; `webhooks replay` makes it PENDING again).
+-- One delivery of one event to one subscription. status: WAITING (an earlier event of the same aggregate is still
+-- open for this subscription: per-aggregate order), PENDING (due at next_attempt_at), SENDING (claimed by a node until
+-- lease_until), DELIVERED, DEAD (every attempt failed; `webhooks replay` makes it PENDING again). When a delivery ends
+-- (DELIVERED, DEAD) the next WAITING one of its aggregate becomes PENDING.
 CREATE TABLE hub.webhook_deliveries (
     id              bigserial   PRIMARY KEY,
     subscription_id text        NOT NULL REFERENCES hub.webhook_subscriptions (id) ON DELETE CASCADE,
@@ -58,11 +60,12 @@ CREATE TABLE hub.webhook_deliveries (
     created_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (subscription_id, event_seq)
 );
-CREATE INDEX webhook_deliveries_due ON hub.webhook_deliveries (subscription_id, next_attempt_at)
-    WHERE status IN ('PENDING', 'SENDING');
--- per-aggregate order: a delivery waits while an earlier one for the same aggregate is unfinished
+-- the claim's indexes (partial, so no other query can wander into them)
+CREATE INDEX webhook_deliveries_due ON hub.webhook_deliveries (subscription_id, next_attempt_at) WHERE status = 'PENDING';
+CREATE INDEX webhook_deliveries_sending ON hub.webhook_deliveries (subscription_id) WHERE status = 'SENDING';
+-- per-aggregate order: the open deliveries of one aggregate, in event order
 CREATE INDEX webhook_deliveries_open_aggregate ON hub.webhook_deliveries (subscription_id, aggregate_id, event_seq)
-    WHERE status IN ('PENDING', 'SENDING');
+    WHERE status IN ('PENDING', 'SENDING', 'WAITING');
 CREATE INDEX webhook_deliveries_status ON hub.webhook_deliveries (subscription_id, status, event_seq);
 
 -- Every attempt: what was sent when, by which node, and what came back. outcome: DELIVERED, FAILED, GONE (410),

@@ -36,7 +36,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as it arrived. */
     public record Received(String path, String webhookId, String timestamp, String signature, String signature256,
-                           byte[] body, boolean verified, long receivedAtMillis) {
+                           byte[] body, boolean verified, long receivedAtMillis, int answered) {
+        /** Verified and answered 2xx: the event counts as delivered. */
+        public boolean accepted() {
+            return verified && answered >= 200 && answered < 300;
+        }
+
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -142,7 +147,8 @@ public final class WebhookReceiver implements AutoCloseable {
                 rejected.incrementAndGet();
                 answer = Answer.status(401);
             }
-            received.add(new Received(path, id, ts, sig, sig256, keepBodies ? body : new byte[0], verified, System.currentTimeMillis()));
+            received.add(new Received(path, id, ts, sig, sig256, keepBodies ? body : new byte[0], verified, System.currentTimeMillis(),
+                    answer.status()));
             if (verified && answer.status() >= 200 && answer.status() < 300) {
                 verifiedIds.add(id);
             }

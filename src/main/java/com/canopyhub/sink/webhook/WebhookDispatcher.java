@@ -109,11 +109,18 @@ public class WebhookDispatcher {
                             WITH batch AS (SELECT seq FROM hub.outbox WHERE NOT fanned_out ORDER BY seq LIMIT ?),
                             marked AS (UPDATE hub.outbox o SET fanned_out = true FROM batch WHERE o.seq = batch.seq
                                        RETURNING o.seq, o.id, o.type, o.aggregate_id),
+                            matched AS (SELECT s.id AS subscription_id, m.seq, m.id, m.type, m.aggregate_id,
+                                               row_number() OVER (PARTITION BY s.id, m.aggregate_id ORDER BY m.seq) AS nth
+                                          FROM marked m JOIN hub.webhook_subscriptions s
+                                            ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)),
                             ins AS (INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id,
-                                                                        next_attempt_at)
-                                    SELECT s.id, m.seq, m.id, m.type, m.aggregate_id, now()
-                                      FROM marked m JOIN hub.webhook_subscriptions s
-                                        ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)
+                                                                        status, next_attempt_at)
+                                    SELECT x.subscription_id, x.seq, x.id, x.type, x.aggregate_id,
+                                           CASE WHEN x.nth > 1 OR EXISTS (SELECT 1 FROM hub.webhook_deliveries e
+                                                 WHERE e.subscription_id = x.subscription_id AND e.aggregate_id = x.aggregate_id
+                                                   AND e.status IN ('PENDING', 'SENDING', 'WAITING'))
+                                                THEN 'WAITING' ELSE 'PENDING' END, now()
+                                      FROM matched x
                                     ON CONFLICT DO NOTHING RETURNING 1)
                             SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM ins)
                             """)) {
@@ -151,21 +158,18 @@ public class WebhookDispatcher {
     private static final String CLAIM = """
             WITH sub AS (SELECT id, max_in_flight FROM hub.webhook_subscriptions
                           WHERE id = ? AND enabled AND disabled_at IS NULL FOR UPDATE SKIP LOCKED),
-            busy AS (SELECT count(*) AS n FROM hub.webhook_deliveries d, sub
-                      WHERE d.subscription_id = sub.id AND d.status = 'SENDING' AND d.lease_until > now()
-                        AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by)),
+            sending AS (SELECT d.id, d.lease_until > now()
+                               AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by) AS alive
+                          FROM hub.webhook_deliveries d, sub WHERE d.subscription_id = sub.id AND d.status = 'SENDING'),
             due AS (SELECT d.id FROM hub.webhook_deliveries d, sub
                      WHERE d.subscription_id = sub.id
-                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now()) OR (d.status = 'SENDING' AND (d.lease_until <= now()
-                            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by))))
-                       AND NOT EXISTS (SELECT 1 FROM hub.webhook_deliveries e
-                                        WHERE e.subscription_id = d.subscription_id AND e.aggregate_id = d.aggregate_id
-                                          AND e.event_seq < d.event_seq AND e.status IN ('PENDING', 'SENDING'))
+                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now())
+                            OR (d.status = 'SENDING' AND d.id IN (SELECT id FROM sending WHERE NOT alive)))
                      ORDER BY d.next_attempt_at, d.event_seq
-                     LIMIT greatest(0, least(?, (SELECT max_in_flight FROM sub) - (SELECT n FROM busy)))
+                     LIMIT greatest(0, least(?, (SELECT max_in_flight FROM sub) - (SELECT count(*) FROM sending WHERE alive)))
                      FOR UPDATE OF d SKIP LOCKED),
             lost AS (INSERT INTO hub.webhook_attempts (delivery_id, attempt, node, started_at, outcome, error)
-                     SELECT d.id, d.attempts, coalesce(d.claimed_by, '?'), d.lease_until - ? * interval '1 second', 'UNKNOWN',
+                     SELECT d.id, d.attempts, coalesce(d.claimed_by, 'unknown'), d.lease_until - ? * interval '1 second', 'UNKNOWN',
                             'the node stopped before recording the outcome; sent again with the same webhook-id'
                        FROM hub.webhook_deliveries d JOIN due ON due.id = d.id WHERE d.status = 'SENDING')
             UPDATE hub.webhook_deliveries d
@@ -180,7 +184,8 @@ public class WebhookDispatcher {
 
     /**
      * Claims the due deliveries of every enabled subscription, as many as its in-flight limit leaves room for (counted
-     * across nodes), oldest first; a delivery waits while an earlier one for the same aggregate is unfinished.
+     * across nodes), oldest first. (Per-aggregate order needs no check here: a later event of an aggregate with an
+     * open delivery is WAITING until that one ends.)
      */
     public List<Claimed> claimDue() throws SQLException {
         List<Claimed> out = new ArrayList<>();
@@ -346,6 +351,7 @@ public class WebhookDispatcher {
                 if (outcome.equals("DELIVERED")) {
                     delivered.incrementAndGet();
                     update(c, d, "DELIVERED", null, status, null, false);
+                    promoteNext(c, d);
                     try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET failing_since = NULL, "
                             + "last_success_at = now() WHERE id = ? AND (failing_since IS NOT NULL OR last_success_at IS NULL "
                             + "OR last_success_at < now() - interval '10 seconds')")) {
@@ -361,6 +367,7 @@ public class WebhookDispatcher {
                     failed.incrementAndGet();
                     if (d.attempt() >= maxAttempts()) {
                         update(c, d, "DEAD", null, status, detail, false);
+                        promoteNext(c, d);
                         LOG.warn("Webhook delivery {} ({} {} to {}) is dead after {} attempts: {} (`webhooks replay --delivery {}`)",
                                 d.id(), d.eventType(), d.eventId(), d.subscriptionId(), d.attempt(), detail, d.id());
                     } else {
@@ -399,6 +406,21 @@ public class WebhookDispatcher {
             ps.setString(6, error);
             ps.setString(7, status);
             ps.setLong(8, d.id());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The delivery ended: the next event of its aggregate for this subscription may go. */
+    private static void promoteNext(Connection c, Claimed d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE hub.webhook_deliveries SET status = 'PENDING', next_attempt_at = now()
+                 WHERE id = (SELECT w.id FROM hub.webhook_deliveries w JOIN hub.webhook_deliveries me ON me.id = ?
+                              WHERE w.subscription_id = me.subscription_id AND w.aggregate_id = me.aggregate_id
+                                AND w.status IN ('PENDING', 'SENDING', 'WAITING')
+                              ORDER BY w.event_seq LIMIT 1)
+                   AND status = 'WAITING'
+                """)) {
+            ps.setLong(1, d.id());
             ps.executeUpdate();
         }
     }
