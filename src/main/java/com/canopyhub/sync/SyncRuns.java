@@ -425,7 +425,7 @@ public class SyncRuns {
     private boolean succeededBefore(EntitySync sync) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hub.sync_runs WHERE source_system = ? AND stream = ? "
-                     + "AND partition = ? AND status = 'OK' LIMIT 1")) {
+                     + "AND partition = ? AND status = 'SUCCEEDED' LIMIT 1")) {
             ps.setString(1, sync.sourceSystem());
             ps.setString(2, sync.entity());
             ps.setString(3, sync.partition());

@@ -75,4 +75,18 @@ class OutboxEventsTest {
                     .containsEntry("p", "DELIVERING");
         }
     }
+
+    @Test
+    void an_initial_load_can_be_left_without_events_the_changes_after_it_still_have_theirs() throws Exception {
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(4), "hub.distru.entities", "products",
+                "hub.outbox.skip-initial-load", "true").start()) {
+            assertThat(h.sync().ok()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(4);
+            assertThat(h.count("SELECT count(*) FROM hub.outbox")).as("the initial load emits nothing").isZero();
+            h.sandbox.touch(SandboxCollection.PRODUCTS, 1);
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            assertThat(h.rows("SELECT type FROM hub.outbox").stream().map(r -> r.get("type")).toList()).containsExactly("product.updated");
+        }
+    }
 }

@@ -244,7 +244,8 @@ public class WebhookDispatcher {
         m.setHeader("webhook-id", d.eventId());
         m.setHeader("webhook-timestamp", Long.toString(timestamp));
         m.setHeader("webhook-signature", WebhookSignature.standard(d.eventId(), timestamp, body, sub.secrets()));
-        m.setHeader("X-Signature-256", WebhookSignature.githubStyle(body, sub.secrets().get(0)));
+        // one slot only: keyed with the oldest secret still signing, the one receivers hold until a rotation completes
+        m.setHeader("X-Signature-256", WebhookSignature.githubStyle(body, sub.secrets().get(sub.secrets().size() - 1)));
         m.setHeader("Content-Type", "application/json");
         m.setHeader("User-Agent", "Canopy-Hub-Webhooks/1");
         m.setHeader(Exchange.HTTP_METHOD, "POST");

@@ -1,8 +1,6 @@
 package com.canopyhub.sink.webhook;
 
 import static com.canopyhub.config.HubSettings.longBetween;
-import static com.canopyhub.config.HubSettings.secret;
-import static com.canopyhub.config.HubSettings.setting;
 
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.Setting;
@@ -49,6 +47,16 @@ public final class WebhookSettings {
     );
 
     private WebhookSettings() {
+    }
+
+    // Settings are built here rather than with HubSettings.setting(...): HubSettings lists these in its own static
+    // initialiser, so calling into it from this one would see this list still null.
+    private static Setting setting(String key, String def, String description, java.util.function.Function<String, Optional<String>> validator) {
+        return new Setting(key, def, false, description, validator);
+    }
+
+    private static Setting secret(String key, String def, String description) {
+        return new Setting(key, def, true, description, v -> Optional.empty());
     }
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");

@@ -14,8 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>Standard Webhooks: {@code webhook-id}, {@code webhook-timestamp} (Unix seconds) and {@code webhook-signature}
  *       = {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} keyed with the base64-decoded part of each secret,
  *       space-separated when several secrets sign (rotation);</li>
- *   <li>{@code X-Signature-256} = {@code sha256=<lower-case hex HMAC-SHA256 of the body>} keyed with the newest
- *       secret's UTF-8 bytes exactly as configured ({@code whsec_…}), for GitHub-style consumers.</li>
+ *   <li>{@code X-Signature-256} = {@code sha256=<lower-case hex HMAC-SHA256 of the body>} keyed with a secret's UTF-8
+ *       bytes exactly as configured ({@code whsec_…}), for GitHub-style consumers; during a rotation the oldest secret
+ *       still signing (the one a receiver holds until the rotation completes).</li>
  * </ul>
  */
 public final class WebhookSignature {

@@ -231,6 +231,31 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void during_a_rotation_old_and_new_secret_both_sign_and_no_secret_is_stored_in_plain_text() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+             HubHarness h = harness(receiver, 1, "subscriptions:\n" + subscription("erp", "/erp", "[\"product.*\"]"),
+                     "hub.distru.entities", "products").start()) {
+            String rotated = service(h).rotateSecret("erp", Duration.ofHours(24));
+            assertThat(rotated).startsWith("whsec_").isNotEqualTo(SECRET);
+            assertThat(h.sync().ok()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventsAccepted() == 1);
+            WebhookReceiver.Received r = receiver.received("/erp").get(0);
+            assertThat(r.signature().split(" ")).as("both secrets sign").hasSize(2);
+            new Webhook(SECRET).verify(r.bodyText(), headers(r));
+            new Webhook(rotated).verify(r.bodyText(), headers(r));
+            assertThat(r.signature256()).as("X-Signature-256 keeps the receiver's secret until the rotation completes")
+                    .isEqualTo("sha256=" + hmacHex(SECRET.getBytes(StandardCharsets.UTF_8), r.body()));
+
+            for (String secret : List.of(SECRET, rotated)) {
+                String key = secret.substring("whsec_".length());
+                assertThat(h.count("SELECT count(*) FROM hub.webhook_secrets WHERE position(convert_to(?, 'UTF8') IN encrypted) > 0 "
+                        + "OR position(convert_to(?, 'UTF8') IN encrypted) > 0", secret, key)).isZero();
+                assertThat(h.count("SELECT count(*) FROM hub.webhook_subscriptions s WHERE s::text LIKE '%' || ? || '%'", key)).isZero();
+            }
+        }
+    }
+
     static String type(WebhookReceiver.Received r) {
         try {
             return JSON.readTree(r.body()).path("type").asText();
