@@ -79,6 +79,10 @@ public class Benchmark implements Callable<Integer> {
             description = "Records per endpoint and facility in the Metrc runs, over 30 days (default: ${DEFAULT-VALUE}).")
     int metrcRecords;
 
+    @Option(names = "--webhook-events", defaultValue = "5000",
+            description = "Product events delivered to 10 webhook subscriptions on a local receiver (0 skips; default: ${DEFAULT-VALUE}).")
+    int webhookEvents;
+
     @Option(names = "--skip-distru", description = "Only the Metrc runs.")
     boolean skipDistru;
 
@@ -103,6 +107,9 @@ public class Benchmark implements Callable<Integer> {
             String jdbcUrl = db.jdbcUrl();
             if (metrcFacilities > 0) {
                 metrcRuns(jdbcUrl, figures);
+            }
+            if (webhookEvents > 0) {
+                webhookRuns(db, figures);
             }
             if (skipDistru) {
                 System.out.println();
@@ -175,6 +182,67 @@ public class Benchmark implements Callable<Integer> {
      * peaks in flight per facility and per key (the sandbox counts them); (2) one licence's 30-day backfill: the
      * requests made against the fewest possible (slices x pages each slice needs).
      */
+    /**
+     * Webhooks: N product events delivered to 10 subscriptions on the local sandbox receiver. Deliveries per second
+     * over the delivery phase, and the latency from an event's page (its outbox occurred_at, the page transaction's
+     * start: an upper bound of the time from commit) to its first attempt.
+     */
+    private void webhookRuns(HubDatabase db, Map<String, String> figures) throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS bench_webhooks");
+            st.execute("CREATE DATABASE bench_webhooks");
+        }
+        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_webhooks$1");
+        Path dir = Files.createTempDirectory("bench-webhooks");
+        String secret = com.canopyhub.sink.webhook.SigningSecrets.generate();
+        try (com.canopyhub.sandbox.webhook.WebhookReceiver receiver = com.canopyhub.sandbox.webhook.WebhookReceiver.start(secret).keepBodies(false);
+             DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
+                     .with(SandboxCollection.PRODUCTS, webhookEvents)), Clock.systemUTC())) {
+            StringBuilder yaml = new StringBuilder("subscriptions:\n");
+            for (int i = 0; i < 10; i++) {
+                yaml.append("  - id: s").append(i).append("\n    url: ").append(receiver.url("/s" + i)).append("\n    secret: ")
+                        .append(secret).append("\n    events: [\"*\"]\n");
+            }
+            Files.writeString(dir.resolve("webhooks.yaml"), yaml);
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of(
+                    "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
+                    "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
+                    "hub.distru.entities", "products", "hub.distru.requests-per-second", "1000",
+                    "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.file", dir.resolve("webhooks.yaml").toString(),
+                    "hub.webhooks.allowed-private-hosts", "localhost"));
+            overrides.put("hub.webhooks.secret-key-file", dir.resolve("key").toString());
+            overrides.put("hub.webhooks.sandbox-receiver", "false");
+            overrides.put("hub.reporting.pool-size", "8");
+            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+                require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
+                long expected = webhookEvents * 10L;
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while (receiver.requests() < expected && System.nanoTime() < deadline) {
+                    Thread.sleep(100); // the bench waits for the receiver; not a test
+                }
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                     java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("""
+                             SELECT count(*), extract(epoch FROM max(a.finished_at) - min(a.started_at)),
+                                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.started_at - o.occurred_at)),
+                                    percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM a.started_at - o.occurred_at)),
+                                    count(*) FILTER (WHERE a.outcome <> 'DELIVERED')
+                               FROM hub.webhook_attempts a JOIN hub.webhook_deliveries d ON d.id = a.delivery_id
+                               JOIN hub.outbox o ON o.seq = d.event_seq WHERE a.attempt = 1""")) {
+                    rs.next();
+                    long attempts = rs.getLong(1);
+                    double seconds = rs.getDouble(2);
+                    figures.put("webhook deliveries (10 subscriptions)", Long.toString(attempts));
+                    figures.put("webhook deliveries/s", String.format(Locale.ROOT, "%.0f", attempts / seconds));
+                    figures.put("webhook page-to-first-attempt median s", String.format(Locale.ROOT, "%.3f", rs.getDouble(3)));
+                    figures.put("webhook page-to-first-attempt p99 s", String.format(Locale.ROOT, "%.3f", rs.getDouble(4)));
+                    figures.put("webhook failed attempts", Long.toString(rs.getLong(5)));
+                    figures.put("webhook receiver requests", Long.toString(receiver.requests()));
+                }
+            }
+        }
+    }
+
     private void metrcRuns(String jdbcUrl, Map<String, String> figures) throws Exception {
         String start = LocalDate.now(ZoneOffset.UTC).minusDays(30).toString();
         MetrcSandbox.Options many = MetrcSandbox.Options.defaults(metrcFacilities, metrcRecords).withHistory(Duration.ofDays(29));
