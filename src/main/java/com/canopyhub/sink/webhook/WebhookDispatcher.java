@@ -93,15 +93,9 @@ public class WebhookDispatcher {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                    lock.setLong(1, FAN_OUT_LOCK);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            c.rollback();
-                            return 0; // another node is fanning out
-                        }
-                    }
+                if (!fanOutLock(c)) {
+                    c.rollback();
+                    return 0; // another node is fanning out
                 }
                 while (true) {
                     int marked;
@@ -136,15 +130,9 @@ public class WebhookDispatcher {
                         break;
                     }
                     // the advisory lock went with the commit: take it again for the next batch
-                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                        lock.setLong(1, FAN_OUT_LOCK);
-                        try (ResultSet rs = lock.executeQuery()) {
-                            rs.next();
-                            if (!rs.getBoolean(1)) {
-                                c.rollback();
-                                break;
-                            }
-                        }
+                    if (!fanOutLock(c)) {
+                        c.rollback();
+                        break;
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -153,6 +141,17 @@ public class WebhookDispatcher {
             }
         }
         return total;
+    }
+
+    /** The fan-out's advisory lock, for this transaction; false if another node holds it. */
+    private static boolean fanOutLock(Connection c) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, FAN_OUT_LOCK);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     private static final String CLAIM = """
