@@ -246,6 +246,7 @@ public class HubConfiguration implements CamelConfiguration {
                 WebhookSettings.duration(settings.get("hub.webhooks.disable-after")).orElseThrow(), senders * 2,
                 claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
+        resources.add(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent
         if (settings.getBoolean("hub.webhooks.enabled") && !checkOnly) {
             java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();
             OutboxListener listener = new OutboxListener(db::openDedicatedConnection, () -> {

@@ -44,8 +44,8 @@ class DistruScheduleRouteTest {
     @Test
     void every_route_file_loads_and_every_route_opts_into_a_route_configuration() {
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).sorted().toList();
-        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "metrc-schedule", "sync-failed", "sync-pass",
-                "sync-stream");
+        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "metrc-schedule", "sync-failed",
+                "sync-pass", "sync-stream", "webhook-dispatch", "webhook-poll", "webhook-send");
         assertThat(context.getRoutes()).allSatisfy(r -> assertThat(r.getConfigurationId()).as(r.getRouteId()).isNotBlank());
     }
 

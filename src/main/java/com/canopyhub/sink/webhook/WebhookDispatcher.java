@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * that died mid-attempt (its sessions are gone) or hangs (its lease expired) are taken over, and the attempt is made
  * again with the same {@code webhook-id}, its lost outcome recorded as UNKNOWN.
  */
-public class WebhookDispatcher {
+public class WebhookDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     /** Exchange property holding the claimed delivery. */
@@ -62,6 +62,8 @@ public class WebhookDispatcher {
     private final SecretRedactor redactor;
     private final Clock clock;
     private final AtomicLong delivered = new AtomicLong();
+    /** Claimed here, not yet handed to the HTTP client: given back on a clean stop, so nothing waits for a takeover. */
+    private final Map<Long, Claimed> unsent = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong failed = new AtomicLong();
 
     public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
@@ -202,9 +204,11 @@ public class WebhookDispatcher {
                     ps.setString(5, node);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                                    rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getTimestamp(9).toInstant(),
-                                    rs.getBoolean(10)));
+                            Claimed claimed = new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                                    rs.getString(5), rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8),
+                                    rs.getTimestamp(9).toInstant(), rs.getBoolean(10));
+                            unsent.put(claimed.id(), claimed);
+                            out.add(claimed);
                         }
                     }
                 }
@@ -220,6 +224,7 @@ public class WebhookDispatcher {
      */
     public void prepare(Exchange exchange) throws SQLException {
         Claimed d = exchange.getMessage().getBody(Claimed.class);
+        unsent.remove(d.id());
         exchange.setProperty(DELIVERY, d);
         exchange.setProperty("webhookStarted", Instant.now());
         Subscriptions.Active sub = subscriptions.active().get(d.subscriptionId());
@@ -453,6 +458,32 @@ public class WebhookDispatcher {
                 LOG.warn("Webhook subscription '{}' DISABLED: {}. Its deliveries wait; `webhooks enable {}` re-enables it.",
                         subscription, reason, subscription);
             }
+        }
+    }
+
+    /**
+     * On a clean stop: the deliveries claimed here but never sent go back to PENDING as they were (the attempt they
+     * were claimed for was not made), instead of waiting for another node to take them over as UNKNOWN.
+     */
+    @Override
+    public void close() {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_deliveries SET status = 'PENDING', lease_until = NULL, "
+                     + "next_attempt_at = now(), attempts = attempts - ? WHERE id = ? AND status = 'SENDING' AND claimed_by = ?")) {
+            for (Claimed d : unsent.values()) {
+                ps.setInt(1, d.afterUnknown() ? 0 : 1);
+                ps.setLong(2, d.id());
+                ps.setString(3, node);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            LOG.info("{} claimed webhook deliveries not sent before stopping: given back", unsent.size());
+            unsent.clear();
+        } catch (SQLException e) {
+            LOG.warn("Could not give back {} unsent webhook deliveries ({}); another node takes them over", unsent.size(), e.getMessage());
         }
     }
 

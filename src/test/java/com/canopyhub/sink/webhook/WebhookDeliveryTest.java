@@ -151,6 +151,26 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void a_subscription_failing_continuously_for_the_configured_time_is_disabled_with_a_visible_reason() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+             HubHarness h = harness(receiver, 1, "subscriptions:\n" + subscription("broken", "/broken", "[\"*\"]"),
+                     "hub.distru.entities", "products", "hub.webhooks.disable-after", "1s",
+                     "hub.webhooks.retry-schedule", "300ms,300ms,300ms,300ms,300ms,300ms,300ms").start()) {
+            receiver.always("/broken", Answer.status(500));
+            assertThat(h.sync().ok()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.count("SELECT count(*) FROM hub.webhook_subscriptions "
+                    + "WHERE id = 'broken' AND disabled_at IS NOT NULL") == 1);
+            assertThat(service(h).list()).singleElement().satisfies(r -> assertThat((String) r.get("state"))
+                    .startsWith("DISABLED").contains("failing continuously since"));
+            assertThat(firstStatus(h, "broken")).as("waiting for the subscription, not dead").isEqualTo("PENDING");
+            int sent = receiver.received("/broken").size();
+            assertThat(sent).isBetween(2, 7);
+            assertThat(service(h).awaitSettled(Duration.ofSeconds(5))).isTrue();
+            assertThat(receiver.received("/broken")).hasSize(sent);
+        }
+    }
+
+    @Test
     void events_of_one_aggregate_arrive_in_order_while_an_earlier_one_is_being_retried() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
              HubHarness h = harness(receiver, 1, "subscriptions:\n" + subscription("ordered", "/ordered", "[\"product.*\"]"),

@@ -106,6 +106,41 @@ class WebhookProcessTest {
         }
     }
 
+    @Test
+    void the_webhooks_verbs_test_a_subscription_rotate_its_secret_showing_it_once_and_list_the_state() throws Exception {
+        String yaml = YAML + "  - id: gen\n    url: RECEIVER/gen\n    events: [\"order.*\"]\n";
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+             HubHarness h = harness(receiver, 1, yaml, "hub.distru.entities", "products")) {
+            HubProcess test = HubProcess.start(env(h), "webhooks", "test", "--subscription", "hook");
+            assertThat(test.waitFor(Duration.ofSeconds(60))).isTrue();
+            assertThat(test.process.exitValue()).as(test.output()).isZero();
+            assertThat(test.output()).containsPattern("delivery \\d+ to 'hook': DELIVERED \\(HTTP 200\\)");
+            assertThat(receiver.received("/hook")).singleElement().satisfies(r -> {
+                assertThat(r.verified()).isTrue();
+                assertThat(WebhookDeliveryTest.type(r)).isEqualTo("webhook.test");
+            });
+            // a subscription without a secret got one, shown once on the console and never logged
+            java.util.regex.Matcher generated = java.util.regex.Pattern.compile("'gen': generated signing secret (whsec_\\S+)")
+                    .matcher(test.output());
+            assertThat(generated.find()).as(test.output()).isTrue();
+            assertThat(SigningSecrets.problem(generated.group(1))).isNull();
+
+            HubProcess rotate = HubProcess.start(env(h), "webhooks", "rotate-secret", "hook");
+            assertThat(rotate.waitFor(Duration.ofSeconds(60))).isTrue();
+            assertThat(rotate.process.exitValue()).as(rotate.output()).isZero();
+            java.util.regex.Matcher printed = java.util.regex.Pattern.compile("(?m)^(whsec_\\S+)$").matcher(rotate.output());
+            assertThat(printed.find()).as(rotate.output()).isTrue();
+            String secret = printed.group(1);
+            assertThat(rotate.output().split(java.util.regex.Pattern.quote(secret), -1)).as("shown once").hasSize(2);
+            assertThat(rotate.output()).doesNotContain("generated signing secret");
+
+            HubProcess list = HubProcess.start(env(h), "webhooks", "list");
+            assertThat(list.waitFor(Duration.ofSeconds(60))).isTrue();
+            assertThat(list.output()).containsPattern("hook\\s+http://localhost:\\d+/hook\\s+\\*\\s+ok\\s+2\\s+1\\s+0\\s+0")
+                    .doesNotContain(secret).doesNotContain(SECRET);
+        }
+    }
+
     private static void assertEveryEventAcceptedAndDuplicatesOnlyAfterUnknownOutcomes(HubHarness h, WebhookReceiver receiver)
             throws Exception {
         Set<String> events = h.rows("SELECT id FROM hub.outbox").stream().map(r -> (String) r.get("id")).collect(Collectors.toSet());
