@@ -202,9 +202,11 @@ public class HubConfiguration implements CamelConfiguration {
                               WebhookConfig config, Map<String, Source> sources, Resources resources, boolean checkOnly) throws Exception {
         var registry = context.getRegistry();
         SigningSecrets secrets = SigningSecrets.open(settings.get("hub.webhooks.secret-key"), Path.of(settings.get("hub.webhooks.secret-key-file")));
-        Subscriptions subscriptions = new Subscriptions(db.dataSource(), secrets, settings.getInt("hub.webhooks.max-in-flight"));
+        // delivery bookkeeping has connections of its own: dozens of senders must never keep a page waiting for one
+        javax.sql.DataSource deliveryDb = checkOnly ? db.dataSource() : db.sidePool("webhooks", settings.getInt("hub.webhooks.pool-size"));
+        Subscriptions subscriptions = new Subscriptions(deliveryDb, secrets, settings.getInt("hub.webhooks.max-in-flight"));
         registry.bind("webhookSubscriptions", subscriptions);
-        registry.bind("webhookService", new WebhookService(db.dataSource(), subscriptions));
+        registry.bind("webhookService", new WebhookService(deliveryDb, subscriptions));
         String mode = settings.get("hub.webhooks.sandbox-receiver");
         boolean sandbox = !checkOnly && (mode.equals("true") || (mode.equals("auto")
                 && sources.keySet().stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty())));
@@ -241,11 +243,13 @@ public class HubConfiguration implements CamelConfiguration {
                 .build();
         resources.add(connections);
         registry.bind("webhookConnections", connections);
-        WebhookDispatcher dispatcher = new WebhookDispatcher(db.dataSource(), subscriptions, guard,
+        WebhookDispatcher dispatcher = new WebhookDispatcher(deliveryDb, subscriptions, guard,
                 WebhookSettings.delays(settings.get("hub.webhooks.retry-schedule")), timeout,
                 WebhookSettings.duration(settings.get("hub.webhooks.disable-after")).orElseThrow(), senders * 2,
                 claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
+        SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);
+        dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt("hub.webhooks.in-flight-during-sync"));
         resources.add(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent
         if (settings.getBoolean("hub.webhooks.enabled") && !checkOnly) {
             java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();

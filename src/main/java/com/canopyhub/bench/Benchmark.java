@@ -239,8 +239,45 @@ public class Benchmark implements Callable<Integer> {
                     figures.put("webhook failed attempts", Long.toString(rs.getLong(5)));
                     figures.put("webhook receiver requests", Long.toString(receiver.requests()));
                 }
+                idleLatency(url, receiver, figures);
             }
         }
+    }
+
+    /**
+     * Commit to first request on an idle hub: 100 single-event transactions, one at a time, each written as a page's
+     * would be (an outbox row and NOTIFY, committed); the time from the commit returning to the receiver getting the
+     * event's first request (10 subscriptions: the first of its 10).
+     */
+    private static void idleLatency(String url, com.canopyhub.sandbox.webhook.WebhookReceiver receiver, Map<String, String> figures)
+            throws Exception {
+        List<Long> micros = new java.util.ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 100; i++) {
+                long before = receiver.requests();
+                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, "
+                        + "payload, source_system, stream) VALUES (?, 'product', gen_random_uuid(), 'product.updated', '{}', 'bench', 'products')")) {
+                    ps.setString(1, com.canopyhub.outbox.OutboxSink.eventId());
+                    ps.executeUpdate();
+                }
+                com.canopyhub.outbox.OutboxSink.notifyCommit(c);
+                c.commit();
+                long committed = System.nanoTime();
+                long deadline = committed + Duration.ofSeconds(30).toNanos();
+                while (receiver.requests() == before && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // the bench times the first request; not a test
+                }
+                micros.add((System.nanoTime() - committed) / 1000);
+                long all = before + 10;
+                while (receiver.requests() < all && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+        }
+        micros.sort(null);
+        figures.put("webhook idle commit-to-first-request median ms", String.format(Locale.ROOT, "%.1f", micros.get(49) / 1000.0));
+        figures.put("webhook idle commit-to-first-request p99 ms", String.format(Locale.ROOT, "%.1f", micros.get(98) / 1000.0));
     }
 
     private void metrcRuns(String jdbcUrl, Map<String, String> figures) throws Exception {

@@ -44,10 +44,13 @@ public final class HubDatabase implements AutoCloseable {
     private final Properties connectionProperties;
     private final HikariDataSource pool;
     private final String description;
+    private final Timeouts timeouts;
+    private final java.util.List<HikariDataSource> sidePools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private HubDatabase(EmbeddedPostgres embedded, String jdbcUrl, String username, String password, int poolSize,
                         Timeouts timeouts, String description, boolean lazy) {
         this.embedded = embedded;
+        this.timeouts = timeouts;
         this.jdbcUrl = jdbcUrl;
         this.description = description;
         this.connectionProperties = new Properties();
@@ -210,6 +213,25 @@ public final class HubDatabase implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A pool of its own for work that must not take connections from the sync (webhook delivery: dozens of sender
+     * threads each recording an attempt), same database and session settings; closed with this one.
+     */
+    public DataSource sidePool(String name, int size) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setDataSourceProperties(connectionProperties);
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(1);
+        cfg.setPoolName("canopy-hub-" + name);
+        cfg.setConnectionTimeout(Math.max(250, timeouts.connectSeconds() * 1000));
+        cfg.setValidationTimeout(Math.max(250, timeouts.connectSeconds() * 500));
+        cfg.setInitializationFailTimeout(-1);
+        HikariDataSource side = new HikariDataSource(cfg);
+        sidePools.add(side);
+        return side;
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -229,6 +251,7 @@ public final class HubDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        sidePools.forEach(HikariDataSource::close);
         pool.close();
         if (embedded != null) {
             embedded.close();

@@ -135,6 +135,11 @@ public class SyncRuns {
         return pass;
     }
 
+    /** Whether a pass of any source is running in this process (delivery then yields the CPU to it). */
+    public boolean anyPassRunning() {
+        return !running.isEmpty();
+    }
+
     /** A firing or `sync --once` that finds a pass of the source running in this process: every stream SKIPPED. */
     private SyncPass skippedPass(SyncRequest request, Source source, SyncPass other) {
         String reason = "skipped: pass " + other.id() + " (" + other.request().trigger() + ") of this source is still "

@@ -45,6 +45,7 @@ public class WebhookDispatcher implements AutoCloseable {
     public static final String REFUSED = "webhookRefused";
     private static final long FAN_OUT_LOCK = 0x63616e6f70790001L; // one fan-out at a time across nodes
     private static final int FAN_OUT_BATCH = 5000;
+    private static final int FAN_OUT_BATCH_DURING_SYNC = 500;
 
     /** A claimed delivery: what to send where, and which attempt this is. */
     public record Claimed(long id, String subscriptionId, long eventSeq, String eventId, String eventType, int attempt,
@@ -64,6 +65,10 @@ public class WebhookDispatcher implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     /** Claimed here, not yet handed to the HTTP client: given back on a clean stop, so nothing waits for a takeover. */
     private final Map<Long, Claimed> unsent = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Attempts claimed on this node and not yet recorded. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.function.BooleanSupplier syncing = () -> false;
+    private volatile int inFlightDuringSync = Integer.MAX_VALUE;
     private final AtomicLong failed = new AtomicLong();
 
     public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
@@ -82,6 +87,20 @@ public class WebhookDispatcher implements AutoCloseable {
         this.clock = Clock.systemUTC();
     }
 
+    /**
+     * While a sync pass runs on this node, at most {@code limit} attempts are in flight here: on a small machine the
+     * pass's pages come first, and the backlog drains at full speed once it ends (the poll timer resumes it).
+     */
+    public void yieldTo(java.util.function.BooleanSupplier syncing, int limit) {
+        this.syncing = syncing;
+        this.inFlightDuringSync = limit;
+    }
+
+    /** Whether a finished round or send should start the next round at once (not while a sync pass runs here). */
+    public boolean pressOn() {
+        return !syncing.getAsBoolean();
+    }
+
     public int maxAttempts() {
         return schedule.size() + 1;
     }
@@ -91,6 +110,9 @@ public class WebhookDispatcher implements AutoCloseable {
      * fanned out. One node at a time (an advisory lock), so deliveries of one aggregate are created in event order.
      */
     public int fanOut() throws SQLException {
+        // while a pass runs here, one small batch per round: its own few events go out, a bulk load's wait for its end
+        boolean yielding = syncing.getAsBoolean();
+        int batch = yielding ? FAN_OUT_BATCH_DURING_SYNC : FAN_OUT_BATCH;
         int total = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -101,6 +123,7 @@ public class WebhookDispatcher implements AutoCloseable {
                 }
                 while (true) {
                     int marked;
+                    int inserted;
                     try (PreparedStatement ps = c.prepareStatement("""
                             WITH batch AS (SELECT seq FROM hub.outbox WHERE NOT fanned_out ORDER BY seq LIMIT ?),
                             marked AS (UPDATE hub.outbox o SET fanned_out = true FROM batch WHERE o.seq = batch.seq
@@ -120,15 +143,17 @@ public class WebhookDispatcher implements AutoCloseable {
                                     ON CONFLICT DO NOTHING RETURNING 1)
                             SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM ins)
                             """)) {
-                        ps.setInt(1, FAN_OUT_BATCH);
+                        ps.setInt(1, batch);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
                             marked = rs.getInt(1);
+                            inserted = rs.getInt(2);
                         }
                     }
                     c.commit();
                     total += marked;
-                    if (marked < FAN_OUT_BATCH) {
+                    analyzeAfterGrowth(c, inserted);
+                    if (marked < batch || yielding) {
                         break;
                     }
                     // the advisory lock went with the commit: take it again for the next batch
@@ -145,6 +170,58 @@ public class WebhookDispatcher implements AutoCloseable {
         return total;
     }
 
+    private final AtomicLong insertedSinceAnalyze = new AtomicLong();
+    private volatile long lastAnalyze;
+
+    /**
+     * Deliveries arrive in bursts (a full sync fans out a whole table's events): planner statistics taken while the
+     * table was small make PostgreSQL scan every open delivery per row in the order checks. Refresh them after
+     * growth (at most every 10 s), as one would after a bulk load, rather than wait for autovacuum's next round.
+     */
+    private void analyzeAfterGrowth(Connection c, int inserted) throws SQLException {
+        long grown = insertedSinceAnalyze.addAndGet(inserted);
+        long now = System.nanoTime();
+        if (grown >= 2000 && now - lastAnalyze > 10_000_000_000L) {
+            insertedSinceAnalyze.set(0);
+            lastAnalyze = now;
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("ANALYZE hub.webhook_deliveries");
+            }
+            c.commit();
+        }
+    }
+
+    private void claim(Connection c, String subscription, int wanted, List<Claimed> out) throws SQLException {
+        int room;
+        try (PreparedStatement ps = c.prepareStatement(ROOM)) {
+            ps.setString(1, subscription);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return; // disabled meanwhile, or another node is claiming for it right now
+                }
+                room = Math.min(wanted, rs.getInt(1));
+            }
+        }
+        if (room <= 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(String.format(java.util.Locale.ROOT, CLAIM, room))) {
+            ps.setString(1, subscription);
+            ps.setLong(2, leaseLength.toSeconds());
+            ps.setString(3, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Claimed claimed = new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5), rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8),
+                            rs.getTimestamp(9).toInstant(), rs.getBoolean(10));
+                    unsent.put(claimed.id(), claimed);
+                    inFlight.incrementAndGet();
+                    out.add(claimed);
+                }
+            }
+        }
+    }
+
     /** The fan-out's advisory lock, for this transaction; false if another node holds it. */
     private static boolean fanOutLock(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
@@ -156,32 +233,56 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private static final String CLAIM = """
-            WITH sub AS (SELECT id, max_in_flight FROM hub.webhook_subscriptions
-                          WHERE id = ? AND enabled AND disabled_at IS NULL FOR UPDATE SKIP LOCKED),
-            sending AS (SELECT d.id, d.lease_until > now()
-                               AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by) AS alive
-                          FROM hub.webhook_deliveries d, sub WHERE d.subscription_id = sub.id AND d.status = 'SENDING'),
-            due AS (SELECT d.id FROM hub.webhook_deliveries d, sub
-                     WHERE d.subscription_id = sub.id
-                       AND ((d.status = 'PENDING' AND d.next_attempt_at <= now())
-                            OR (d.status = 'SENDING' AND d.id IN (SELECT id FROM sending WHERE NOT alive)))
-                     ORDER BY d.next_attempt_at, d.event_seq
-                     LIMIT greatest(0, least(?, (SELECT max_in_flight FROM sub) - (SELECT count(*) FROM sending WHERE alive)))
-                     FOR UPDATE OF d SKIP LOCKED),
+    /**
+     * Deliveries a node claimed and will never finish: it died (its sessions left pg_stat_activity) or hangs (lease
+     * expired). The lost attempt is recorded UNKNOWN and the delivery is due again as that same attempt.
+     */
+    private static final String RECLAIM = """
+            WITH gone AS (SELECT d.id FROM hub.webhook_deliveries d
+                           WHERE d.subscription_id = ? AND d.status = 'SENDING'
+                             AND (d.lease_until <= now()
+                                  OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = d.claimed_by))
+                           FOR UPDATE SKIP LOCKED),
             lost AS (INSERT INTO hub.webhook_attempts (delivery_id, attempt, node, started_at, outcome, error)
                      SELECT d.id, d.attempts, coalesce(d.claimed_by, 'unknown'), d.lease_until - ? * interval '1 second', 'UNKNOWN',
                             'the node stopped before recording the outcome; sent again with the same webhook-id'
-                       FROM hub.webhook_deliveries d JOIN due ON due.id = d.id WHERE d.status = 'SENDING')
+                       FROM hub.webhook_deliveries d JOIN gone ON gone.id = d.id)
+            UPDATE hub.webhook_deliveries d SET status = 'PENDING', attempts = d.attempts - 1, lease_until = NULL,
+                   claimed_by = NULL, next_attempt_at = now()
+              FROM gone WHERE d.id = gone.id
+            """;
+
+    /**
+     * Room for attempts of one subscription: its in-flight limit minus what every node has in flight. Its row stays
+     * locked until the claim commits, so nodes claim for one subscription one at a time (SKIP LOCKED: another node
+     * moves on to the next subscription instead of waiting).
+     */
+    private static final String ROOM = """
+            SELECT s.max_in_flight - (SELECT count(*) FROM hub.webhook_deliveries d WHERE d.subscription_id = s.id AND d.status = 'SENDING')
+              FROM hub.webhook_subscriptions s WHERE s.id = ? AND s.enabled AND s.disabled_at IS NULL FOR UPDATE SKIP LOCKED
+            """;
+
+    /**
+     * Due PENDING deliveries of one subscription, oldest first. The limit is a literal: with a computed one PostgreSQL
+     * plans for a tenth of the table and sorts the whole backlog; with the number it reads the PENDING partial index
+     * in order and stops, however long the backlog.
+     */
+    private static final String CLAIM = """
+            WITH due AS (SELECT d.id FROM hub.webhook_deliveries d
+                          WHERE d.subscription_id = ? AND d.status = 'PENDING' AND d.next_attempt_at <= now()
+                          ORDER BY d.next_attempt_at
+                          LIMIT %d
+                          FOR UPDATE SKIP LOCKED)
             UPDATE hub.webhook_deliveries d
-               SET attempts = CASE WHEN d.status = 'SENDING' THEN d.attempts ELSE d.attempts + 1 END,
-                   status = 'SENDING', lease_until = now() + ? * interval '1 second', claimed_by = ?,
+               SET attempts = d.attempts + 1, status = 'SENDING', lease_until = now() + ? * interval '1 second', claimed_by = ?,
                    first_attempt_at = coalesce(d.first_attempt_at, now())
               FROM due, hub.outbox o
              WHERE d.id = due.id AND o.seq = d.event_seq
             RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.event_type, d.attempts, o.occurred_at, o.payload, now(),
                       (SELECT count(*) FROM hub.webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts) > 0
             """;
+
+
 
     /**
      * Claims the due deliveries of every enabled subscription, as many as its in-flight limit leaves room for (counted
@@ -194,23 +295,29 @@ public class WebhookDispatcher implements AutoCloseable {
         if (active.isEmpty()) {
             return out;
         }
+        int room = (syncing.getAsBoolean() ? Math.min(claimLimit, inFlightDuringSync) : claimLimit) - inFlight.get();
+        if (room <= 0) {
+            return out;
+        }
         try (Connection c = dataSource.getConnection()) {
             for (String id : active.keySet()) {
-                try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                if (out.size() >= room) {
+                    break;
+                }
+                try (PreparedStatement ps = c.prepareStatement(RECLAIM)) {
                     ps.setString(1, id);
-                    ps.setInt(2, claimLimit);
-                    ps.setLong(3, leaseLength.toSeconds());
-                    ps.setLong(4, leaseLength.toSeconds());
-                    ps.setString(5, node);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Claimed claimed = new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                                    rs.getString(5), rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8),
-                                    rs.getTimestamp(9).toInstant(), rs.getBoolean(10));
-                            unsent.put(claimed.id(), claimed);
-                            out.add(claimed);
-                        }
-                    }
+                    ps.setLong(2, leaseLength.toSeconds());
+                    ps.executeUpdate();
+                }
+                c.setAutoCommit(false);
+                try {
+                    claim(c, id, room - out.size(), out);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
                 }
             }
         }
@@ -325,7 +432,11 @@ public class WebhookDispatcher implements AutoCloseable {
             }
         }
         long ms = started == null ? 0 : Duration.between(started, Instant.now()).toMillis();
-        write(d, outcome, status, detail == null ? null : redactor.redact(detail), retryAfter, ms);
+        try {
+            write(d, outcome, status, detail == null ? null : redactor.redact(detail), retryAfter, ms);
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     private static String responseExcerpt(Exchange exchange) {
