@@ -171,6 +171,22 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void an_answer_slower_than_the_timeout_is_a_failed_attempt_and_the_retry_delivers() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+             HubHarness h = harness(receiver, 1, "subscriptions:\n" + subscription("slow", "/slow", "[\"*\"]"),
+                     "hub.distru.entities", "products", "hub.webhooks.timeout-ms", "500").start()) {
+            receiver.script("/slow", new Answer(200, null, null, 1500));
+            assertThat(h.sync().ok()).isTrue();
+            await().atMost(Duration.ofSeconds(15)).until(() -> "DELIVERED".equals(firstStatus(h, "slow")));
+            List<Map<String, Object>> attempts = h.rows("SELECT outcome, error FROM hub.webhook_attempts ORDER BY id");
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0)).containsEntry("outcome", "FAILED");
+            assertThat((String) attempts.get(0).get("error")).containsIgnoringCase("timeout");
+            assertThat(attempts.get(1)).containsEntry("outcome", "DELIVERED");
+        }
+    }
+
+    @Test
     void events_of_one_aggregate_arrive_in_order_while_an_earlier_one_is_being_retried() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
              HubHarness h = harness(receiver, 1, "subscriptions:\n" + subscription("ordered", "/ordered", "[\"product.*\"]"),
