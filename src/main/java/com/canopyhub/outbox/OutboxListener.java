@@ -50,7 +50,8 @@ public final class OutboxListener implements AutoCloseable {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 wake.run(); // whatever committed while we were not listening
                 while (running) {
-                    PGNotification[] notes = pg.getNotifications(1000);
+                    // short waits: closing must not wait for a long one (the driver holds the connection meanwhile)
+                    PGNotification[] notes = pg.getNotifications(200);
                     if (notes != null && notes.length > 0) {
                         wake.run();
                     }
@@ -74,19 +75,18 @@ public final class OutboxListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        try {
+            thread.join(2000); // the listener sees the flag within one short wait and closes its connection
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Connection c = connection;
-        if (c != null) {
+        if (thread.isAlive() && c != null) {
             try {
                 c.close();
             } catch (SQLException ignored) {
                 // closing anyway
             }
-        }
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
