@@ -1,0 +1,506 @@
+package com.canopyhub.sandbox.terravault;
+
+import com.canopyhub.sandbox.Fault;
+import com.canopyhub.sandbox.FaultPlan;
+import com.canopyhub.sandbox.QueryString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stateful TerraVault partner API (../shared/reference/terravault-partner-api.txt) for the default run and the
+ * tests. It keeps listings and inventory events, and enforces what the reference states and what docs/marketplaces.md
+ * chose where it is silent: Bearer keys ({@code tv_live_…}, kept only as SHA-256 hashes, as TerraVault does) with
+ * scopes ({@code products:read}, {@code products:write}, {@code inventory:write}); validation (422 with the fields at
+ * fault); one listing per {@code external_reference} (409 naming the existing id); the per-key limit of N requests in
+ * any sliding minute (429 + Retry-After, counted per key across every caller); injected faults (429, 5xx, slow,
+ * malformed bodies). It never touches a database.
+ */
+public final class TerraVaultSandbox implements AutoCloseable {
+
+    /** A listing as the sandbox keeps it. */
+    public record Listing(String id, String externalReference, String name, String category, long priceCents,
+                          BigDecimal quantityLbs, String status, String description) {
+    }
+
+    /** An inventory event as recorded. */
+    public record InventoryEvent(String id, String productId, String type, BigDecimal quantityLbs, String note) {
+    }
+
+    public record Options(Map<String, Set<String>> keys, int requestsPerMinute, double faultRate, long seed) {
+        /** One key with every scope, TerraVault's limit of 100 requests a minute. */
+        public static Options defaults() {
+            return new Options(Map.of("tv_live_sandbox_key_0001", Set.of("products:read", "products:write", "inventory:write")),
+                    100, 0, 42);
+        }
+
+        public Options withKeys(Map<String, Set<String>> keys) {
+            return new Options(keys, requestsPerMinute, faultRate, seed);
+        }
+
+        public Options withRequestsPerMinute(int limit) {
+            return new Options(keys, limit, faultRate, seed);
+        }
+
+        public String firstKey() {
+            return keys.keySet().iterator().next();
+        }
+    }
+
+    public static final Set<String> CATEGORIES = Set.of("flower", "pre-rolls", "biomass", "concentrates", "edibles",
+            "topicals", "clones", "seeds", "other");
+    private static final Set<String> INVENTORY_TYPES = Set.of("restock", "sale", "adjustment");
+    private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Options options;
+    private final Clock clock;
+    /** SHA-256 of the key → its scopes: the sandbox, like TerraVault, never keeps a key itself. */
+    private final Map<String, Set<String>> scopesByKeyHash = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> windows = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> peakPerMinute = new ConcurrentHashMap<>();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final Map<String, Listing> listings = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<InventoryEvent> inventory = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final FaultPlan faults;
+    private final AtomicLong ids = new AtomicLong();
+
+    private TerraVaultSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
+        this.server = server;
+        this.executor = executor;
+        this.options = options;
+        this.clock = clock;
+        this.faults = new FaultPlan(options.faultRate(), options.seed());
+        options.keys().forEach((key, scopes) -> scopesByKeyHash.put(sha256(key), Set.copyOf(scopes)));
+    }
+
+    public static TerraVaultSandbox start(Options options, Clock clock) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "terravault-sandbox");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        TerraVaultSandbox sandbox = new TerraVaultSandbox(server, executor, options, clock);
+        server.createContext("/", sandbox::handle);
+        server.start();
+        return sandbox;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The next answers, in order, before any request is looked at (a test's exact sequence). */
+    public void inject(Fault... planned) {
+        faults.inject(planned);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            requests.add(method + " " + path);
+            String key = bearer(ex);
+            Set<String> scopes = key == null ? null : scopesByKeyHash.get(sha256(key));
+            if (scopes == null) {
+                send(ex, 401, error("invalid_api_key", "missing or unknown API key"));
+                return;
+            }
+            Long retryAfter = admit(sha256(key));
+            if (retryAfter != null) {
+                ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
+                send(ex, 429, error("rate_limited", options.requestsPerMinute() + " requests per minute per key"));
+                return;
+            }
+            Fault fault = faults.next();
+            if (fault != null && fault.kind() != Fault.Kind.NONE) {
+                if (apply(ex, fault)) {
+                    return;
+                }
+            }
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String route = method + " " + path;
+            switch (route) {
+                case "GET /api/v1/products" -> require(ex, scopes, "products:read", () -> list(ex));
+                case "POST /api/v1/products" -> require(ex, scopes, "products:write", () -> create(ex, body));
+                case "PUT /api/v1/products" -> require(ex, scopes, "products:write", () -> update(ex, body));
+                case "POST /api/inventory" -> require(ex, scopes, "inventory:write", () -> inventoryEvent(ex, body));
+                default -> send(ex, 404, error("not_found", route));
+            }
+        }
+    }
+
+    private interface Handler {
+        void run() throws IOException;
+    }
+
+    private void require(HttpExchange ex, Set<String> scopes, String scope, Handler handler) throws IOException {
+        if (!scopes.contains(scope)) {
+            ObjectNode e = error("insufficient_scope", "this key lacks the scope " + scope);
+            e.put("required_scope", scope);
+            send(ex, 403, e);
+            return;
+        }
+        handler.run();
+    }
+
+    /** Sliding minute per key: null if admitted, else the seconds until the oldest request of the minute leaves it. */
+    private Long admit(String keyHash) {
+        Deque<Long> window = windows.computeIfAbsent(keyHash, k -> new ArrayDeque<>());
+        synchronized (window) {
+            long now = clock.millis();
+            while (!window.isEmpty() && window.peekFirst() <= now - 60_000) {
+                window.pollFirst();
+            }
+            if (options.requestsPerMinute() > 0 && window.size() >= options.requestsPerMinute()) {
+                rateLimited.incrementAndGet();
+                return Math.max(1, (window.peekFirst() + 60_000 - now + 999) / 1000);
+            }
+            window.addLast(now);
+            peakPerMinute.computeIfAbsent(keyHash, k -> new AtomicLong()).accumulateAndGet(window.size(), Math::max);
+            return null;
+        }
+    }
+
+    /** A planned or random fault; true if it answered the request. */
+    private boolean apply(HttpExchange ex, Fault fault) throws IOException {
+        switch (fault.kind()) {
+            case STATUS -> {
+                if (fault.status() == 429) {
+                    ex.getResponseHeaders().add("Retry-After", Long.toString(Math.max(1, fault.retryAfterSeconds())));
+                }
+                send(ex, fault.status(), error("sandbox_fault", "injected " + fault.status()));
+                return true;
+            }
+            case SLOW -> {
+                try {
+                    Thread.sleep(fault.delay().toMillis()); // a slow upstream: the client's timeout is what is tested
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            }
+            case MALFORMED_BODY -> {
+                byte[] broken = "{\"data\": [ {\"id\": ".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, broken.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(broken);
+                }
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void list(HttpExchange ex) throws IOException {
+        Map<String, List<String>> q = QueryString.parse(ex.getRequestURI().getRawQuery());
+        String reference = first(q, "external_reference");
+        int page = Integer.parseInt(firstOr(q, "page", "1"));
+        int perPage = Integer.parseInt(firstOr(q, "per_page", "50"));
+        if (page < 1 || perPage < 1 || perPage > 100) {
+            send(ex, 422, validation(Map.of("per_page", "1..100", "page", ">= 1")));
+            return;
+        }
+        List<Listing> all;
+        synchronized (listings) {
+            all = listings.values().stream().filter(l -> reference == null || reference.equals(l.externalReference())).toList();
+        }
+        ObjectNode out = JSON.createObjectNode();
+        var data = out.putArray("data");
+        all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(l -> data.add(json(l)));
+        out.put("page", page).put("per_page", perPage).put("total", all.size());
+        send(ex, 200, out);
+    }
+
+    private void create(HttpExchange ex, byte[] body) throws IOException {
+        JsonNode in = parse(ex, body);
+        if (in == null) {
+            return;
+        }
+        Map<String, String> problems = validate(in, true);
+        if (!problems.isEmpty()) {
+            send(ex, 422, validation(problems));
+            return;
+        }
+        String reference = in.path("external_reference").asText();
+        synchronized (listings) {
+            for (Listing l : listings.values()) {
+                if (reference.equals(l.externalReference())) {
+                    ObjectNode e = error("duplicate_external_reference", "a listing with this external_reference exists");
+                    e.put("id", l.id());
+                    send(ex, 409, e);
+                    return;
+                }
+            }
+            Listing l = listing("prod_" + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
+            listings.put(l.id(), l);
+            ObjectNode out = JSON.createObjectNode();
+            out.set("data", json(l));
+            send(ex, 201, out);
+        }
+    }
+
+    private void update(HttpExchange ex, byte[] body) throws IOException {
+        JsonNode in = parse(ex, body);
+        if (in == null) {
+            return;
+        }
+        Map<String, String> problems = validate(in, false);
+        String id = in.path("id").asText("");
+        if (id.isEmpty()) {
+            problems.put("id", "required: the listing's id (prod_…)");
+        }
+        if (!problems.isEmpty()) {
+            send(ex, 422, validation(problems));
+            return;
+        }
+        synchronized (listings) {
+            Listing old = listings.get(id);
+            if (old == null) {
+                send(ex, 404, error("not_found", "no listing " + id));
+                return;
+            }
+            Listing l = listing(id, in);
+            listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), l.quantityLbs(),
+                    l.status(), l.description()));
+            ObjectNode out = JSON.createObjectNode();
+            out.set("data", json(listings.get(id)));
+            send(ex, 200, out);
+        }
+    }
+
+    private void inventoryEvent(HttpExchange ex, byte[] body) throws IOException {
+        JsonNode in = parse(ex, body);
+        if (in == null) {
+            return;
+        }
+        Map<String, String> problems = new LinkedHashMap<>();
+        String productId = in.path("product_id").asText("");
+        String type = in.path("type").asText("");
+        BigDecimal quantity = decimal(in.path("quantity_lbs"));
+        if (!INVENTORY_TYPES.contains(type)) {
+            problems.put("type", "one of restock, sale, adjustment");
+        }
+        if (quantity == null) {
+            problems.put("quantity_lbs", "a decimal number of pounds");
+        } else if (!type.equals("adjustment") && quantity.signum() <= 0) {
+            problems.put("quantity_lbs", "positive for restock and sale (adjustment is signed)");
+        }
+        if (!problems.isEmpty()) {
+            send(ex, 422, validation(problems));
+            return;
+        }
+        synchronized (listings) {
+            Listing l = listings.get(productId);
+            if (l == null) {
+                send(ex, 404, error("not_found", "no listing " + productId));
+                return;
+            }
+            BigDecimal delta = type.equals("sale") ? quantity.negate() : quantity;
+            BigDecimal after = l.quantityLbs().add(delta);
+            if (after.signum() < 0) {
+                send(ex, 422, validation(Map.of("quantity_lbs", "would take the listing below zero (" + l.quantityLbs() + " lbs listed)")));
+                return;
+            }
+            listings.put(l.id(), new Listing(l.id(), l.externalReference(), l.name(), l.category(), l.priceCents(), after,
+                    l.status(), l.description()));
+            InventoryEvent e = new InventoryEvent("inv_" + ids.incrementAndGet(), productId, type, quantity, in.path("note").asText(null));
+            inventory.add(e);
+            ObjectNode out = JSON.createObjectNode();
+            ObjectNode data = out.putObject("data");
+            data.put("id", e.id()).put("product_id", productId).put("type", type).put("quantity_lbs", quantity)
+                    .put("quantity_lbs_after", after);
+            send(ex, 201, out);
+        }
+    }
+
+    /** The fields TerraVault requires of a listing (docs/marketplaces.md); a create needs them all. */
+    private static Map<String, String> validate(JsonNode in, boolean create) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (create && in.path("external_reference").asText("").isBlank()) {
+            problems.put("external_reference", "required: your own id for the listing");
+        }
+        String name = in.path("name").asText("");
+        if (name.isBlank() || name.length() > 200) {
+            problems.put("name", "required, at most 200 characters");
+        }
+        if (!CATEGORIES.contains(in.path("category").asText(""))) {
+            problems.put("category", "one of " + String.join(", ", CATEGORIES.stream().sorted().toList()));
+        }
+        JsonNode price = in.path("price_cents");
+        if (!price.isIntegralNumber() || price.asLong() < 0) {
+            problems.put("price_cents", "a whole number of cents, >= 0");
+        }
+        BigDecimal q = decimal(in.path("quantity_lbs"));
+        if (q == null || q.signum() < 0) {
+            problems.put("quantity_lbs", "a decimal number of pounds, >= 0");
+        }
+        String status = in.path("status").asText("active");
+        if (!status.equals("active") && !status.equals("inactive")) {
+            problems.put("status", "active or inactive");
+        }
+        return problems;
+    }
+
+    private static Listing listing(String id, JsonNode in) {
+        return new Listing(id, in.path("external_reference").asText(null), in.path("name").asText(), in.path("category").asText(),
+                in.path("price_cents").asLong(), decimal(in.path("quantity_lbs")), in.path("status").asText("active"),
+                in.path("description").asText(null));
+    }
+
+    private static BigDecimal decimal(JsonNode n) {
+        if (n.isNumber()) {
+            return n.decimalValue();
+        }
+        if (n.isTextual()) {
+            try {
+                return new BigDecimal(n.asText());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode json(Listing l) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", l.id()).put("external_reference", l.externalReference()).put("name", l.name()).put("category", l.category())
+                .put("price_cents", l.priceCents()).put("quantity_lbs", l.quantityLbs()).put("status", l.status())
+                .put("description", l.description());
+        return n;
+    }
+
+    private JsonNode parse(HttpExchange ex, byte[] body) throws IOException {
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n == null || !n.isObject()) {
+                throw new IOException("not an object");
+            }
+            return n;
+        } catch (IOException e) {
+            send(ex, 400, error("invalid_json", "the body is not a JSON object"));
+            return null;
+        }
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("error", code).put("message", message);
+        return e;
+    }
+
+    private static ObjectNode validation(Map<String, String> problems) {
+        ObjectNode e = error("validation_failed", "some fields are invalid");
+        ObjectNode fields = e.putObject("fields");
+        problems.forEach(fields::put);
+        return e;
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String bearer(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        return h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static String firstOr(Map<String, List<String>> q, String name, String def) {
+        String v = first(q, name);
+        return v == null ? def : v;
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<Listing> listings() {
+        synchronized (listings) {
+            return List.copyOf(listings.values());
+        }
+    }
+
+    public List<InventoryEvent> inventoryEvents() {
+        synchronized (inventory) {
+            return List.copyOf(inventory);
+        }
+    }
+
+    /** Every request as {@code METHOD /path}, in arrival order. */
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** Requests refused with 429 for the key limit. */
+    public long rateLimited() {
+        return rateLimited.get();
+    }
+
+    /** The most requests one key had admitted within any sliding minute. */
+    public long peakRequestsPerMinute(String key) {
+        AtomicLong p = peakPerMinute.get(sha256(key));
+        return p == null ? 0 : p.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
