@@ -305,6 +305,11 @@ class MetrcSyncTest {
                     com.canopyhub.testing.HubProcess.environmentOf(h.overrides()), "sync", "--once");
             try {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).untilTrue(waiting);
+                // the third day's page is asked for ahead (read-ahead) while the second day's slice may still be
+                // committing: kill once that commit (with its cursor) is in, the third page still held
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> h.count(
+                        "SELECT count(*) FROM hub.sync_cursors WHERE window_end = ?",
+                        java.sql.Timestamp.from(HubHarness.T0.minus(Duration.ofDays(1)))) == 1);
                 other.process.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             } finally {
                 other.process.destroyForcibly();
