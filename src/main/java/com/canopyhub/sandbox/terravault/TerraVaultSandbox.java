@@ -1,5 +1,6 @@
 package com.canopyhub.sandbox.terravault;
 
+import com.canopyhub.config.KeyHash;
 import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.FaultPlan;
 import com.canopyhub.sandbox.QueryString;
@@ -19,14 +20,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +101,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.faults = new FaultPlan(options.faultRate(), options.seed());
-        options.keys().forEach((key, scopes) -> scopesByKeyHash.put(sha256(key), Set.copyOf(scopes)));
+        options.keys().forEach((key, scopes) -> scopesByKeyHash.put(KeyHash.sha256Hex(key), Set.copyOf(scopes)));
     }
 
     public static TerraVaultSandbox start(Options options, Clock clock) throws IOException {
@@ -135,12 +133,12 @@ public final class TerraVaultSandbox implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             requests.add(method + " " + path);
             String key = bearer(ex);
-            Set<String> scopes = key == null ? null : scopesByKeyHash.get(sha256(key));
+            Set<String> scopes = key == null ? null : scopesByKeyHash.get(KeyHash.sha256Hex(key));
             if (scopes == null) {
                 send(ex, 401, error("invalid_api_key", "missing or unknown API key"));
                 return;
             }
-            Long retryAfter = admit(sha256(key));
+            Long retryAfter = admit(KeyHash.sha256Hex(key));
             if (retryAfter != null) {
                 ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
                 send(ex, 429, error("rate_limited", options.requestsPerMinute() + " requests per minute per key"));
@@ -460,14 +458,6 @@ public final class TerraVaultSandbox implements AutoCloseable {
         return v == null ? def : v;
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public List<Listing> listings() {
         synchronized (listings) {
             return List.copyOf(listings.values());
@@ -494,7 +484,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
 
     /** The most requests one key had admitted within any sliding minute. */
     public long peakRequestsPerMinute(String key) {
-        AtomicLong p = peakPerMinute.get(sha256(key));
+        AtomicLong p = peakPerMinute.get(KeyHash.sha256Hex(key));
         return p == null ? 0 : p.get();
     }
 

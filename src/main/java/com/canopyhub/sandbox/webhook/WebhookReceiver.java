@@ -56,7 +56,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private volatile String secret;
+    private final String secret;
     private final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<String> verifiedIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
@@ -89,10 +89,6 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The URL of a path on this receiver, e.g. {@code url("/webhooks")}. */
     public String url(String path) {
         return "http://localhost:" + server.getAddress().getPort() + path;
-    }
-
-    public void secret(String secret) {
-        this.secret = secret;
     }
 
     /** The secret this receiver verifies with (the sandbox subscription signs with it). */

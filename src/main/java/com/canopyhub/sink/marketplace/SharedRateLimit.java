@@ -1,14 +1,11 @@
 package com.canopyhub.sink.marketplace;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.canopyhub.config.KeyHash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HexFormat;
 import javax.sql.DataSource;
 
 /**
@@ -37,7 +34,7 @@ public final class SharedRateLimit {
             throw new IllegalArgumentException("perMinute >= 1 and 0 < margin <= 1");
         }
         this.dataSource = dataSource;
-        this.keyHash = sha256(apiKey);
+        this.keyHash = KeyHash.sha256Hex(apiKey);
         this.spacingMicros = (long) Math.ceil(60_000_000.0 / (perMinute * margin));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO hub.rate_limits (key_hash, next_free) VALUES (?, clock_timestamp()) "
@@ -76,13 +73,5 @@ public final class SharedRateLimit {
             Thread.sleep(waitMicros / 1000, (int) (waitMicros % 1000) * 1000); // waiting for the reserved slot
         }
         return new Slot(slot, Duration.ofNanos(Math.max(0, waitMicros) * 1000));
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

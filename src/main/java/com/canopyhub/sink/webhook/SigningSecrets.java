@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
@@ -110,12 +108,7 @@ public final class SigningSecrets {
 
     /** First 16 hex digits of SHA-256(secret): recognises a secret without storing it. */
     public static String fingerprint(String secret) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return com.canopyhub.config.KeyHash.sha256Hex(secret).substring(0, 16);
     }
 
     /** 12-byte nonce, then the AES-256-GCM ciphertext and tag. */

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -65,7 +64,7 @@ public class Subscriptions {
                         adoptConfigured(c, s.id(), s.secret(), overlap);
                     } else if (!hasSecret(c, s.id())) {
                         String generated = SigningSecrets.generate();
-                        store(c, s.id(), generated, "generated", null);
+                        store(c, s.id(), generated, "generated");
                         shownOnce.accept("webhook subscription '" + s.id() + "': generated signing secret " + generated
                                 + " (shown once: give it to the receiver; `webhooks rotate-secret " + s.id() + "` makes a new one)");
                     }
@@ -77,7 +76,7 @@ public class Subscriptions {
                         ps.setString(1, sandbox.id());
                         ps.executeUpdate();
                     }
-                    store(c, sandbox.id(), sandbox.secret(), "config", null);
+                    store(c, sandbox.id(), sandbox.secret(), "config");
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET enabled = false, updated_at = now() "
                         + "WHERE enabled AND NOT (id = ANY(?))")) {
@@ -133,7 +132,7 @@ public class Subscriptions {
             }
         }
         expireOthers(c, id, overlap);
-        store(c, id, secret, "config", null);
+        store(c, id, secret, "config");
     }
 
     private static void expireOthers(Connection c, String id, Duration overlap) throws SQLException {
@@ -156,7 +155,7 @@ public class Subscriptions {
         }
     }
 
-    private void store(Connection c, String id, String secret, String origin, java.time.Instant expires) throws SQLException {
+    private void store(Connection c, String id, String secret, String origin) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.webhook_secrets (subscription_id, encrypted, fingerprint, origin) "
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (subscription_id, fingerprint) DO UPDATE SET expires_at = NULL")) {
             ps.setString(1, id);
@@ -180,7 +179,7 @@ public class Subscriptions {
                     throw new IllegalArgumentException("no webhook subscription '" + id + "'");
                 }
                 expireOthers(c, id, overlap);
-                store(c, id, secret, "generated", null);
+                store(c, id, secret, "generated");
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -240,9 +239,5 @@ public class Subscriptions {
     /** Fails startup if a stored secret cannot be decrypted with this node's key (a misconfigured node). */
     public void checkKey() throws SQLException {
         active();
-    }
-
-    public static Set<String> reservedIds() {
-        return Set.of("sandbox");
     }
 }

@@ -62,14 +62,12 @@ public class WebhookDispatcher implements AutoCloseable {
     private final String node;
     private final SecretRedactor redactor;
     private final Clock clock;
-    private final AtomicLong delivered = new AtomicLong();
     /** Claimed here, not yet handed to the HTTP client: given back on a clean stop, so nothing waits for a takeover. */
     private final Map<Long, Claimed> unsent = new java.util.concurrent.ConcurrentHashMap<>();
     /** Attempts claimed on this node and not yet recorded. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.function.BooleanSupplier syncing = () -> false;
     private volatile int inFlightDuringSync = Integer.MAX_VALUE;
-    private final AtomicLong failed = new AtomicLong();
 
     public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
                              Duration timeout, Duration disableAfter, int claimLimit, String node, SecretRedactor redactor) {
@@ -449,6 +447,7 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     private void write(Claimed d, String outcome, Integer status, String detail, Duration retryAfter, long ms) throws SQLException {
+        boolean disabled = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -465,7 +464,6 @@ public class WebhookDispatcher implements AutoCloseable {
                     ps.executeUpdate();
                 }
                 if (outcome.equals("DELIVERED")) {
-                    delivered.incrementAndGet();
                     update(c, d, "DELIVERED", null, status, null, false);
                     promoteNext(c, d);
                     try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET failing_since = NULL, "
@@ -475,12 +473,10 @@ public class WebhookDispatcher implements AutoCloseable {
                         ps.executeUpdate();
                     }
                 } else if (outcome.equals("GONE")) {
-                    failed.incrementAndGet();
                     // the delivery waits (PENDING) for the subscription to be re-enabled; this attempt does not count
                     update(c, d, "PENDING", Duration.ZERO, status, detail, true);
-                    disable(c, d.subscriptionId(), "410 Gone from the receiver");
+                    disabled = disable(c, d.subscriptionId(), "410 Gone from the receiver");
                 } else {
-                    failed.incrementAndGet();
                     if (d.attempt() >= maxAttempts()) {
                         update(c, d, "DEAD", null, status, detail, false);
                         promoteNext(c, d);
@@ -493,7 +489,7 @@ public class WebhookDispatcher implements AutoCloseable {
                         }
                         update(c, d, "PENDING", delay, status, detail, false);
                     }
-                    failing(c, d.subscriptionId());
+                    disabled = failing(c, d.subscriptionId());
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -501,8 +497,8 @@ public class WebhookDispatcher implements AutoCloseable {
                 throw e;
             }
         }
-        if (!outcome.equals("DELIVERED")) {
-            subscriptions.changed();
+        if (disabled) {
+            subscriptions.changed(); // this node stops claiming for it at once
         }
     }
 
@@ -541,7 +537,8 @@ public class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private void failing(Connection c, String subscription) throws SQLException {
+    /** Notes the failure; true if the subscription has now failed for too long and was disabled. */
+    private boolean failing(Connection c, String subscription) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET failing_since = now() "
                 + "WHERE id = ? AND failing_since IS NULL")) {
             ps.setString(1, subscription);
@@ -552,23 +549,23 @@ public class WebhookDispatcher implements AutoCloseable {
             ps.setString(1, subscription);
             ps.setLong(2, disableAfter.toSeconds());
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    disable(c, subscription, "failing continuously since " + rs.getTimestamp(1).toInstant()
-                            + " (hub.webhooks.disable-after " + disableAfter + ")");
-                }
+                return rs.next() && disable(c, subscription, "failing continuously since " + rs.getTimestamp(1).toInstant()
+                        + " (hub.webhooks.disable-after " + disableAfter + ")");
             }
         }
     }
 
-    private static void disable(Connection c, String subscription, String reason) throws SQLException {
+    private static boolean disable(Connection c, String subscription, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET disabled_at = now(), disabled_reason = ?, "
                 + "updated_at = now() WHERE id = ? AND disabled_at IS NULL")) {
             ps.setString(1, reason);
             ps.setString(2, subscription);
-            if (ps.executeUpdate() > 0) {
-                LOG.warn("Webhook subscription '{}' DISABLED: {}. Its deliveries wait; `webhooks enable {}` re-enables it.",
-                        subscription, reason, subscription);
+            if (ps.executeUpdate() == 0) {
+                return false; // disabled before
             }
+            LOG.warn("Webhook subscription '{}' DISABLED: {}. Its deliveries wait; `webhooks enable {}` re-enables it.",
+                    subscription, reason, subscription);
+            return true;
         }
     }
 
@@ -605,11 +602,4 @@ public class WebhookDispatcher implements AutoCloseable {
         return spread == 0 ? d : Duration.ofMillis(ms - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1));
     }
 
-    public long deliveredHere() {
-        return delivered.get();
-    }
-
-    public long failedHere() {
-        return failed.get();
-    }
 }
