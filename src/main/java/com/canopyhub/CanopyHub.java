@@ -235,6 +235,9 @@ public class CanopyHub implements Callable<Integer> {
                     return HubRuntime.exitStatusOf(signalled.get());
                 }
                 WebhooksCommand.printSummary(hub, started, signalled);
+                for (var sink : hub.context().getRegistry().findByType(com.canopyhub.sink.marketplace.MarketplaceSink.class)) {
+                    System.out.println(sink.summary(started));
+                }
                 return ok ? 0 : 1;
             }
         }

@@ -189,6 +189,7 @@ public class HubConfiguration implements CamelConfiguration {
         }
         registry.bind("documentExpiry", new DocumentExpiry(db.dataSource(), clock, webhookConfig::expiringDays));
         wireWebhooks(context, settings, redactor, db, webhookConfig, sources, resources, checkOnly);
+        com.canopyhub.sink.marketplace.MarketplaceModule.wire(context, settings, redactor, db, deadLetters, sources.keySet(), resources::add, checkOnly, claimant(), clock);
         registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
                 () -> stopFlag.get() || context.isStopping() || context.isStopped()));
     }

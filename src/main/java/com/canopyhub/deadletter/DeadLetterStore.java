@@ -111,6 +111,36 @@ public class DeadLetterStore implements ChangeSink {
         }
     }
 
+    /**
+     * A record a sink could not deliver (a marketplace's 422, a unit it cannot take): stored under the record's own
+     * source and id, stream {@code sink:<sink>}, so it is found with the record's other dead letters. Never throws
+     * (the failure path must not fail); returns whether it was stored.
+     */
+    public boolean storeSinkRejection(String sink, String sourceSystem, String sourceId, String routeId, String reason,
+                                      String payload) {
+        String stream = "sink:" + sink;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            bind(ps, fingerprint(sourceSystem, stream, "", "record|" + sourceId), sourceSystem, stream, "", sourceId, routeId,
+                    redactor.redact(reason), redactor.redact(payload), 0);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("{}: could not store the dead letter of {}/{}: {}", sink, sourceSystem, sourceId, e.getMessage());
+            return false;
+        }
+    }
+
+    /** A record a sink has now delivered resolves that sink's open dead letter of it. */
+    public void resolveSinkRejection(Connection c, String sink, String sourceSystem, String sourceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now() WHERE resolved_at IS NULL "
+                + "AND source_system = ? AND stream = ? AND partition = '' AND source_id = ?")) {
+            ps.setString(1, sourceSystem);
+            ps.setString(2, "sink:" + sink);
+            ps.setString(3, sourceId);
+            ps.executeUpdate();
+        }
+    }
+
     @Override
     public String name() {
         return "dead-letter-resolution";

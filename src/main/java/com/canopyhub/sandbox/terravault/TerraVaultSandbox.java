@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,19 +55,29 @@ public final class TerraVaultSandbox implements AutoCloseable {
     public record InventoryEvent(String id, String productId, String type, BigDecimal quantityLbs, String note) {
     }
 
-    public record Options(Map<String, Set<String>> keys, int requestsPerMinute, double faultRate, long seed) {
+    /** @param window the limit's sliding window: TerraVault's is a minute (tests shorten it, with the hub's) */
+    public record Options(Map<String, Set<String>> keys, int requestsPerMinute, Duration window, double faultRate, long seed) {
         /** One key with every scope, TerraVault's limit of 100 requests a minute. */
         public static Options defaults() {
             return new Options(Map.of("tv_live_sandbox_key_0001", Set.of("products:read", "products:write", "inventory:write")),
-                    100, 0, 42);
+                    100, Duration.ofMinutes(1), 0, 42);
         }
 
         public Options withKeys(Map<String, Set<String>> keys) {
-            return new Options(keys, requestsPerMinute, faultRate, seed);
+            return new Options(keys, requestsPerMinute, window, faultRate, seed);
         }
 
         public Options withRequestsPerMinute(int limit) {
-            return new Options(keys, limit, faultRate, seed);
+            return new Options(keys, limit, window, faultRate, seed);
+        }
+
+        /** {@code limit} requests in any sliding {@code window}. */
+        public Options withLimit(int limit, Duration window) {
+            return new Options(keys, limit, window, faultRate, seed);
+        }
+
+        public Options withFaultRate(double rate) {
+            return new Options(keys, requestsPerMinute, window, rate, seed);
         }
 
         public String firstKey() {
@@ -94,6 +105,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final FaultPlan faults;
     private final AtomicLong ids = new AtomicLong();
+    private final ThreadLocal<Duration> answerDelay = new ThreadLocal<>();
 
     private TerraVaultSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
         this.server = server;
@@ -184,12 +196,13 @@ public final class TerraVaultSandbox implements AutoCloseable {
         Deque<Long> window = windows.computeIfAbsent(keyHash, k -> new ArrayDeque<>());
         synchronized (window) {
             long now = clock.millis();
-            while (!window.isEmpty() && window.peekFirst() <= now - 60_000) {
+            long span = options.window().toMillis();
+            while (!window.isEmpty() && window.peekFirst() <= now - span) {
                 window.pollFirst();
             }
             if (options.requestsPerMinute() > 0 && window.size() >= options.requestsPerMinute()) {
                 rateLimited.incrementAndGet();
-                return Math.max(1, (window.peekFirst() + 60_000 - now + 999) / 1000);
+                return Math.max(1, (window.peekFirst() + span - now + 999) / 1000);
             }
             window.addLast(now);
             peakPerMinute.computeIfAbsent(keyHash, k -> new AtomicLong()).accumulateAndGet(window.size(), Math::max);
@@ -208,11 +221,8 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 return true;
             }
             case SLOW -> {
-                try {
-                    Thread.sleep(fault.delay().toMillis()); // a slow upstream: the client's timeout is what is tested
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                // the request is carried out, its answer comes late: a client that timed out must find what it did
+                answerDelay.set(fault.delay());
                 return false;
             }
             case MALFORMED_BODY -> {
@@ -299,7 +309,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 return;
             }
             Listing l = listing(id, in);
-            listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), l.quantityLbs(),
+            listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), old.quantityLbs(),
                     l.status(), l.description()));
             ObjectNode out = JSON.createObjectNode();
             out.set("data", json(listings.get(id)));
@@ -370,8 +380,10 @@ public final class TerraVaultSandbox implements AutoCloseable {
             problems.put("price_cents", "a whole number of cents, >= 0");
         }
         BigDecimal q = decimal(in.path("quantity_lbs"));
-        if (q == null || q.signum() < 0) {
+        if (create && (q == null || q.signum() < 0)) {
             problems.put("quantity_lbs", "a decimal number of pounds, >= 0");
+        } else if (!create && !in.path("quantity_lbs").isMissingNode()) {
+            problems.put("quantity_lbs", "not updatable: a listing's quantity moves through POST /api/inventory");
         }
         String status = in.path("status").asText("active");
         if (!status.equals("active") && !status.equals("inactive")) {
@@ -434,7 +446,16 @@ public final class TerraVaultSandbox implements AutoCloseable {
         return e;
     }
 
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        Duration delay = answerDelay.get();
+        if (delay != null) {
+            answerDelay.remove();
+            try {
+                Thread.sleep(delay.toMillis()); // a slow answer: the client's timeout is what is tested
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = JSON.writeValueAsBytes(body);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);

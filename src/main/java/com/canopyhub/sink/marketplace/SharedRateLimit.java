@@ -30,12 +30,17 @@ public final class SharedRateLimit {
     private final long spacingMicros;
 
     public SharedRateLimit(DataSource dataSource, String apiKey, int perMinute, double margin) throws SQLException {
-        if (perMinute < 1 || margin <= 0 || margin > 1) {
-            throw new IllegalArgumentException("perMinute >= 1 and 0 < margin <= 1");
+        this(dataSource, apiKey, perMinute, Duration.ofMinutes(1), margin);
+    }
+
+    /** {@code limit} requests in any sliding {@code window} (TerraVault: 100 in a minute). */
+    public SharedRateLimit(DataSource dataSource, String apiKey, int limit, Duration window, double margin) throws SQLException {
+        if (limit < 1 || margin <= 0 || margin > 1 || window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("limit >= 1, window > 0 and 0 < margin <= 1");
         }
         this.dataSource = dataSource;
         this.keyHash = KeyHash.sha256Hex(apiKey);
-        this.spacingMicros = (long) Math.ceil(60_000_000.0 / (perMinute * margin));
+        this.spacingMicros = (long) Math.ceil(window.toNanos() / 1000.0 / (limit * margin));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO hub.rate_limits (key_hash, next_free) VALUES (?, clock_timestamp()) "
                      + "ON CONFLICT (key_hash) DO NOTHING")) {
@@ -51,6 +56,19 @@ public final class SharedRateLimit {
 
     /** A reserved slot: when it is (database time, Unix microseconds) and how long the caller waited for it. */
     public record Slot(long atMicros, Duration waited) {
+    }
+
+    /**
+     * The marketplace said 429 anyway (another client on the key, a smaller limit than configured): no request of
+     * this key, from any node, goes before {@code wait} has passed.
+     */
+    public void pause(Duration wait) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE hub.rate_limits SET next_free = greatest(next_free, clock_timestamp() + ? * interval '1 millisecond') WHERE key_hash = ?")) {
+            ps.setLong(1, wait.toMillis());
+            ps.setString(2, keyHash);
+            ps.executeUpdate();
+        }
     }
 
     /** Reserves the next slot of this key and waits for it. */

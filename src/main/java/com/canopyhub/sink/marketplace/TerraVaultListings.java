@@ -1,0 +1,214 @@
+package com.canopyhub.sink.marketplace;
+
+import com.canopyhub.canonical.Quantity;
+import com.canopyhub.config.KeyHash;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * TerraVault's Partner API as the hub uses it (docs/marketplaces.md states every shape the reference leaves open):
+ * <ul>
+ *   <li>a listing is created with {@code POST /api/v1/products} (with its {@code external_reference}: the product's
+ *       canonical id, and its initial {@code quantity_lbs});</li>
+ *   <li>its fields ({@code name, category, price_cents, status, description}) are updated with
+ *       {@code PUT /api/v1/products}, the listing's {@code id} in the body;</li>
+ *   <li>its quantity moves only through {@code POST /api/inventory} events: the signed difference between the stock
+ *       it should show and the stock TerraVault last reported, {@code restock} up, {@code adjustment} (or
+ *       {@code sale}, by the mapping's option {@code decrease}) down;</li>
+ *   <li>a request whose answer was lost is followed by a lookup ({@code GET /api/v1/products?external_reference=}),
+ *       which says what TerraVault holds: a create that did happen is adopted, never repeated. A create that finds
+ *       the reference taken (409) adopts the listing it names.</li>
+ * </ul>
+ * A product the mapping does not list any more is set {@code inactive}; one never listed is not created.
+ */
+public final class TerraVaultListings implements MarketplaceAdapter {
+
+    public static final String SINK = "terravault";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    @Override
+    public String sink() {
+        return SINK;
+    }
+
+    @Override
+    public Set<String> requiredFields() {
+        return Set.of("name", "category", "price", "currency", "quantity", "quantity-unit");
+    }
+
+    @Override
+    public Map<String, Set<String>> options() {
+        return Map.of("decrease", Set.of("adjustment", "sale"));
+    }
+
+    @Override
+    public Request next(Listing listing) throws MarketplaceUnits.Unconvertible {
+        ListingState state = listing.state();
+        if (state.pending() != null) {
+            // the answer to the last request was lost: see what TerraVault holds before anything else
+            return new Request("lookup", "GET", "/api/v1/products?external_reference="
+                    + URLEncoder.encode(state.canonicalId().toString(), StandardCharsets.UTF_8) + "&per_page=1", null,
+                    state.pending());
+        }
+        if (listing.facts() == null) {
+            return null; // gone from the reporting database: nothing to say
+        }
+        boolean listed = listing.mapping().lists(listing.facts());
+        if (!listed && state.remoteId() == null) {
+            return null;
+        }
+        Map<String, String> f = listing.mapping().fields(listing.facts());
+        ObjectNode fields = fields(f.get("name"), f.get("category"),
+                MarketplaceUnits.cents(decimal(f.get("price"), "price"), f.get("currency")),
+                listed ? "active" : "inactive", f.get("description"));
+        String hash = hash(fields);
+        if (state.remoteId() == null) {
+            BigDecimal quantity = quantity(f);
+            ObjectNode body = fields.deepCopy();
+            body.put("external_reference", state.canonicalId().toString());
+            body.put("quantity_lbs", quantity.toPlainString());
+            return new Request("create", "POST", "/api/v1/products", body, pending("create").put("hash", hash));
+        }
+        if (!hash.equals(state.pushedHash())) {
+            ObjectNode body = NODES.objectNode().put("id", state.remoteId());
+            body.setAll(fields);
+            return new Request("update", "PUT", "/api/v1/products", body, pending("update").put("hash", hash));
+        }
+        if (!listed) {
+            return null; // an inactive listing's stock is left as it was
+        }
+        BigDecimal quantity = quantity(f);
+        BigDecimal held = state.pushedQuantity() == null ? BigDecimal.ZERO : state.pushedQuantity();
+        BigDecimal delta = quantity.subtract(held);
+        if (delta.signum() == 0) {
+            return null;
+        }
+        String decrease = listing.mapping().option("decrease", "adjustment");
+        String type = delta.signum() > 0 ? "restock" : decrease;
+        BigDecimal amount = type.equals("adjustment") ? delta : delta.abs();
+        ObjectNode body = NODES.objectNode().put("product_id", state.remoteId()).put("type", type)
+                .put("quantity_lbs", amount.toPlainString())
+                .put("note", "Canopy Hub: stock " + held.toPlainString() + " -> " + quantity.toPlainString() + " lbs");
+        return new Request("inventory", "POST", "/api/inventory", body, pending("inventory").put("quantity", quantity.toPlainString()));
+    }
+
+    @Override
+    public ListingState answered(Request request, int status, JsonNode body, ListingState state) {
+        JsonNode data = body == null ? null : body.path("data");
+        switch (request.action()) {
+            case "lookup" -> {
+                if (status != 200 || data == null || !data.isArray()) {
+                    return null;
+                }
+                if (data.isEmpty()) {
+                    // the lost request never made a listing (or it was removed): start again
+                    return state.withRemoteId(null).withPushedHash(null).withPushedQuantity(null).withPending(null);
+                }
+                JsonNode l = data.get(0);
+                return state.withRemoteId(l.path("id").asText()).withPushedHash(hash(remoteFields(l)))
+                        .withPushedQuantity(decimalOrNull(l.path("quantity_lbs"))).withPending(null);
+            }
+            case "create" -> {
+                if (status == 409 && body != null && body.hasNonNull("id")) {
+                    // the reference is taken: adopt that listing, and look at what it holds before touching it
+                    return state.withRemoteId(body.get("id").asText()).withPending(pending("adopt"));
+                }
+                if (status / 100 != 2 || data == null || !data.hasNonNull("id")) {
+                    return null;
+                }
+                return state.withRemoteId(data.get("id").asText()).withPushedHash(request.pending().path("hash").asText())
+                        .withPushedQuantity(decimalOrNull(data.path("quantity_lbs"))).withPending(null);
+            }
+            case "update" -> {
+                if (status == 404) {
+                    // removed on TerraVault: list it again
+                    return state.withRemoteId(null).withPushedHash(null).withPushedQuantity(null).withPending(null);
+                }
+                return status / 100 == 2 ? state.withPushedHash(request.pending().path("hash").asText()).withPending(null) : null;
+            }
+            case "inventory" -> {
+                if (status == 404) {
+                    return state.withRemoteId(null).withPushedHash(null).withPushedQuantity(null).withPending(null);
+                }
+                if (status / 100 != 2) {
+                    return null;
+                }
+                // TerraVault says what it now holds: that, not our arithmetic, is the next delta's base
+                BigDecimal after = data == null ? null : decimalOrNull(data.path("quantity_lbs_after"));
+                return state.withPushedQuantity(after != null ? after : new BigDecimal(request.pending().path("quantity").asText()))
+                        .withPending(null);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static BigDecimal quantity(Map<String, String> f) throws MarketplaceUnits.Unconvertible {
+        BigDecimal amount = decimal(f.get("quantity"), "quantity");
+        if (amount == null) {
+            amount = BigDecimal.ZERO;
+        }
+        String unit = f.get("quantity-unit");
+        if (unit == null) {
+            throw new MarketplaceUnits.Unconvertible("quantity " + amount.toPlainString() + " has no unit");
+        }
+        BigDecimal pounds = MarketplaceUnits.pounds(new Quantity(amount, unit));
+        return pounds.signum() < 0 ? BigDecimal.ZERO.setScale(MarketplaceUnits.POUND_SCALE) : pounds; // never list less than nothing
+    }
+
+    private static BigDecimal decimal(String text, String field) throws MarketplaceUnits.Unconvertible {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new MarketplaceUnits.Unconvertible(field + " '" + text + "' is not a number");
+        }
+    }
+
+    private static BigDecimal decimalOrNull(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(n.asText());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The listing fields a PUT carries, in one order, so equal listings hash equal whichever side they came from. */
+    static ObjectNode fields(String name, String category, long priceCents, String status, String description) {
+        ObjectNode n = NODES.objectNode();
+        n.put("name", name).put("category", category).put("price_cents", priceCents).put("status", status)
+                .put("description", description);
+        return n;
+    }
+
+    private static ObjectNode remoteFields(JsonNode l) {
+        return fields(l.path("name").asText(null), l.path("category").asText(null), l.path("price_cents").asLong(),
+                l.path("status").asText("active"), l.hasNonNull("description") ? l.get("description").asText() : null);
+    }
+
+    static String hash(ObjectNode fields) {
+        try {
+            return KeyHash.sha256Hex(JSON.writeValueAsString(fields));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode pending(String action) {
+        return NODES.objectNode().put("action", action);
+    }
+}
