@@ -5,6 +5,7 @@
 CREATE TABLE hub.marketplace_sinks (
     sink           text        PRIMARY KEY,
     first_run_at   timestamptz NOT NULL DEFAULT now(),
+    mapping_hash   text,                               -- SHA-256 of the mapping file in use: an edit re-pushes all
     stopped_at     timestamptz,                        -- 401/403: this sink stopped until its key is fixed
     stopped_reason text
 );

@@ -106,6 +106,8 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private final FaultPlan faults;
     private final AtomicLong ids = new AtomicLong();
     private final ThreadLocal<Duration> answerDelay = new ThreadLocal<>();
+    private volatile java.util.function.Consumer<Listing> onCreated = l -> { };
+    private final List<Long> admittedAt = Collections.synchronizedList(new ArrayList<>());
 
     private TerraVaultSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
         this.server = server;
@@ -205,6 +207,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 return Math.max(1, (window.peekFirst() + span - now + 999) / 1000);
             }
             window.addLast(now);
+            admittedAt.add(now);
             peakPerMinute.computeIfAbsent(keyHash, k -> new AtomicLong()).accumulateAndGet(window.size(), Math::max);
             return null;
         }
@@ -271,21 +274,25 @@ public final class TerraVaultSandbox implements AutoCloseable {
             return;
         }
         String reference = in.path("external_reference").asText();
+        ObjectNode out = JSON.createObjectNode();
+        int status;
         synchronized (listings) {
-            for (Listing l : listings.values()) {
-                if (reference.equals(l.externalReference())) {
-                    ObjectNode e = error("duplicate_external_reference", "a listing with this external_reference exists");
-                    e.put("id", l.id());
-                    send(ex, 409, e);
-                    return;
-                }
+            Listing existing = listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElse(null);
+            if (existing != null) {
+                out = error("duplicate_external_reference", "a listing with this external_reference exists");
+                out.put("id", existing.id());
+                status = 409;
+            } else {
+                Listing l = listing("prod_" + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
+                listings.put(l.id(), l);
+                out.set("data", json(l));
+                status = 201;
             }
-            Listing l = listing("prod_" + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
-            listings.put(l.id(), l);
-            ObjectNode out = JSON.createObjectNode();
-            out.set("data", json(l));
-            send(ex, 201, out);
         }
+        if (status == 201) {
+            onCreated.accept(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
+        }
+        send(ex, status, out); // outside the lock: a slow answer must not hold up other requests
     }
 
     private void update(HttpExchange ex, byte[] body) throws IOException {
@@ -302,19 +309,19 @@ public final class TerraVaultSandbox implements AutoCloseable {
             send(ex, 422, validation(problems));
             return;
         }
+        ObjectNode out = JSON.createObjectNode();
         synchronized (listings) {
             Listing old = listings.get(id);
             if (old == null) {
-                send(ex, 404, error("not_found", "no listing " + id));
-                return;
+                out = error("not_found", "no listing " + id);
+            } else {
+                Listing l = listing(id, in);
+                listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), old.quantityLbs(),
+                        l.status(), l.description()));
+                out.set("data", json(listings.get(id)));
             }
-            Listing l = listing(id, in);
-            listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), old.quantityLbs(),
-                    l.status(), l.description()));
-            ObjectNode out = JSON.createObjectNode();
-            out.set("data", json(listings.get(id)));
-            send(ex, 200, out);
         }
+        send(ex, out.has("data") ? 200 : 404, out);
     }
 
     private void inventoryEvent(HttpExchange ex, byte[] body) throws IOException {
@@ -338,28 +345,30 @@ public final class TerraVaultSandbox implements AutoCloseable {
             send(ex, 422, validation(problems));
             return;
         }
+        ObjectNode out = JSON.createObjectNode();
+        int status;
         synchronized (listings) {
             Listing l = listings.get(productId);
-            if (l == null) {
-                send(ex, 404, error("not_found", "no listing " + productId));
-                return;
-            }
             BigDecimal delta = type.equals("sale") ? quantity.negate() : quantity;
-            BigDecimal after = l.quantityLbs().add(delta);
-            if (after.signum() < 0) {
-                send(ex, 422, validation(Map.of("quantity_lbs", "would take the listing below zero (" + l.quantityLbs() + " lbs listed)")));
-                return;
+            BigDecimal after = l == null ? null : l.quantityLbs().add(delta);
+            if (l == null) {
+                out = error("not_found", "no listing " + productId);
+                status = 404;
+            } else if (after.signum() < 0) {
+                out = validation(Map.of("quantity_lbs", "would take the listing below zero (" + l.quantityLbs() + " lbs listed)"));
+                status = 422;
+            } else {
+                listings.put(l.id(), new Listing(l.id(), l.externalReference(), l.name(), l.category(), l.priceCents(), after,
+                        l.status(), l.description()));
+                InventoryEvent e = new InventoryEvent("inv_" + ids.incrementAndGet(), productId, type, quantity, in.path("note").asText(null));
+                inventory.add(e);
+                ObjectNode data = out.putObject("data");
+                data.put("id", e.id()).put("product_id", productId).put("type", type).put("quantity_lbs", quantity)
+                        .put("quantity_lbs_after", after);
+                status = 201;
             }
-            listings.put(l.id(), new Listing(l.id(), l.externalReference(), l.name(), l.category(), l.priceCents(), after,
-                    l.status(), l.description()));
-            InventoryEvent e = new InventoryEvent("inv_" + ids.incrementAndGet(), productId, type, quantity, in.path("note").asText(null));
-            inventory.add(e);
-            ObjectNode out = JSON.createObjectNode();
-            ObjectNode data = out.putObject("data");
-            data.put("id", e.id()).put("product_id", productId).put("type", type).put("quantity_lbs", quantity)
-                    .put("quantity_lbs_after", after);
-            send(ex, 201, out);
         }
+        send(ex, status, out);
     }
 
     /** The fields TerraVault requires of a listing (docs/marketplaces.md); a create needs them all. */
@@ -498,12 +507,24 @@ public final class TerraVaultSandbox implements AutoCloseable {
         }
     }
 
+    /** Called with each listing created, after it is stored and before the answer goes out. */
+    public void onCreated(java.util.function.Consumer<Listing> listener) {
+        this.onCreated = listener;
+    }
+
+    /** When each request within the limit was admitted (the sandbox clock's millis), in order. */
+    public List<Long> admittedAt() {
+        synchronized (admittedAt) {
+            return List.copyOf(admittedAt);
+        }
+    }
+
     /** Requests refused with 429 for the key limit. */
     public long rateLimited() {
         return rateLimited.get();
     }
 
-    /** The most requests one key had admitted within any sliding minute. */
+    /** The most requests one key had admitted within any sliding window (a minute unless the options say otherwise). */
     public long peakRequestsPerMinute(String key) {
         AtomicLong p = peakPerMinute.get(KeyHash.sha256Hex(key));
         return p == null ? 0 : p.get();

@@ -45,9 +45,11 @@ public final class ListingMapping {
     private final Map<String, Map<String, String>> lookups;
     private final Map<String, String> options;
     private final CamelContext context;
+    private final String hash;
 
-    private ListingMapping(Path file, Predicate listWhen, Map<String, Expression> fields,
+    private ListingMapping(String hash, Path file, Predicate listWhen, Map<String, Expression> fields,
                            Map<String, Map<String, String>> lookups, Map<String, String> options, CamelContext context) {
+        this.hash = hash;
         this.file = file;
         this.listWhen = listWhen;
         this.fields = fields;
@@ -66,9 +68,10 @@ public final class ListingMapping {
                                       CamelContext context) {
         List<String> problems = new ArrayList<>();
         Object root;
+        String text;
         try {
-            root = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build())
-                    .loadFromString(Files.readString(file));
+            text = Files.readString(file);
+            root = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(text);
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
         } catch (YamlEngineException e) {
@@ -153,7 +156,12 @@ public final class ListingMapping {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ListingMapping(file, listWhen, Map.copyOf(fields), lookups, options, context);
+        return new ListingMapping(com.canopyhub.config.KeyHash.sha256Hex(text), file, listWhen, Map.copyOf(fields), lookups, options, context);
+    }
+
+    /** SHA-256 of the file's text: an edit (any edit) makes every listing be looked at again. */
+    public String hash() {
+        return hash;
     }
 
     public Path file() {

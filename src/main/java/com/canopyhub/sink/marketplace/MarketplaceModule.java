@@ -10,7 +10,6 @@ import com.canopyhub.sink.webhook.WebhookSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -41,7 +40,7 @@ public final class MarketplaceModule {
         var properties = context.getPropertiesComponent();
         boolean sandboxSources = sources.stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty());
         List<MarketplaceAdapter> adapters = List.of(new TerraVaultListings());
-        List<String> active = new ArrayList<>();
+        java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
         DataSource pool = null;
         for (MarketplaceAdapter adapter : adapters) {
             String sink = adapter.sink();
@@ -87,10 +86,11 @@ public final class MarketplaceModule {
                     window(settings, prefix), RATE_MARGIN);
             MarketplaceSink sinkBean = new MarketplaceSink(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
                     redactor, node, settings.getInt("hub.marketplaces.senders") * 4,
-                    Duration.ofSeconds(settings.getLong("hub.marketplaces.lease-seconds")), clock);
+                    Duration.ofSeconds(settings.getLong("hub.marketplaces.lease-seconds")),
+                    settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"), clock);
             closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
             registry.bind(sink + "Sink", sinkBean);
-            active.add(sink);
+            active.put(sink, mapping.hash());
         }
         if (!checkOnly) {
             registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * One reader for all marketplace sinks, one node at a time (an advisory lock): it flags the events it has read
  * ({@code hub.outbox.listings_marked}) rather than keeping a sequence cursor, so an event whose transaction commits
  * after a later one's is never skipped. A sink's first round ever marks every product (a marketplace enabled on a
- * database that already holds products still gets all of them).
+ * database that already holds products still gets all of them), and so does a sink whose mapping file was edited.
  */
 public final class MarketplacePlanner {
 
@@ -56,10 +56,19 @@ public final class MarketplacePlanner {
 
     private final DataSource dataSource;
     private final List<String> sinks;
+    private final java.util.Map<String, String> mappingHashes;
+    private volatile boolean mappingsChecked;
 
-    public MarketplacePlanner(DataSource dataSource, List<String> sinks) {
+    /** @param mappingHashes each sink's mapping file hash: a file edited since the last run re-pushes every listing */
+    public MarketplacePlanner(DataSource dataSource, java.util.Map<String, String> mappingHashes) {
         this.dataSource = dataSource;
-        this.sinks = List.copyOf(sinks);
+        this.sinks = List.copyOf(mappingHashes.keySet());
+        this.mappingHashes = java.util.Map.copyOf(mappingHashes);
+    }
+
+    /** Whether this start's first round (new sinks, edited mapping files) is done. */
+    public boolean lookedAtMappings() {
+        return mappingsChecked;
     }
 
     /** Marks what changed since the last round; returns how many listings became (or stayed) dirty. */
@@ -75,7 +84,9 @@ public final class MarketplacePlanner {
                     c.rollback();
                     return 0; // another node is marking
                 }
-                marked += firstRounds(c);
+                if (!mappingsChecked) {
+                    marked += firstRounds(c);
+                }
                 while (true) {
                     int events;
                     try (PreparedStatement ps = c.prepareStatement(MARK)) {
@@ -88,6 +99,7 @@ public final class MarketplacePlanner {
                         }
                     }
                     c.commit();
+                    mappingsChecked = true;
                     if (events < BATCH || !lock(c)) {
                         break;
                     }
@@ -101,26 +113,46 @@ public final class MarketplacePlanner {
         return marked;
     }
 
-    /** A sink that has never run here gets every product marked, once. */
+    /**
+     * Once per start: a sink that has never run here, or whose mapping file changed since it last ran, gets every
+     * product marked (what is listed, and how, may differ for any of them).
+     */
     private int firstRounds(Connection c) throws SQLException {
         int marked = 0;
         for (String sink : sinks) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO hub.marketplace_sinks (sink) VALUES (?) ON CONFLICT DO NOTHING")) {
+            String why = null;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.marketplace_sinks (sink, mapping_hash) VALUES (?, ?) "
+                    + "ON CONFLICT DO NOTHING")) {
                 ps.setString(1, sink);
-                if (ps.executeUpdate() == 0) {
-                    continue;
+                ps.setString(2, mappingHashes.get(sink));
+                if (ps.executeUpdate() == 1) {
+                    why = "first run on this database";
                 }
+            }
+            if (why == null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE hub.marketplace_sinks SET mapping_hash = ? "
+                        + "WHERE sink = ? AND mapping_hash IS DISTINCT FROM ?")) {
+                    ps.setString(1, mappingHashes.get(sink));
+                    ps.setString(2, sink);
+                    ps.setString(3, mappingHashes.get(sink));
+                    if (ps.executeUpdate() == 1) {
+                        why = "its mapping file changed";
+                    }
+                }
+            }
+            if (why == null) {
+                continue;
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO hub.marketplace_listings (sink, canonical_id, dirty, dirty_since, next_attempt_at)
                     SELECT ?, canonical_id, true, now(), now() FROM reporting.products
-                    ON CONFLICT (sink, canonical_id) DO UPDATE SET dirty = true, changes = hub.marketplace_listings.changes + 1
+                    ON CONFLICT (sink, canonical_id) DO UPDATE SET dirty = true, changes = hub.marketplace_listings.changes + 1,
+                        dirty_since = coalesce(hub.marketplace_listings.dirty_since, now()), next_attempt_at = now()
                     """)) {
                 ps.setString(1, sink);
                 int n = ps.executeUpdate();
                 marked += n;
-                LOG.info("Marketplace {}: first run on this database, {} product(s) to look at", sink, n);
+                LOG.info("Marketplace {}: {}, {} product(s) to look at", sink, why, n);
             }
         }
         return marked;

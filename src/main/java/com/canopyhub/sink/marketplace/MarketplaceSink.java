@@ -59,8 +59,6 @@ public final class MarketplaceSink implements AutoCloseable {
     private static final String STARTED = "marketplaceStartedNanos";
     /** A listing never needs more than a few requests; more in one claim means something loops: let others go first. */
     private static final int MAX_REQUESTS_PER_CLAIM = 8;
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
@@ -83,6 +81,8 @@ public final class MarketplaceSink implements AutoCloseable {
     private final String node;
     private final int capacity;
     private final Duration lease;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile String stoppedReason;
@@ -95,7 +95,8 @@ public final class MarketplaceSink implements AutoCloseable {
      */
     public MarketplaceSink(MarketplaceAdapter adapter, ListingMapping mapping, DataSource dataSource, String baseUrl,
                            Supplier<String> authorization, SharedRateLimit limiter, DeadLetterStore deadLetters,
-                           SecretRedactor redactor, String node, int capacity, Duration lease, Clock clock) throws SQLException {
+                           SecretRedactor redactor, String node, int capacity, Duration lease, Duration firstBackoff,
+                           Duration maxBackoff, Clock clock) throws SQLException {
         this.adapter = adapter;
         this.mapping = mapping;
         this.dataSource = dataSource;
@@ -107,6 +108,8 @@ public final class MarketplaceSink implements AutoCloseable {
         this.node = node;
         this.capacity = capacity;
         this.lease = lease;
+        this.firstBackoff = firstBackoff;
+        this.maxBackoff = maxBackoff;
         this.clock = clock;
         // a new start may carry a fixed key: a stop recorded by an earlier run no longer holds
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -279,7 +282,7 @@ public final class MarketplaceSink implements AutoCloseable {
                     stop(request, status, text);
                 } else if (status != null && status == 429) {
                     Duration wait = RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class), clock)
-                            .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).orElse(FIRST_BACKOFF);
+                            .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).orElse(firstBackoff);
                     finish(c, sent, "RATE_LIMITED", status, detail, ms);
                     if (!read) {
                         savePending(c, claim, null);
@@ -552,10 +555,10 @@ public final class MarketplaceSink implements AutoCloseable {
         }
     }
 
-    /** 5 s, 10 s, 20 s, ... up to 10 min, +-10 %. */
-    static Duration backoff(int attempts) {
-        long ms = FIRST_BACKOFF.toMillis() << Math.min(Math.max(attempts - 1, 0), 16);
-        ms = Math.min(ms, MAX_BACKOFF.toMillis());
+    /** The first delay, doubling per failure in a row, at most the maximum, +-10 %. */
+    private Duration backoff(int attempts) {
+        long ms = firstBackoff.toMillis() << Math.min(Math.max(attempts - 1, 0), 20);
+        ms = Math.min(ms, maxBackoff.toMillis());
         return Duration.ofMillis((long) (ms * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble())));
     }
 

@@ -24,7 +24,9 @@ final class MarketplaceTesting {
                 .set("hub.terravault.requests-per-minute", "6000")
                 .set("hub.shop-platform.enabled", "false")
                 .set("hub.marketplaces.poll-interval-ms", "100")
-                .set("hub.marketplaces.timeout-ms", "1000");
+                .set("hub.marketplaces.timeout-ms", "1000")
+                .set("hub.marketplaces.retry-initial-delay-ms", "100")
+                .set("hub.marketplaces.retry-max-delay-ms", "1000");
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             h.set(overrides[i], overrides[i + 1]);
         }
@@ -34,7 +36,8 @@ final class MarketplaceTesting {
     /** Waits until every outbox event was looked at and no listing of the sink is due or claimed. */
     static void awaitSettled(HubHarness h, String sink) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-                h.count("SELECT count(*) FROM hub.outbox WHERE NOT listings_marked") == 0
+                (h.hub() == null || h.hub().bean("marketplacePlanner", MarketplacePlanner.class).lookedAtMappings())
+                        && h.count("SELECT count(*) FROM hub.outbox WHERE NOT listings_marked") == 0
                         && h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = ?", sink) == 1
                         && h.count("SELECT count(*) FROM hub.marketplace_listings WHERE sink = ? AND (dirty OR claimed_by IS NOT NULL)", sink) == 0);
     }

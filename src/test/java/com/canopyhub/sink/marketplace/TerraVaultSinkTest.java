@@ -3,11 +3,20 @@ package com.canopyhub.sink.marketplace;
 import static com.canopyhub.sink.marketplace.MarketplaceTesting.awaitSettled;
 import static com.canopyhub.sink.marketplace.MarketplaceTesting.harness;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxCollection;
 import com.canopyhub.sandbox.terravault.TerraVaultSandbox;
+import com.canopyhub.sandbox.Fault;
 import com.canopyhub.testing.HubHarness;
+import com.canopyhub.testing.HubProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -85,6 +94,161 @@ class TerraVaultSinkTest {
             awaitSettled(h, "terravault");
             assertThat(tv.requests()).hasSize(before);
         }
+    }
+
+    @Test
+    void a_create_whose_answer_timed_out_is_looked_up_and_adopted_never_created_twice() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 3).start()) {
+            // products 0 (inactive) and 1 (Each) send nothing: the first request is product 2's create, answered late
+            tv.inject(Fault.slow(Duration.ofMillis(2500)));
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+
+            assertThat(tv.listings()).as("exactly one listing").hasSize(1);
+            assertThat(tv.requests()).as(h.rows("SELECT * FROM hub.marketplace_requests ORDER BY id").toString())
+                    .containsExactly("POST /api/v1/products", "GET /api/v1/products");
+            assertThat(h.rows("SELECT action, outcome FROM hub.marketplace_requests ORDER BY id"))
+                    .extracting(r -> r.get("action") + " " + r.get("outcome")).containsExactly("create FAILED", "lookup ACCEPTED");
+            assertThat(h.rows("SELECT remote_id, pending FROM hub.marketplace_listings WHERE remote_id IS NOT NULL"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.get("remote_id")).isEqualTo(tv.listings().get(0).id());
+                        assertThat(r.get("pending")).isNull();
+                    });
+        }
+    }
+
+    @Test
+    void a_hub_killed_after_terravault_accepted_a_create_still_has_exactly_one_listing_after_restart() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 3)) {
+            // scheduled syncs every second: the first one's creates are pushed while the process runs
+            h.set("hub.schedule.enabled", "true").set("hub.distru.schedule", "* * * * * ?");
+            Map<String, String> env = HubProcess.environmentOf(h.overrides());
+            HubProcess[] first = new HubProcess[1];
+            CountDownLatch created = new CountDownLatch(1);
+            tv.onCreated(l -> {
+                // TerraVault has the listing; the hub dies before it hears the answer (SIGKILL: nothing runs on the way out)
+                first[0].process.destroyForcibly();
+                try {
+                    first[0].process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                created.countDown();
+            });
+            first[0] = HubProcess.start(env, "run");
+            assertThat(created.await(90, TimeUnit.SECONDS)).as("a create reached TerraVault: " + first[0].output()).isTrue();
+            tv.onCreated(l -> { });
+            assertThat(h.rows("SELECT pending->>'action' AS a FROM hub.marketplace_listings WHERE pending IS NOT NULL"))
+                    .as("the create is known to be in flight").extracting(r -> r.get("a")).containsExactly("create");
+
+            HubProcess second = HubProcess.start(env, "run");
+            try {
+                awaitSettled(h, "terravault");
+            } finally {
+                second.terminate();
+                second.waitFor(Duration.ofSeconds(60));
+            }
+            assertThat(tv.listings()).as("exactly one listing").hasSize(1);
+            assertThat(tv.requests()).containsExactly("POST /api/v1/products", "GET /api/v1/products");
+            assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE remote_id = ?", tv.listings().get(0).id())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_422_is_a_dead_letter_with_the_response_body_and_is_not_retried() throws Exception {
+        Path mapping = editedMapping("VAPE: concentrates", "VAPE: vapes"); // product 2 is a VAPE
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 3, "hub.terravault.mapping-file", mapping.toString()).start()) {
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            assertThat(tv.listings()).isEmpty();
+            assertThat(tv.requests()).as("not retried").containsExactly("POST /api/v1/products");
+            assertThat(h.rows("SELECT source_id, reason FROM hub.dead_letters WHERE stream = 'sink:terravault' AND reason LIKE '%HTTP 422%'"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.get("source_id")).isEqualTo(DistruSandbox.recordId(SandboxCollection.PRODUCTS, 2));
+                        assertThat((String) r.get("reason")).contains("validation_failed").contains("\"category\"");
+                    });
+        }
+    }
+
+    @Test
+    void a_rejected_key_stops_only_the_terravault_sink_with_a_clear_error_and_the_sync_carries_on() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 12, "hub.terravault.api-key", "tv_live_revoked_key_0000").start()) {
+            assertThat(h.sync().ok()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE stopped_at IS NOT NULL") == 1);
+            MarketplaceSink sink = h.hub().bean("terravaultSink", MarketplaceSink.class);
+            assertThat(sink.stoppedReason()).contains("401").contains("invalid_api_key").doesNotContain("tv_live_revoked");
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.inFlight() == 0);
+            int sent = tv.requests().size();
+            assertThat(sent).as("requests already in flight when the first 401 came").isBetween(1, 4);
+
+            // the hub carries on: a later sync works, the stopped sink sends nothing, its listings wait (none lost)
+            h.sandbox.touch(SandboxCollection.PRODUCTS, 3);
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            assertThat(tv.requests()).hasSize(sent);
+            assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE dirty")).isGreaterThanOrEqualTo(6);
+            assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE remote_id IS NOT NULL")).isZero();
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters WHERE stream = 'sink:terravault' AND reason LIKE '%401%'")).isZero();
+        }
+    }
+
+    @Test
+    void an_edited_mapping_file_changes_what_is_listed_and_how_without_recompiling() throws Exception {
+        Path mapping = editedMapping("name: ${body[name]}", "name: ${body[name]}");
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 12, "hub.terravault.mapping-file", mapping.toString()).start()) {
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            assertThat(tv.listings()).hasSize(6).allSatisfy(l -> assertThat(l.status()).isEqualTo("active"));
+            h.stopHub();
+
+            // the integration engineer edits the file: names carry the SKU, products sold by the pound are not listed
+            String text = Files.readString(mapping)
+                    .replace("name: ${body[name]}", "name: ${body[name]} (${body[sku]})")
+                    .replace("list-when: ${body[active]} == true", "list-when: ${body[unit_of_measure]} != 'Pound' && ${body[active]} == true");
+            Files.writeString(mapping, text);
+            int before = tv.requests().size();
+            h.start();
+            awaitSettled(h, "terravault");
+            assertThat(tv.requests().subList(before, tv.requests().size())).hasSize(6).containsOnly("PUT /api/v1/products");
+            assertThat(listing(tv, h, 4).status()).as("the Pound product is delisted").isEqualTo("inactive");
+            assertThat(tv.listings()).filteredOn(l -> l.status().equals("active")).hasSize(5)
+                    .allSatisfy(l -> assertThat(l.name()).matches("Product \\d+ \\(SKU-\\d+\\)"));
+        }
+    }
+
+    @Test
+    void the_pace_stays_under_the_limit_in_every_sliding_window_and_a_backlog_drains_at_95_percent_of_it() throws Exception {
+        // TerraVault's rule scaled down so the test takes seconds: 50 requests in any sliding 5 s (the hub's pace, 97 %)
+        int limit = 50;
+        Duration window = Duration.ofSeconds(5);
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults().withLimit(limit, window), Clock.systemUTC());
+             HubHarness h = harness(tv, 120, "hub.terravault.requests-per-minute", Integer.toString(limit),
+                     "hub.terravault.rate-window", "5s").start()) {
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            List<Long> at = tv.admittedAt();
+            assertThat(at.size()).as("a backlog of creates").isGreaterThan(60);
+            assertThat(tv.rateLimited()).as("429s").isZero();
+            assertThat(tv.peakRequestsPerMinute(TerraVaultSandbox.Options.defaults().firstKey())).as("most in any sliding window")
+                    .isLessThanOrEqualTo(limit);
+            double perSecond = (at.size() - 1) * 1000.0 / (at.get(at.size() - 1) - at.get(0));
+            double allowed = limit * 1000.0 / window.toMillis();
+            assertThat(perSecond / allowed).as("achieved / allowed").isGreaterThanOrEqualTo(0.95).isLessThanOrEqualTo(1.0);
+        }
+    }
+
+    /** The shipped mapping file with one line replaced, in a temporary directory. */
+    static Path editedMapping(String line, String replacement) throws Exception {
+        String text = Files.readString(Path.of("config/marketplaces/terravault.yaml"));
+        assertThat(text).contains(line);
+        Path file = Files.createTempDirectory("mapping").resolve("terravault.yaml");
+        Files.writeString(file, text.replace(line, replacement));
+        return file;
     }
 
     static Map<String, Object> product(HubHarness h, String canonicalId) throws Exception {
