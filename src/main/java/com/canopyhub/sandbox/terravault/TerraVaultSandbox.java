@@ -3,13 +3,12 @@ package com.canopyhub.sandbox.terravault;
 import com.canopyhub.config.KeyHash;
 import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.FaultPlan;
+import com.canopyhub.sandbox.JsonAnswers;
+import com.canopyhub.sandbox.KeyRateLimit;
 import com.canopyhub.sandbox.QueryString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,10 +21,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +85,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
     public static final Set<String> CATEGORIES = Set.of("flower", "pre-rolls", "biomass", "concentrates", "edibles",
             "topicals", "clones", "seeds", "other");
     private static final Set<String> INVENTORY_TYPES = Set.of("restock", "sale", "adjustment");
-    private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final ObjectMapper JSON = JsonAnswers.JSON;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -97,17 +93,14 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private final Clock clock;
     /** SHA-256 of the key → its scopes: the sandbox, like TerraVault, never keeps a key itself. */
     private final Map<String, Set<String>> scopesByKeyHash = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Long>> windows = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> peakPerMinute = new ConcurrentHashMap<>();
-    private final AtomicLong rateLimited = new AtomicLong();
+    private final KeyRateLimit limit;
+    private final JsonAnswers answers = new JsonAnswers();
     private final Map<String, Listing> listings = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<InventoryEvent> inventory = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final FaultPlan faults;
     private final AtomicLong ids = new AtomicLong();
-    private final ThreadLocal<Duration> answerDelay = new ThreadLocal<>();
     private volatile java.util.function.Consumer<Listing> onCreated = l -> { };
-    private final List<Long> admittedAt = Collections.synchronizedList(new ArrayList<>());
 
     private TerraVaultSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
         this.server = server;
@@ -115,6 +108,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.faults = new FaultPlan(options.faultRate(), options.seed());
+        this.limit = new KeyRateLimit(options.requestsPerMinute(), options.window(), clock);
         options.keys().forEach((key, scopes) -> scopesByKeyHash.put(KeyHash.sha256Hex(key), Set.copyOf(scopes)));
     }
 
@@ -146,16 +140,16 @@ public final class TerraVaultSandbox implements AutoCloseable {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             requests.add(method + " " + path);
-            String key = bearer(ex);
+            String key = JsonAnswers.bearer(ex);
             Set<String> scopes = key == null ? null : scopesByKeyHash.get(KeyHash.sha256Hex(key));
             if (scopes == null) {
-                send(ex, 401, error("invalid_api_key", "missing or unknown API key"));
+                answers.send(ex, 401, JsonAnswers.error("invalid_api_key", "missing or unknown API key"));
                 return;
             }
-            Long retryAfter = admit(KeyHash.sha256Hex(key));
+            Long retryAfter = limit.admit(KeyHash.sha256Hex(key));
             if (retryAfter != null) {
                 ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
-                send(ex, 429, error("rate_limited", options.requestsPerMinute() + " requests per minute per key"));
+                answers.send(ex, 429, JsonAnswers.error("rate_limited", options.requestsPerMinute() + " requests per minute per key"));
                 return;
             }
             Fault fault = faults.next();
@@ -174,7 +168,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 case "POST /api/v1/products" -> require(ex, scopes, "products:write", () -> create(ex, body));
                 case "PUT /api/v1/products" -> require(ex, scopes, "products:write", () -> update(ex, body));
                 case "POST /api/inventory" -> require(ex, scopes, "inventory:write", () -> inventoryEvent(ex, body));
-                default -> send(ex, 404, error("not_found", route));
+                default -> answers.send(ex, 404, JsonAnswers.error("not_found", route));
             }
         }
     }
@@ -185,32 +179,12 @@ public final class TerraVaultSandbox implements AutoCloseable {
 
     private void require(HttpExchange ex, Set<String> scopes, String scope, Handler handler) throws IOException {
         if (!scopes.contains(scope)) {
-            ObjectNode e = error("insufficient_scope", "this key lacks the scope " + scope);
+            ObjectNode e = JsonAnswers.error("insufficient_scope", "this key lacks the scope " + scope);
             e.put("required_scope", scope);
-            send(ex, 403, e);
+            answers.send(ex, 403, e);
             return;
         }
         handler.run();
-    }
-
-    /** Sliding minute per key: null if admitted, else the seconds until the oldest request of the minute leaves it. */
-    private Long admit(String keyHash) {
-        Deque<Long> window = windows.computeIfAbsent(keyHash, k -> new ArrayDeque<>());
-        synchronized (window) {
-            long now = clock.millis();
-            long span = options.window().toMillis();
-            while (!window.isEmpty() && window.peekFirst() <= now - span) {
-                window.pollFirst();
-            }
-            if (options.requestsPerMinute() > 0 && window.size() >= options.requestsPerMinute()) {
-                rateLimited.incrementAndGet();
-                return Math.max(1, (window.peekFirst() + span - now + 999) / 1000);
-            }
-            window.addLast(now);
-            admittedAt.add(now);
-            peakPerMinute.computeIfAbsent(keyHash, k -> new AtomicLong()).accumulateAndGet(window.size(), Math::max);
-            return null;
-        }
     }
 
     /** A planned or random fault; true if it answered the request. */
@@ -220,12 +194,12 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 if (fault.status() == 429) {
                     ex.getResponseHeaders().add("Retry-After", Long.toString(Math.max(1, fault.retryAfterSeconds())));
                 }
-                send(ex, fault.status(), error("sandbox_fault", "injected " + fault.status()));
+                answers.send(ex, fault.status(), JsonAnswers.error("sandbox_fault", "injected " + fault.status()));
                 return true;
             }
             case SLOW -> {
                 // the request is carried out, its answer comes late: a client that timed out must find what it did
-                answerDelay.set(fault.delay());
+                answers.delayNextAnswer(fault.delay());
                 return false;
             }
             case MALFORMED_BODY -> {
@@ -249,7 +223,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         int page = Integer.parseInt(firstOr(q, "page", "1"));
         int perPage = Integer.parseInt(firstOr(q, "per_page", "50"));
         if (page < 1 || perPage < 1 || perPage > 100) {
-            send(ex, 422, validation(Map.of("per_page", "1..100", "page", ">= 1")));
+            answers.send(ex, 422, JsonAnswers.validation(Map.of("per_page", "1..100", "page", ">= 1")));
             return;
         }
         List<Listing> all;
@@ -260,17 +234,17 @@ public final class TerraVaultSandbox implements AutoCloseable {
         var data = out.putArray("data");
         all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(l -> data.add(json(l)));
         out.put("page", page).put("per_page", perPage).put("total", all.size());
-        send(ex, 200, out);
+        answers.send(ex, 200, out);
     }
 
     private void create(HttpExchange ex, byte[] body) throws IOException {
-        JsonNode in = parse(ex, body);
+        JsonNode in = answers.parse(ex, body);
         if (in == null) {
             return;
         }
         Map<String, String> problems = validate(in, true);
         if (!problems.isEmpty()) {
-            send(ex, 422, validation(problems));
+            answers.send(ex, 422, JsonAnswers.validation(problems));
             return;
         }
         String reference = in.path("external_reference").asText();
@@ -279,7 +253,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         synchronized (listings) {
             Listing existing = listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElse(null);
             if (existing != null) {
-                out = error("duplicate_external_reference", "a listing with this external_reference exists");
+                out = JsonAnswers.error("duplicate_external_reference", "a listing with this external_reference exists");
                 out.put("id", existing.id());
                 status = 409;
             } else {
@@ -292,11 +266,11 @@ public final class TerraVaultSandbox implements AutoCloseable {
         if (status == 201) {
             onCreated.accept(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
         }
-        send(ex, status, out); // outside the lock: a slow answer must not hold up other requests
+        answers.send(ex, status, out); // outside the lock: a slow answer must not hold up other requests
     }
 
     private void update(HttpExchange ex, byte[] body) throws IOException {
-        JsonNode in = parse(ex, body);
+        JsonNode in = answers.parse(ex, body);
         if (in == null) {
             return;
         }
@@ -306,14 +280,14 @@ public final class TerraVaultSandbox implements AutoCloseable {
             problems.put("id", "required: the listing's id (prod_…)");
         }
         if (!problems.isEmpty()) {
-            send(ex, 422, validation(problems));
+            answers.send(ex, 422, JsonAnswers.validation(problems));
             return;
         }
         ObjectNode out = JSON.createObjectNode();
         synchronized (listings) {
             Listing old = listings.get(id);
             if (old == null) {
-                out = error("not_found", "no listing " + id);
+                out = JsonAnswers.error("not_found", "no listing " + id);
             } else {
                 Listing l = listing(id, in);
                 listings.put(id, new Listing(id, old.externalReference(), l.name(), l.category(), l.priceCents(), old.quantityLbs(),
@@ -321,18 +295,18 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 out.set("data", json(listings.get(id)));
             }
         }
-        send(ex, out.has("data") ? 200 : 404, out);
+        answers.send(ex, out.has("data") ? 200 : 404, out);
     }
 
     private void inventoryEvent(HttpExchange ex, byte[] body) throws IOException {
-        JsonNode in = parse(ex, body);
+        JsonNode in = answers.parse(ex, body);
         if (in == null) {
             return;
         }
         Map<String, String> problems = new LinkedHashMap<>();
         String productId = in.path("product_id").asText("");
         String type = in.path("type").asText("");
-        BigDecimal quantity = decimal(in.path("quantity_lbs"));
+        BigDecimal quantity = JsonAnswers.decimal(in.path("quantity_lbs"));
         if (!INVENTORY_TYPES.contains(type)) {
             problems.put("type", "one of restock, sale, adjustment");
         }
@@ -342,7 +316,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
             problems.put("quantity_lbs", "positive for restock and sale (adjustment is signed)");
         }
         if (!problems.isEmpty()) {
-            send(ex, 422, validation(problems));
+            answers.send(ex, 422, JsonAnswers.validation(problems));
             return;
         }
         ObjectNode out = JSON.createObjectNode();
@@ -352,10 +326,10 @@ public final class TerraVaultSandbox implements AutoCloseable {
             BigDecimal delta = type.equals("sale") ? quantity.negate() : quantity;
             BigDecimal after = l == null ? null : l.quantityLbs().add(delta);
             if (l == null) {
-                out = error("not_found", "no listing " + productId);
+                out = JsonAnswers.error("not_found", "no listing " + productId);
                 status = 404;
             } else if (after.signum() < 0) {
-                out = validation(Map.of("quantity_lbs", "would take the listing below zero (" + l.quantityLbs() + " lbs listed)"));
+                out = JsonAnswers.validation(Map.of("quantity_lbs", "would take the listing below zero (" + l.quantityLbs() + " lbs listed)"));
                 status = 422;
             } else {
                 listings.put(l.id(), new Listing(l.id(), l.externalReference(), l.name(), l.category(), l.priceCents(), after,
@@ -368,7 +342,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 status = 201;
             }
         }
-        send(ex, status, out);
+        answers.send(ex, status, out);
     }
 
     /** The fields TerraVault requires of a listing (docs/marketplaces.md); a create needs them all. */
@@ -388,7 +362,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         if (!price.isIntegralNumber() || price.asLong() < 0) {
             problems.put("price_cents", "a whole number of cents, >= 0");
         }
-        BigDecimal q = decimal(in.path("quantity_lbs"));
+        BigDecimal q = JsonAnswers.decimal(in.path("quantity_lbs"));
         if (create && (q == null || q.signum() < 0)) {
             problems.put("quantity_lbs", "a decimal number of pounds, >= 0");
         } else if (!create && !in.path("quantity_lbs").isMissingNode()) {
@@ -403,22 +377,8 @@ public final class TerraVaultSandbox implements AutoCloseable {
 
     private static Listing listing(String id, JsonNode in) {
         return new Listing(id, in.path("external_reference").asText(null), in.path("name").asText(), in.path("category").asText(),
-                in.path("price_cents").asLong(), decimal(in.path("quantity_lbs")), in.path("status").asText("active"),
+                in.path("price_cents").asLong(), JsonAnswers.decimal(in.path("quantity_lbs")), in.path("status").asText("active"),
                 in.path("description").asText(null));
-    }
-
-    private static BigDecimal decimal(JsonNode n) {
-        if (n.isNumber()) {
-            return n.decimalValue();
-        }
-        if (n.isTextual()) {
-            try {
-                return new BigDecimal(n.asText());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static ObjectNode json(Listing l) {
@@ -427,55 +387,6 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 .put("price_cents", l.priceCents()).put("quantity_lbs", l.quantityLbs()).put("status", l.status())
                 .put("description", l.description());
         return n;
-    }
-
-    private JsonNode parse(HttpExchange ex, byte[] body) throws IOException {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw new IOException("not an object");
-            }
-            return n;
-        } catch (IOException e) {
-            send(ex, 400, error("invalid_json", "the body is not a JSON object"));
-            return null;
-        }
-    }
-
-    private static ObjectNode error(String code, String message) {
-        ObjectNode e = JSON.createObjectNode();
-        e.put("error", code).put("message", message);
-        return e;
-    }
-
-    private static ObjectNode validation(Map<String, String> problems) {
-        ObjectNode e = error("validation_failed", "some fields are invalid");
-        ObjectNode fields = e.putObject("fields");
-        problems.forEach(fields::put);
-        return e;
-    }
-
-    private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        Duration delay = answerDelay.get();
-        if (delay != null) {
-            answerDelay.remove();
-            try {
-                Thread.sleep(delay.toMillis()); // a slow answer: the client's timeout is what is tested
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static String bearer(HttpExchange ex) {
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        return h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
     }
 
     private static String first(Map<String, List<String>> q, String name) {
@@ -514,20 +425,17 @@ public final class TerraVaultSandbox implements AutoCloseable {
 
     /** When each request within the limit was admitted (the sandbox clock's millis), in order. */
     public List<Long> admittedAt() {
-        synchronized (admittedAt) {
-            return List.copyOf(admittedAt);
-        }
+        return limit.admittedAt();
     }
 
     /** Requests refused with 429 for the key limit. */
     public long rateLimited() {
-        return rateLimited.get();
+        return limit.refused();
     }
 
     /** The most requests one key had admitted within any sliding window (a minute unless the options say otherwise). */
     public long peakRequestsPerMinute(String key) {
-        AtomicLong p = peakPerMinute.get(KeyHash.sha256Hex(key));
-        return p == null ? 0 : p.get();
+        return limit.peak(KeyHash.sha256Hex(key));
     }
 
     @Override

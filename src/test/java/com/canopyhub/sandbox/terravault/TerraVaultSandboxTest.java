@@ -80,8 +80,12 @@ class TerraVaultSandboxTest {
             assertThat(found.path("data").get(0).path("id").asText()).isEqualTo(id);
 
             HttpResponse<String> updated = call(tv, KEY, "PUT", "/api/v1/products", "{\"id\":\"" + id
-                    + "\",\"name\":\"Cherry Diesel AAA\",\"category\":\"flower\",\"price_cents\":9000,\"quantity_lbs\":\"10\"}");
+                    + "\",\"name\":\"Cherry Diesel AAA\",\"category\":\"flower\",\"price_cents\":9000}");
             assertThat(updated.statusCode()).isEqualTo(200);
+            // a listing's quantity moves only through inventory events
+            assertThat(call(tv, KEY, "PUT", "/api/v1/products", "{\"id\":\"" + id
+                    + "\",\"name\":\"x\",\"category\":\"flower\",\"price_cents\":9000,\"quantity_lbs\":\"10\"}").body())
+                    .contains("quantity_lbs").contains("POST /api/inventory");
             assertThat(tv.listings()).singleElement().satisfies(l -> {
                 assertThat(l.priceCents()).isEqualTo(9000);
                 assertThat(l.externalReference()).isEqualTo("canopy:6f1c");
