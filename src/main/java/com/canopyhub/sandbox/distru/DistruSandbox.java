@@ -172,6 +172,12 @@ public final class DistruSandbox implements AutoCloseable {
         tables.get(c).touchVisibleAt(index, updatedAt.toEpochMilli(), visibleAt.toEpochMilli());
     }
 
+    /** Sets an inventory group's stock (active and available), as a new version of it: a stock count changed. */
+    public void setStock(int inventoryIndex, java.math.BigDecimal quantity) {
+        records.setStock(inventoryIndex, quantity);
+        touch(SandboxCollection.INVENTORY, inventoryIndex);
+    }
+
     /** Makes a record unmappable (a non-numeric quantity or price, or a missing id). */
     public void setMalformed(SandboxCollection c, int index, boolean malformed) {
         tables.get(c).setMalformed(index, malformed);

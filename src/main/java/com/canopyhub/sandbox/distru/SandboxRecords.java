@@ -24,6 +24,8 @@ final class SandboxRecords {
 
     private final long seed;
     private final SandboxSizes sizes;
+    /** Inventory groups whose stock a test has set (from their next version on). */
+    private final java.util.Map<Integer, String> stock = new java.util.concurrent.ConcurrentHashMap<>();
 
     SandboxRecords(long seed, SandboxSizes sizes) {
         this.seed = seed;
@@ -253,8 +255,13 @@ final class SandboxRecords {
         g.writeStringField("updated_datetime", updated);
     }
 
+    void setStock(int inventoryIndex, java.math.BigDecimal quantity) {
+        stock.put(inventoryIndex, quantity.toPlainString());
+    }
+
     private void inventory(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
-        String active = decimal(r, 1, 500, 9);
+        String generated = decimal(r, 1, 500, 9);
+        String active = stock.getOrDefault(i, generated);
         g.writeStringField("active", malformed ? "lots" : active);
         g.writeStringField("available", active);
         g.writeStringField("batch_number", i % 2 == 0 ? null : "BN-" + i);

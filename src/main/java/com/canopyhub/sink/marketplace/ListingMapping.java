@@ -37,24 +37,27 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 public final class ListingMapping {
 
-    private static final Set<String> SECTIONS = Set.of("list-when", "fields", "lookups", "options");
+    private static final Set<String> SECTIONS = Set.of("list-when", "fields", "lookups", "options", "overrides");
 
     private final Path file;
     private final Predicate listWhen;
     private final Map<String, Expression> fields;
     private final Map<String, Map<String, String>> lookups;
     private final Map<String, String> options;
+    private final Map<String, Map<String, Expression>> overrides;
     private final CamelContext context;
     private final String hash;
 
     private ListingMapping(String hash, Path file, Predicate listWhen, Map<String, Expression> fields,
-                           Map<String, Map<String, String>> lookups, Map<String, String> options, CamelContext context) {
+                           Map<String, Map<String, String>> lookups, Map<String, String> options,
+                           Map<String, Map<String, Expression>> overrides, CamelContext context) {
         this.hash = hash;
         this.file = file;
         this.listWhen = listWhen;
         this.fields = fields;
         this.lookups = lookups;
         this.options = options;
+        this.overrides = overrides;
         this.context = context;
     }
 
@@ -71,7 +74,9 @@ public final class ListingMapping {
         String text;
         try {
             text = Files.readString(file);
-            root = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(text);
+            // every scalar as written (the failsafe schema): 1.50 stays 1.50, the values are Simple text anyway
+            root = new Load(LoadSettings.builder().setAllowDuplicateKeys(false)
+                    .setSchema(new org.snakeyaml.engine.v2.schema.FailsafeSchema()).build()).loadFromString(text);
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
         } catch (YamlEngineException e) {
@@ -82,7 +87,7 @@ public final class ListingMapping {
         }
         for (Object key : top.keySet()) {
             if (!SECTIONS.contains(String.valueOf(key))) {
-                problems.add(file + ": unknown section '" + key + "' (known: list-when, fields, lookups, options)");
+                problems.add(file + ": unknown section '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(SECTIONS)) + ")");
             }
         }
         Language simple = context.resolveLanguage("simple");
@@ -153,10 +158,32 @@ public final class ListingMapping {
                 problems.add(file + ": options." + o.getKey() + ": '" + o.getValue() + "' is not one of " + String.join(", ", allowed));
             }
         }
+        Map<String, Map<String, Expression>> overrides = new LinkedHashMap<>();
+        if (top.get("overrides") instanceof Map<?, ?> o) {
+            for (Map.Entry<?, ?> target : o.entrySet()) {
+                if (!(target.getValue() instanceof Map<?, ?> values)) {
+                    problems.add(file + ": overrides." + target.getKey() + ": expected a map of field to Simple expression");
+                    continue;
+                }
+                Map<String, Expression> exprs = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> v : values.entrySet()) {
+                    try {
+                        Expression x = simple.createExpression(String.valueOf(v.getValue()));
+                        x.init(context);
+                        exprs.put(String.valueOf(v.getKey()), x);
+                    } catch (RuntimeException ex) {
+                        problems.add(file + ": overrides." + target.getKey() + "." + v.getKey() + ": not a valid Simple expression: " + ex.getMessage());
+                    }
+                }
+                overrides.put(String.valueOf(target.getKey()), exprs);
+            }
+        } else if (top.get("overrides") != null) {
+            problems.add(file + ": overrides: expected a map of target (e.g. a shop, or \"*\") to fields");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ListingMapping(com.canopyhub.config.KeyHash.sha256Hex(text), file, listWhen, Map.copyOf(fields), lookups, options, context);
+        return new ListingMapping(com.canopyhub.config.KeyHash.sha256Hex(text), file, listWhen, Map.copyOf(fields), lookups, options, overrides, context);
     }
 
     /** SHA-256 of the file's text: an edit (any edit) makes every listing be looked at again. */
@@ -194,6 +221,37 @@ public final class ListingMapping {
                 text = table.containsKey(text) ? table.get(text) : table.getOrDefault("*", text);
             }
             out.put(f.getKey(), text);
+        }
+        return out;
+    }
+
+    /**
+     * The overrides declared for {@code target} (e.g. a shop id; {@code "*"} applies to every target, the target's
+     * own entries win): each value evaluated, numbers and true/false as such, empty values left out.
+     */
+    public Map<String, Object> overrides(String target, Map<String, Object> facts) {
+        Exchange ex = exchange(facts);
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (String key : List.of("*", target)) {
+            Map<String, Expression> exprs = overrides.get(key);
+            if (exprs == null) {
+                continue;
+            }
+            exprs.forEach((name, x) -> {
+                Object v = x.evaluate(ex, Object.class);
+                String text = v == null ? null : v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString();
+                if (text == null || text.isEmpty()) {
+                    out.remove(name);
+                } else if (text.equals("true") || text.equals("false")) {
+                    out.put(name, Boolean.valueOf(text));
+                } else {
+                    try {
+                        out.put(name, new java.math.BigDecimal(text));
+                    } catch (NumberFormatException notANumber) {
+                        out.put(name, text);
+                    }
+                }
+            });
         }
         return out;
     }

@@ -5,6 +5,7 @@ import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.deadletter.DeadLetterStore;
+import com.canopyhub.sandbox.shop.ShopPlatformSandbox;
 import com.canopyhub.sandbox.terravault.TerraVaultSandbox;
 import com.canopyhub.sink.webhook.WebhookSettings;
 import java.nio.file.Path;
@@ -39,11 +40,10 @@ public final class MarketplaceModule {
         var registry = context.getRegistry();
         var properties = context.getPropertiesComponent();
         boolean sandboxSources = sources.stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty());
-        List<MarketplaceAdapter> adapters = List.of(new TerraVaultListings());
+        List<String> sinks = List.of(TerraVaultListings.SINK, ShopPlatformListings.SINK);
         java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
         DataSource pool = null;
-        for (MarketplaceAdapter adapter : adapters) {
-            String sink = adapter.sink();
+        for (String sink : sinks) {
             String prefix = "hub." + sink;
             String mode = settings.get(prefix + ".enabled");
             String baseUrl = settings.get(prefix + ".base-url");
@@ -52,31 +52,54 @@ public final class MarketplaceModule {
             if (!on) {
                 continue;
             }
+            boolean terravault = sink.equals(TerraVaultListings.SINK);
+            String keySetting = prefix + (terravault ? ".api-key" : ".token");
+            String key = settings.get(keySetting);
+            String orgId = terravault ? null : settings.get(prefix + ".org-id");
+            List<String> shops = terravault ? List.of() : settings.getList(prefix + ".shops");
+            if (!checkOnly && baseUrl.isEmpty()) {
+                if (terravault) {
+                    TerraVaultSandbox sandbox = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults()
+                            .withLimit(settings.getInt(prefix + ".requests-per-minute"), window(settings, prefix)), clock);
+                    closeOnStop.accept(sandbox);
+                    registry.bind("terravaultSandbox", sandbox);
+                    baseUrl = sandbox.baseUrl().toString();
+                    key = TerraVaultSandbox.Options.defaults().firstKey();
+                } else {
+                    ShopPlatformSandbox.Options options = ShopPlatformSandbox.Options.defaults()
+                            .withLimit(settings.getInt(prefix + ".requests-per-minute"), window(settings, prefix));
+                    ShopPlatformSandbox sandbox = ShopPlatformSandbox.start(options, clock);
+                    closeOnStop.accept(sandbox);
+                    registry.bind("shopPlatformSandbox", sandbox);
+                    baseUrl = sandbox.baseUrl().toString();
+                    key = options.firstToken();
+                    orgId = options.orgId();
+                    shops = shops.isEmpty() ? options.shops() : shops;
+                }
+                LOG.info("Marketplace {}: the built-in sandbox at {} ({}.base-url is empty)", sink, baseUrl, prefix);
+            } else if (!baseUrl.isEmpty()) {
+                List<String> problems = new java.util.ArrayList<>();
+                if (key.isEmpty()) {
+                    problems.add(keySetting + ": required when " + prefix + ".base-url is set");
+                }
+                if (!terravault && orgId.isEmpty()) {
+                    problems.add(prefix + ".org-id: required when " + prefix + ".base-url is set");
+                }
+                if (sandboxSources && !settings.getBoolean("hub.marketplaces.allow-sandbox-data")) {
+                    problems.add(prefix + ".base-url: a real marketplace, but every source runs on its built-in sandbox: "
+                            + "generated products would be listed for sale. Set the sources' base URLs, or "
+                            + "hub.marketplaces.allow-sandbox-data=true for a marketplace's own test account");
+                }
+                if (!problems.isEmpty()) {
+                    throw new ConfigException(problems);
+                }
+                LOG.info("Marketplace {}: {}", sink, baseUrl);
+            }
+            MarketplaceAdapter adapter = terravault ? new TerraVaultListings() : new ShopPlatformListings(orgId == null ? "" : orgId, shops);
             ListingMapping mapping = ListingMapping.load(Path.of(settings.get(prefix + ".mapping-file")), adapter.requiredFields(),
                     adapter.options(), context);
             if (checkOnly) {
                 continue;
-            }
-            String key = settings.get(prefix + (sink.equals(TerraVaultListings.SINK) ? ".api-key" : ".token"));
-            if (baseUrl.isEmpty()) {
-                TerraVaultSandbox sandbox = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults()
-                        .withLimit(settings.getInt(prefix + ".requests-per-minute"), window(settings, prefix)), clock);
-                closeOnStop.accept(sandbox);
-                registry.bind(sink + "Sandbox", sandbox);
-                baseUrl = sandbox.baseUrl().toString();
-                key = TerraVaultSandbox.Options.defaults().firstKey();
-                LOG.info("Marketplace {}: the built-in sandbox at {} (hub.{}.base-url is empty)", sink, baseUrl, sink);
-            } else {
-                if (key.isEmpty()) {
-                    throw new ConfigException(List.of(prefix + (sink.equals(TerraVaultListings.SINK) ? ".api-key" : ".token")
-                            + ": required when " + prefix + ".base-url is set"));
-                }
-                if (sandboxSources && !settings.getBoolean("hub.marketplaces.allow-sandbox-data")) {
-                    throw new ConfigException(List.of(prefix + ".base-url: a real marketplace, but every source runs on its "
-                            + "built-in sandbox: generated products would be listed for sale. Set the sources' base URLs, or "
-                            + "hub.marketplaces.allow-sandbox-data=true for a marketplace's own sandbox account"));
-                }
-                LOG.info("Marketplace {}: {}", sink, baseUrl);
             }
             if (pool == null) {
                 pool = db.sidePool("marketplaces", settings.getInt("hub.marketplaces.pool-size"));

@@ -19,7 +19,7 @@ final class MarketplaceTesting {
                 .set("hub.webhooks.enabled", "false")
                 .set("hub.webhooks.sandbox-receiver", "false")
                 .set("hub.terravault.enabled", "true")
-                .set("hub.terravault.base-url", terravault.baseUrl().toString())
+                .set("hub.terravault.base-url", terravault == null ? "" : terravault.baseUrl().toString())
                 .set("hub.terravault.api-key", TerraVaultSandbox.Options.defaults().firstKey())
                 .set("hub.terravault.requests-per-minute", "6000")
                 .set("hub.shop-platform.enabled", "false")
@@ -27,6 +27,22 @@ final class MarketplaceTesting {
                 .set("hub.marketplaces.timeout-ms", "1000")
                 .set("hub.marketplaces.retry-initial-delay-ms", "100")
                 .set("hub.marketplaces.retry-max-delay-ms", "1000");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            h.set(overrides[i], overrides[i + 1]);
+        }
+        return h;
+    }
+
+    /** A hub harness pushing to a shop platform sandbox of the test's own (org1, shop1 and shop2). */
+    static HubHarness shopHarness(com.canopyhub.sandbox.shop.ShopPlatformSandbox shop, int records, String... overrides) throws Exception {
+        HubHarness h = harness(null, records, overrides);
+        h.set("hub.terravault.enabled", "false")
+                .set("hub.shop-platform.enabled", "true")
+                .set("hub.shop-platform.base-url", shop.baseUrl().toString())
+                .set("hub.shop-platform.token", com.canopyhub.sandbox.shop.ShopPlatformSandbox.Options.defaults().firstToken())
+                .set("hub.shop-platform.org-id", "org1")
+                .set("hub.shop-platform.shops", "shop1,shop2")
+                .set("hub.shop-platform.requests-per-minute", "6000");
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             h.set(overrides[i], overrides[i + 1]);
         }

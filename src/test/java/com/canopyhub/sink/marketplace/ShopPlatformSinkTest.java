@@ -1,0 +1,130 @@
+package com.canopyhub.sink.marketplace;
+
+import static com.canopyhub.sink.marketplace.MarketplaceTesting.awaitSettled;
+import static com.canopyhub.sink.marketplace.MarketplaceTesting.shopHarness;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.canopyhub.sandbox.shop.ShopPlatformSandbox;
+import com.canopyhub.sandbox.terravault.TerraVaultSandbox;
+import com.canopyhub.testing.HubHarness;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shop platform from the outbox, end to end, against its stateful sandbox (org1 with shop1 and shop2). */
+class ShopPlatformSinkTest {
+
+    @Test
+    void a_product_is_attached_to_the_shops_only_while_it_has_stock_and_detached_when_it_runs_out() throws Exception {
+        try (ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = shopHarness(shop, 12).start()) {
+            h.sandbox.setStock(2, BigDecimal.ZERO);
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+
+            // every active, priced product is in the org's inventory under its SKU (the mapping's p1-id rule)
+            assertThat(shop.inventory()).extracting(ShopPlatformSandbox.Product::p1Id).containsExactlyInAnyOrder(
+                    "SKU-0000001", "SKU-0000002", "SKU-0000003", "SKU-0000004", "SKU-0000005", "SKU-0000006", "SKU-0000007",
+                    "SKU-0000008", "SKU-0000009", "SKU-0000011");
+            ShopPlatformSandbox.Product two = product(shop, "SKU-0000002");
+            assertThat(two.stock()).isZero();
+            assertThat(two.available()).isFalse();
+            for (String s : List.of("shop1", "shop2")) {
+                assertThat(shop.attached(s)).as("zero stock is never attached").doesNotContainKey("SKU-0000002").hasSize(9);
+            }
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).as("no attach was refused").isZero();
+
+            // stock above zero: attached to both shops
+            h.sandbox.setStock(2, new BigDecimal("7.900000000"));
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(product(shop, "SKU-0000002").stock()).as("whole units, toward zero").isEqualTo(7);
+            assertThat(product(shop, "SKU-0000002").available()).isTrue();
+            assertThat(shop.attached("shop1")).containsKey("SKU-0000002");
+            assertThat(shop.attached("shop2")).containsKey("SKU-0000002");
+
+            // back to zero: detached from both
+            int before = shop.requests().size();
+            h.sandbox.setStock(2, BigDecimal.ZERO);
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.attached("shop1")).doesNotContainKey("SKU-0000002");
+            assertThat(shop.attached("shop2")).doesNotContainKey("SKU-0000002");
+            assertThat(shop.requests().subList(before, shop.requests().size())).containsExactly(
+                    "PUT /api/v2/public/orgs/org1/products/SKU-0000002",
+                    "POST /api/v2/public/orgs/org1/shops/detach-product", "POST /api/v2/public/orgs/org1/shops/detach-product");
+
+            // nothing changed: nothing sent
+            before = shop.requests().size();
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.requests()).hasSize(before);
+        }
+    }
+
+    @Test
+    void shop_overrides_merge_into_what_the_shop_has_or_replace_it_as_the_mapping_says() throws Exception {
+        Path mapping = Files.createTempDirectory("mapping").resolve("shop-platform.yaml");
+        String shipped = Files.readString(Path.of("config/marketplaces/shop-platform.yaml"));
+        Files.writeString(mapping, shipped.replace("  \"*\": {}", "  \"*\": { badge: local }\n  shop2: { price: 1.50 }"));
+        try (ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = shopHarness(shop, 4, "hub.shop-platform.mapping-file", mapping.toString()).start()) {
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.attached("shop1").get("SKU-0000002")).isEqualTo(json("{\"badge\":\"local\"}"));
+            assertThat(shop.attached("shop2").get("SKU-0000002")).isEqualTo(json("{\"badge\":\"local\",\"price\":1.50}"));
+
+            // merge (the default): new overrides go into what each shop has
+            h.stopHub();
+            Files.writeString(mapping, shipped.replace("  \"*\": {}", "  \"*\": { featured: true }"));
+            h.start();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.attached("shop1").get("SKU-0000002")).isEqualTo(json("{\"badge\":\"local\",\"featured\":true}"));
+            assertThat(shop.attached("shop2").get("SKU-0000002")).isEqualTo(json("{\"badge\":\"local\",\"featured\":true,\"price\":1.50}"));
+
+            // replace: each shop's overrides become exactly the mapping's
+            h.stopHub();
+            Files.writeString(mapping, shipped.replace("  \"*\": {}", "  \"*\": { featured: true }")
+                    .replace("overrides-mode: merge", "overrides-mode: replace"));
+            h.start();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.attached("shop1").get("SKU-0000002")).isEqualTo(json("{\"featured\":true}"));
+            assertThat(shop.attached("shop2").get("SKU-0000002")).isEqualTo(json("{\"featured\":true}"));
+        }
+    }
+
+    @Test
+    void a_refused_shop_platform_token_stops_that_sink_while_terravault_keeps_pushing() throws Exception {
+        try (ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
+             TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = shopHarness(shop, 12, "hub.shop-platform.token", "shp_revoked_token").start()) {
+            h.stopHub();
+            h.set("hub.terravault.enabled", "true").set("hub.terravault.base-url", tv.baseUrl().toString()).start();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            assertThat(tv.listings()).hasSize(6);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = 'shop-platform' AND stopped_at IS NOT NULL") == 1);
+            assertThat(h.hub().bean("shop-platformSink", MarketplaceSink.class).stoppedReason()).contains("401");
+            assertThat(h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = 'terravault' AND stopped_at IS NULL")).isEqualTo(1);
+            assertThat(shop.inventory()).isEmpty();
+        }
+    }
+
+    /** JSON as the sandbox keeps it (exact decimals), compared whatever the key order. */
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) throws Exception {
+        return com.canopyhub.sandbox.JsonAnswers.JSON.readTree(text);
+    }
+
+    private static ShopPlatformSandbox.Product product(ShopPlatformSandbox shop, String p1) {
+        return shop.inventory().stream().filter(p -> p.p1Id().equals(p1)).findFirst().orElseThrow();
+    }
+}
