@@ -84,7 +84,10 @@ public final class HubSettings {
             setting("hub.reporting.socket-timeout-seconds", "180", "A reporting database that sends nothing for this long (frozen, network cut) fails the run instead of stalling the hub. Must exceed the statement timeout.",
                     v -> longBetween(v, 1, 86_400)),
             setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
-            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535))
+            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
+            setting("hub.http.enabled", "true", "The hub's own HTTP server (camel-platform-http): inbound marketplace webhooks (POST /webhooks/terravault).",
+                    HubSettings::bool),
+            setting("hub.http.port", "8080", "Port of the hub's HTTP server; 0 picks a free one.", v -> longBetween(v, 0, 65535))
     );
 
     /** Every setting: the hub's own, then each source module's. */

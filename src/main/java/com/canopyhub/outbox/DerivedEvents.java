@@ -10,12 +10,12 @@ import java.util.UUID;
  * {@code document.expiring}. Same table, same shape, same NOTIFY as {@link OutboxSink}'s, written in the caller's
  * transaction together with the once-only state that keeps it from firing twice.
  */
-final class DerivedEvents {
+public final class DerivedEvents {
 
     private DerivedEvents() {
     }
 
-    static void write(Connection tx, String aggregateType, UUID aggregateId, String type, String payload, String sourceSystem,
+    public static void write(Connection tx, String aggregateType, UUID aggregateId, String type, String payload, String sourceSystem,
                       String stream, String partition, Long syncRunId) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, payload, "
                 + "source_system, stream, partition, sync_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

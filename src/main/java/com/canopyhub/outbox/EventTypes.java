@@ -30,7 +30,8 @@ public final class EventTypes {
     /** Every event type the hub emits (docs/events.md); subscriptions name these or patterns of them. */
     public static final List<String> ALL = List.of("product.created", "product.updated", "inventory.updated",
             "inventory.low_stock", "package.created", "package.updated", "order.created", "order.confirmed", "order.shipped",
-            "order.delivered", "transfer.created", "transfer.updated", "document.expiring");
+            "order.delivered", "transfer.created", "transfer.updated", "document.expiring", "marketplace_order.created",
+            "marketplace_order.confirmed", "marketplace_order.shipped", "marketplace_order.delivered", "marketplace_order.disputed");
 
     private static final Set<String> SHIPPED = Set.of("READY_TO_SHIP", "DELIVERING");
     private static final Set<String> DELIVERED = Set.of("DELIVERED", "COMPLETED");

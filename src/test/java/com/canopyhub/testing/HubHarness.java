@@ -46,6 +46,8 @@ public final class HubHarness implements AutoCloseable {
         overrides.put("hub.retry.initial-delay-ms", "50");
         overrides.put("hub.retry.max-delay-ms", "3000");
         overrides.put("hub.schedule.enabled", "false");
+        // the hub's HTTP port only where a test wants it (several hubs run at once)
+        overrides.put("hub.http.enabled", "false");
         // Distru only, unless a test adds Metrc (withMetrc)
         overrides.put("hub.sync.sources", "distru");
         for (int i = 0; i + 1 < extraOverrides.length; i += 2) {

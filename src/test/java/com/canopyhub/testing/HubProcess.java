@@ -49,6 +49,8 @@ public final class HubProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(".")).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
         pb.environment().putAll(env);
+        // processes of one test may run side by side: their HTTP servers take free ports unless a test chose one
+        pb.environment().putIfAbsent("HUB_HTTP_PORT", "0");
         return new HubProcess(pb.start());
     }
 

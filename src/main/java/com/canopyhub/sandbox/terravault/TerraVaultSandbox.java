@@ -263,6 +263,9 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 status = 201;
             }
         }
+        if (status == 201 && orders != null && listings.size() % orders.every() == 1) {
+            placeOrder(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
+        }
         if (status == 201) {
             onCreated.accept(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
         }
@@ -415,6 +418,85 @@ public final class TerraVaultSandbox implements AutoCloseable {
     public List<String> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
+        }
+    }
+
+    private record OrderTarget(URI url, String secret, int every) {
+    }
+
+    private volatile OrderTarget orders;
+    private final java.net.http.HttpClient orderClient = java.net.http.HttpClient.newHttpClient();
+    private final AtomicLong orderIds = new AtomicLong();
+
+    /**
+     * Buyers place orders (the default run's demo): for the first listing and every {@code everyNth} after it, an
+     * {@code order.created} then an {@code order.confirmed} webhook, signed with {@code secret}, to {@code url}.
+     */
+    public void placeOrdersTo(URI url, String secret, int everyNth) {
+        this.orders = new OrderTarget(url, secret, everyNth);
+    }
+
+    private void placeOrder(Listing l) {
+        OrderTarget target = orders;
+        String orderId = "ord_" + Long.toString(1_000_000 + orderIds.incrementAndGet(), 36);
+        BigDecimal pounds = l.quantityLbs().min(BigDecimal.ONE);
+        if (pounds.signum() <= 0) {
+            return;
+        }
+        executor.submit(() -> {
+            for (String type : List.of("order.created", "order.confirmed")) {
+                ObjectNode event = orderEvent("evt_" + orderId + "_" + type.substring(6), type, orderId, l, pounds);
+                try {
+                    sendOrderEvent(target.url(), target.secret(), clock.instant().getEpochSecond(), event);
+                } catch (IOException e) {
+                    return; // the hub is not listening (yet): a real marketplace would retry; the demo lets it go
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+    }
+
+    /** An order webhook as TerraVault's reference shows it (id, type, created_at, data with items). */
+    public ObjectNode orderEvent(String eventId, String type, String orderId, Listing l, BigDecimal pounds) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("id", eventId).put("type", type).put("created_at", clock.instant().toString());
+        ObjectNode d = e.putObject("data");
+        long unit = l.priceCents();
+        d.put("order_id", orderId).put("buyer_id", "usr_sandbox_buyer").put("seller_id", "usr_sandbox_seller")
+                .put("total_cents", pounds.multiply(BigDecimal.valueOf(unit)).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact())
+                .put("currency", "USD");
+        d.putArray("items").addObject().put("product_id", l.id()).put("name", l.name()).put("quantity_lbs", pounds)
+                .put("unit_price_cents", unit);
+        return e;
+    }
+
+    /**
+     * Sends one signed order webhook: {@code X-TerraVault-Timestamp} and {@code X-TerraVault-Signature: sha256=<hex
+     * HMAC-SHA256(secret, timestamp + "." + body)>} (docs/marketplaces.md). Returns the hub's status.
+     */
+    public int sendOrderEvent(URI url, String secret, long timestamp, ObjectNode event) throws IOException, InterruptedException {
+        byte[] body = JSON.writeValueAsBytes(event);
+        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        if (secret != null) {
+            req.header("X-TerraVault-Timestamp", Long.toString(timestamp))
+                    .header("X-TerraVault-Signature", signature(secret, timestamp, body));
+        }
+        return orderClient.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** TerraVault's signature as the sandbox makes it (independently of the hub's verifier). */
+    static String signature(String secret, long timestamp, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

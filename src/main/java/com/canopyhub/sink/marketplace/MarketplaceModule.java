@@ -49,6 +49,7 @@ public final class MarketplaceModule {
             String baseUrl = settings.get(prefix + ".base-url");
             boolean on = mode.equals("true") || (mode.equals("auto") && (!baseUrl.isEmpty() || sandboxSources));
             properties.addOverrideProperty(prefix + ".active", Boolean.toString(on && !checkOnly));
+            properties.addOverrideProperty(prefix + ".inbound", "false");
             if (!on) {
                 continue;
             }
@@ -95,6 +96,9 @@ public final class MarketplaceModule {
                 }
                 LOG.info("Marketplace {}: {}", sink, baseUrl);
             }
+            if (terravault) {
+                inbound(context, settings, db, sink, (TerraVaultSandbox) registry.lookupByName("terravaultSandbox"), checkOnly, clock);
+            }
             MarketplaceAdapter adapter = terravault ? new TerraVaultListings() : new ShopPlatformListings(orgId == null ? "" : orgId, shops);
             ListingMapping mapping = ListingMapping.load(Path.of(settings.get(prefix + ".mapping-file")), adapter.requiredFields(),
                     adapter.options(), context);
@@ -122,6 +126,32 @@ public final class MarketplaceModule {
             closeOnStop.accept(connections);
             registry.bind("marketplaceConnections", connections);
         }
+    }
+
+    /**
+     * TerraVault's order webhooks: verified with hub.terravault.webhook-secret; with the built-in sandbox and no
+     * secret set, a generated one the sandbox signs with (and it places a demo order every 25 listings).
+     */
+    private static void inbound(CamelContext context, HubSettings settings, HubDatabase db, String sink, TerraVaultSandbox sandbox,
+                                boolean checkOnly, Clock clock) {
+        boolean on = settings.getBoolean("hub.http.enabled") && !checkOnly;
+        context.getPropertiesComponent().addOverrideProperty("hub." + sink + ".inbound", Boolean.toString(on));
+        if (!on) {
+            return;
+        }
+        String secret = settings.get("hub." + sink + ".webhook-secret");
+        if (secret.isEmpty() && sandbox != null) {
+            secret = com.canopyhub.sink.webhook.SigningSecrets.generate();
+            int port = settings.getInt("hub.http.port");
+            if (port > 0) {
+                sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25);
+            }
+        } else if (secret.isEmpty()) {
+            LOG.warn("hub.{}.webhook-secret is not set: {}'s order webhooks are refused (401) until it is", sink, sink);
+        }
+        String key = secret;
+        context.getRegistry().bind(sink + "Orders", new MarketplaceOrders(sink, db.dataSource(), () -> key,
+                Duration.ofSeconds(settings.getLong("hub." + sink + ".webhook-tolerance-seconds")), clock));
     }
 
     private static Duration window(HubSettings settings, String prefix) {

@@ -332,7 +332,15 @@ public final class MarketplaceSink implements AutoCloseable {
         long live;
         long waiting;
         long dead;
+        long orders;
         try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM reporting.marketplace_orders WHERE marketplace = ?")) {
+                ps.setString(1, sink());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    orders = rs.getLong(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT action, count(*) FROM hub.marketplace_requests WHERE sink = ? "
                     + "AND started_at >= ? AND outcome = 'ACCEPTED' GROUP BY action ORDER BY count(*) DESC")) {
                 ps.setString(1, sink());
@@ -360,6 +368,7 @@ public final class MarketplaceSink implements AutoCloseable {
         return "Marketplace " + sink() + ": " + total + " requests accepted" + (total == 0 ? "" : " (" + accepted + ")") + ", "
                 + live + " listings on the marketplace, " + dead + " products dead-lettered, " + waiting + " waiting"
                 + (waiting > 0 ? " (paced under the key's rate limit; `run` keeps pushing, a restart resumes)" : "")
+                + (orders > 0 ? "; " + orders + " marketplace orders received" : "")
                 + (stoppedReason != null ? "; STOPPED: " + stoppedReason : "");
     }
 

@@ -1,0 +1,235 @@
+package com.canopyhub.sink.marketplace;
+
+import com.canopyhub.canonical.MarketplaceOrder;
+import com.canopyhub.outbox.DerivedEvents;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Marketplace orders coming back: TerraVault's signed {@code order.*} webhooks, called by
+ * routes/terravault-orders.camel.yaml. {@link #verify} refuses (401, no side effect) what is unsigned, wrongly
+ * signed, or signed too long ago (a replay); {@link #record} writes, in one transaction, the event id (a redelivery
+ * is acknowledged and changes nothing), the canonical {@link MarketplaceOrder} in {@code reporting.marketplace_orders}
+ * (a status only moves forward in event time) and a {@code marketplace_order.<status>} event in the outbox, so
+ * webhooks (and later Kafka) carry it on.
+ * <p>
+ * The signature, as the hub expects it (docs/marketplaces.md; the reference shows only "HMAC-SHA256" and a
+ * {@code sha256=…} value): {@code X-TerraVault-Timestamp: <unix seconds>} and
+ * {@code X-TerraVault-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>}. Kept in
+ * {@link #signature}, the one place to correct against the live API.
+ */
+public final class MarketplaceOrders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarketplaceOrders.class);
+    public static final String SIGNATURE_HEADER = "X-TerraVault-Signature";
+    public static final String TIMESTAMP_HEADER = "X-TerraVault-Timestamp";
+    /** Exchange property set by {@link #verify} when the request is refused: the reason. */
+    public static final String REFUSED = "marketplaceOrderRefused";
+    private static final Set<String> STATUSES = Set.of("created", "confirmed", "shipped", "delivered", "disputed");
+    private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final String marketplace;
+    private final DataSource dataSource;
+    private final Supplier<String> secret;
+    private final Duration tolerance;
+    private final Clock clock;
+
+    /** @param secret the shared secret (empty: every request is refused, with a clear reason) */
+    public MarketplaceOrders(String marketplace, DataSource dataSource, Supplier<String> secret, Duration tolerance, Clock clock) {
+        this.marketplace = marketplace;
+        this.dataSource = dataSource;
+        this.secret = secret;
+        this.tolerance = tolerance;
+        this.clock = clock;
+    }
+
+    /** {@code sha256=} and the hex HMAC-SHA256 of {@code timestamp.body} keyed with the secret. */
+    public static String signature(String secret, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks signature and timestamp; a refusal sets {@link #REFUSED} (the route answers 401). */
+    public void verify(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().setBody(body); // read once, kept for record()
+        String refused = refusal(exchange.getMessage().getHeader(TIMESTAMP_HEADER, String.class),
+                exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class), body);
+        if (refused != null) {
+            exchange.setProperty(REFUSED, refused);
+            LOG.warn("{} webhook refused (401): {}", marketplace, refused);
+        }
+    }
+
+    private String refusal(String timestamp, String signature, byte[] body) {
+        String key = secret.get();
+        if (key == null || key.isEmpty()) {
+            return "no webhook secret configured (hub." + marketplace + ".webhook-secret)";
+        }
+        if (signature == null || timestamp == null) {
+            return "unsigned (" + SIGNATURE_HEADER + " and " + TIMESTAMP_HEADER + " are required)";
+        }
+        long t;
+        try {
+            t = Long.parseLong(timestamp.trim());
+        } catch (NumberFormatException e) {
+            return "the timestamp is not Unix seconds";
+        }
+        if (Math.abs(clock.instant().getEpochSecond() - t) > tolerance.toSeconds()) {
+            return "the signed timestamp is more than " + tolerance.toSeconds() + " s from now (a replay, or a clock far off)";
+        }
+        byte[] expected = signature(key, t, body == null ? new byte[0] : body).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.UTF_8))) {
+            return "the signature does not match the body";
+        }
+        return null;
+    }
+
+    /**
+     * Records a verified event; the body becomes the answer ({@code {"status":"accepted"}} or
+     * {@code "duplicate"}). A body that is not an order event is answered 400 (TerraVault would retry a 5xx).
+     */
+    public void record(Exchange exchange) throws SQLException {
+        JsonNode event;
+        try {
+            event = JSON.readTree(exchange.getMessage().getBody(byte[].class));
+        } catch (java.io.IOException e) {
+            event = null;
+        }
+        MarketplaceOrder order = event == null ? null : order(event);
+        if (order == null) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
+            exchange.getMessage().setBody("{\"error\":\"not an order event (id, type order.<status>, created_at, data.order_id)\"}");
+            return;
+        }
+        boolean fresh;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                fresh = record(c, event.path("id").asText(), event.path("type").asText(), order);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody("{\"status\":\"" + (fresh ? "accepted" : "duplicate") + "\"}");
+    }
+
+    private boolean record(Connection c, String eventId, String type, MarketplaceOrder order) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.inbound_events (marketplace, event_id, type) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING")) {
+            ps.setString(1, marketplace);
+            ps.setString(2, eventId);
+            ps.setString(3, type);
+            if (ps.executeUpdate() == 0) {
+                return false; // delivered before: acknowledged, nothing changes
+            }
+        }
+        String items = json(order.items());
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO reporting.marketplace_orders (marketplace, order_id, canonical_id, status, buyer_id, seller_id,
+                       total_cents, currency, items, status_at, last_event_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                ON CONFLICT (marketplace, order_id) DO UPDATE SET
+                       status = EXCLUDED.status, buyer_id = EXCLUDED.buyer_id, seller_id = EXCLUDED.seller_id,
+                       total_cents = EXCLUDED.total_cents, currency = EXCLUDED.currency, items = EXCLUDED.items,
+                       status_at = EXCLUDED.status_at, last_event_id = EXCLUDED.last_event_id, updated_at = now()
+                 WHERE reporting.marketplace_orders.status_at <= EXCLUDED.status_at
+                """)) {
+            ps.setString(1, marketplace);
+            ps.setString(2, order.orderId());
+            ps.setObject(3, order.canonicalId());
+            ps.setString(4, order.status());
+            ps.setString(5, order.buyerId());
+            ps.setString(6, order.sellerId());
+            ps.setObject(7, order.totalCents());
+            ps.setString(8, order.currency());
+            ps.setString(9, items);
+            ps.setTimestamp(10, Timestamp.from(order.statusAt()));
+            ps.setString(11, order.lastEventId());
+            ps.executeUpdate();
+        }
+        // the event itself goes on, even one older than the order's status (subscribers see each one once)
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("schema_version", MarketplaceOrder.SCHEMA_VERSION).put("entity", "marketplace_order")
+                .put("canonical_id", order.canonicalId().toString());
+        payload.putObject("provenance").put("source_system", marketplace).put("source_id", order.orderId()).put("event_id", eventId);
+        payload.set("record", JSON.valueToTree(order));
+        DerivedEvents.write(c, "marketplace_order", order.canonicalId(), "marketplace_order." + order.status(), json(payload),
+                marketplace, "orders", "", null);
+        return true;
+    }
+
+    /** The canonical order an event describes, or null if it is not an order event. */
+    private MarketplaceOrder order(JsonNode e) {
+        String type = e.path("type").asText("");
+        String status = type.startsWith("order.") ? type.substring("order.".length()) : "";
+        JsonNode d = e.path("data");
+        String orderId = d.path("order_id").asText("");
+        if (!STATUSES.contains(status) || orderId.isEmpty() || e.path("id").asText("").isEmpty()) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(e.path("created_at").asText());
+        } catch (RuntimeException ex) {
+            return null;
+        }
+        List<MarketplaceOrder.Item> items = new ArrayList<>();
+        for (JsonNode i : d.path("items")) {
+            items.add(new MarketplaceOrder.Item(i.path("product_id").asText(null), i.path("name").asText(null),
+                    i.hasNonNull("quantity_lbs") ? new BigDecimal(i.get("quantity_lbs").asText()) : null,
+                    i.hasNonNull("unit_price_cents") ? i.get("unit_price_cents").asLong() : null));
+        }
+        return new MarketplaceOrder(MarketplaceOrder.canonicalIdFor(marketplace, orderId), marketplace, orderId, status,
+                d.path("buyer_id").asText(null), d.path("seller_id").asText(null),
+                d.hasNonNull("total_cents") ? d.get("total_cents").asLong() : null, d.path("currency").asText(null), items, at,
+                e.path("id").asText());
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
