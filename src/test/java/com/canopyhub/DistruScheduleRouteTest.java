@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
                 "hub.sandbox.churn-per-minute=0",
                 "hub.distru.requests-per-second=200",
                 "hub.schedule.enabled=true",
-                "hub.distru.schedule=0/1 * * * * ?"
+                "hub.distru.schedule=0/1 * * * * ?",
+                "hub.http.port=0"
         })
 class DistruScheduleRouteTest {
 
@@ -44,8 +45,9 @@ class DistruScheduleRouteTest {
     @Test
     void every_route_file_loads_and_every_route_opts_into_a_route_configuration() {
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).sorted().toList();
-        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "metrc-schedule", "sync-failed",
-                "sync-pass", "sync-stream", "webhook-dispatch", "webhook-poll", "webhook-send");
+        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "metrc-schedule",
+                "shop-platform-dispatch", "shop-platform-send", "sync-failed", "sync-pass", "sync-stream", "terravault-dispatch",
+                "terravault-orders", "terravault-send", "webhook-dispatch", "webhook-poll", "webhook-send");
         assertThat(context.getRoutes()).allSatisfy(r -> assertThat(r.getConfigurationId()).as(r.getRouteId()).isNotBlank());
     }
 

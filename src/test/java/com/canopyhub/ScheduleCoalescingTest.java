@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
                 "hub.distru.entities=strains",
                 "hub.sync.sources=distru",
                 "hub.schedule.enabled=true",
-                "hub.distru.schedule=0/2 * * * * ?"
+                "hub.distru.schedule=0/2 * * * * ?",
+                "hub.http.port=0"
         })
 class ScheduleCoalescingTest {
 

@@ -83,6 +83,10 @@ public class Benchmark implements Callable<Integer> {
             description = "Product events delivered to 10 webhook subscriptions on a local receiver (0 skips; default: ${DEFAULT-VALUE}).")
     int webhookEvents;
 
+    @Option(names = "--marketplace-products", defaultValue = "1500",
+            description = "Products pushed to the TerraVault sandbox with its limit at 600/min (0 skips; default: ${DEFAULT-VALUE}).")
+    int marketplaceProducts;
+
     @Option(names = "--skip-distru", description = "Only the Metrc runs.")
     boolean skipDistru;
 
@@ -110,6 +114,9 @@ public class Benchmark implements Callable<Integer> {
             }
             if (webhookEvents > 0) {
                 webhookRuns(db, figures);
+            }
+            if (marketplaceProducts > 0) {
+                marketplaceRuns(db, figures);
             }
             if (skipDistru) {
                 System.out.println();
@@ -242,6 +249,72 @@ public class Benchmark implements Callable<Integer> {
                 idleLatency(url, receiver, figures);
             }
         }
+    }
+
+    /**
+     * TerraVault: {@code --marketplace-products} products (their stock levels too) synced and pushed to the sandbox
+     * with its limit at 600 requests per minute (the hub paced at the same setting): the rate achieved over the
+     * backlog against the limit, the most requests in any sliding minute, 429s; then a sync that changes nothing, and
+     * the requests it caused.
+     */
+    private void marketplaceRuns(HubDatabase db, Map<String, String> figures) throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS bench_marketplace");
+            st.execute("CREATE DATABASE bench_marketplace");
+        }
+        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_marketplace$1");
+        int limit = 600;
+        com.canopyhub.sandbox.terravault.TerraVaultSandbox.Options tvOptions =
+                com.canopyhub.sandbox.terravault.TerraVaultSandbox.Options.defaults().withLimit(limit, Duration.ofMinutes(1));
+        try (com.canopyhub.sandbox.terravault.TerraVaultSandbox tv = com.canopyhub.sandbox.terravault.TerraVaultSandbox.start(tvOptions, Clock.systemUTC());
+             DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
+                     .with(SandboxCollection.PRODUCTS, marketplaceProducts).with(SandboxCollection.INVENTORY, marketplaceProducts)),
+                     Clock.systemUTC())) {
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of(
+                    "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
+                    "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
+                    "hub.distru.entities", "products,inventory", "hub.distru.requests-per-second", "1000",
+                    "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.enabled", "false"));
+            overrides.putAll(Map.of("hub.webhooks.sandbox-receiver", "false", "hub.http.enabled", "false",
+                    "hub.terravault.enabled", "true", "hub.terravault.base-url", tv.baseUrl().toString(),
+                    "hub.terravault.api-key", tvOptions.firstKey(), "hub.terravault.requests-per-minute", Integer.toString(limit),
+                    "hub.shop-platform.enabled", "false"));
+            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of());
+                 java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+                require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
+                awaitMarketplace(c, Duration.ofMinutes(30));
+                List<Long> at = tv.admittedAt();
+                double perMinute = at.size() < 2 ? 0 : (at.size() - 1) * 60_000.0 / (at.get(at.size() - 1) - at.get(0));
+                figures.put("terravault requests (backlog)", Integer.toString(at.size()));
+                figures.put("terravault achieved requests/min", String.format(Locale.ROOT, "%.1f", perMinute));
+                figures.put("terravault achieved / allowed", String.format(Locale.ROOT, "%.3f", perMinute / limit));
+                figures.put("terravault most requests in any sliding minute", Long.toString(tv.peakRequestsPerMinute(tvOptions.firstKey())));
+                figures.put("terravault 429s", Long.toString(tv.rateLimited()));
+                figures.put("terravault listings", Integer.toString(tv.listings().size()));
+                int before = tv.requests().size();
+                require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
+                awaitMarketplace(c, Duration.ofMinutes(1));
+                Thread.sleep(2000); // two more planner rounds: anything the no-op sync caused would be on its way
+                awaitMarketplace(c, Duration.ofMinutes(1));
+                figures.put("terravault requests after an unchanged sync", Integer.toString(tv.requests().size() - before));
+            }
+        }
+    }
+
+    private static void awaitMarketplace(java.sql.Connection c, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT (SELECT count(*) FROM hub.outbox WHERE NOT listings_marked) + (SELECT count(*) FROM hub.marketplace_listings "
+                            + "WHERE dirty OR claimed_by IS NOT NULL) + (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE 0 END FROM hub.marketplace_sinks)")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(200); // the bench waits for the marketplace backlog; not a test
+        }
+        throw new IllegalStateException("the marketplace backlog did not drain within " + max);
     }
 
     /**
