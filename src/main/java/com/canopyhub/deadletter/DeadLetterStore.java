@@ -130,13 +130,13 @@ public class DeadLetterStore implements ChangeSink {
         }
     }
 
-    /** A record a sink has now delivered resolves that sink's open dead letter of it. */
-    public void resolveSinkRejection(Connection c, String sink, String sourceSystem, String sourceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now() WHERE resolved_at IS NULL "
-                + "AND source_system = ? AND stream = ? AND partition = '' AND source_id = ?")) {
-            ps.setString(1, sourceSystem);
+    /** A product a sink has now delivered resolves that sink's open dead letter of it. */
+    public void resolveSinkRejection(Connection c, String sink, java.util.UUID productId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters d SET resolved_at = now() FROM reporting.products p "
+                + "WHERE p.canonical_id = ? AND d.resolved_at IS NULL AND d.source_system = p.source_system "
+                + "AND d.source_id = p.source_id AND d.stream = ? AND d.partition = ''")) {
+            ps.setObject(1, productId);
             ps.setString(2, "sink:" + sink);
-            ps.setString(3, sourceId);
             ps.executeUpdate();
         }
     }

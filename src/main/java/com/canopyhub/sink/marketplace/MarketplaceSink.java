@@ -264,7 +264,7 @@ public final class MarketplaceSink implements AutoCloseable {
                     save(c, claim, after, status);
                     finish(c, sent, "ACCEPTED", status, null, ms);
                     if (!read) {
-                        deadLetters.resolveSinkRejection(c, sink(), sourceSystem(c, claim), sourceId(c, claim));
+                        deadLetters.resolveSinkRejection(c, sink(), claim.productId());
                     }
                     c.commit();
                     accepted.incrementAndGet();
@@ -543,23 +543,6 @@ public final class MarketplaceSink implements AutoCloseable {
             ps.setObject(2, claim.productId());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 0;
-            }
-        }
-    }
-
-    private static String sourceSystem(Connection c, Claim claim) throws SQLException {
-        return productColumn(c, claim, "source_system");
-    }
-
-    private static String sourceId(Connection c, Claim claim) throws SQLException {
-        return productColumn(c, claim, "source_id");
-    }
-
-    private static String productColumn(Connection c, Claim claim, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM reporting.products WHERE canonical_id = ?")) {
-            ps.setObject(1, claim.productId());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "unknown";
             }
         }
     }
