@@ -130,7 +130,8 @@ public final class MarketplaceModule {
 
     /**
      * TerraVault's order webhooks: verified with hub.terravault.webhook-secret; with the built-in sandbox and no
-     * secret set, a generated one the sandbox signs with (and it places a demo order every 25 listings).
+     * secret set, a generated one the sandbox signs with (and, on the embedded database, it places a demo order every
+     * 25 listings).
      */
     private static void inbound(CamelContext context, HubSettings settings, HubDatabase db, String sink, TerraVaultSandbox sandbox,
                                 boolean checkOnly, Clock clock) {
@@ -143,7 +144,8 @@ public final class MarketplaceModule {
         if (secret.isEmpty() && sandbox != null) {
             secret = com.canopyhub.sink.webhook.SigningSecrets.generate();
             int port = settings.getInt("hub.http.port");
-            if (port > 0) {
+            // demo orders are sandbox data: like the source sandboxes', only into the embedded database
+            if (port > 0 && settings.get("hub.reporting.jdbc-url").isEmpty()) {
                 sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25);
             }
         } else if (secret.isEmpty()) {

@@ -186,7 +186,7 @@ public final class MarketplaceSink implements AutoCloseable {
             // this sink stopped, the hub is stopping (the listing goes back now, no waiting for slots on the way out),
             // or this claim has had its share of requests: the listing stays dirty, due at once
             try (Connection c = dataSource.getConnection()) {
-                release(c, claim, Instant.now(clock), false, null, null);
+                release(c, claim, Duration.ZERO, false, null, null);
             }
             return false;
         }
@@ -277,7 +277,7 @@ public final class MarketplaceSink implements AutoCloseable {
                     if (!read) {
                         savePending(c, claim, null); // refused: nothing happened
                     }
-                    release(c, claim, Instant.now(clock), false, status, detail);
+                    release(c, claim, Duration.ZERO, false, status, detail);
                     c.commit();
                     stop(request, status, text);
                 } else if (status != null && status == 429) {
@@ -287,7 +287,7 @@ public final class MarketplaceSink implements AutoCloseable {
                     if (!read) {
                         savePending(c, claim, null);
                     }
-                    release(c, claim, Instant.now(clock).plus(wait), false, status, detail);
+                    release(c, claim, wait, false, status, detail);
                     c.commit();
                     limiter.pause(wait); // every sender of this key waits, not only this one
                     LOG.warn("{}: 429 from {} {}; every request of this key waits {} s (Retry-After)", sink(), request.method(),
@@ -305,7 +305,7 @@ public final class MarketplaceSink implements AutoCloseable {
                     // 5xx, 408, a timeout, a broken connection or an unreadable 2xx: it may or may not have happened
                     int attempts = attempts(c, claim) + 1;
                     finish(c, sent, "FAILED", status, detail, ms);
-                    release(c, claim, Instant.now(clock).plus(backoff(attempts)), true, status, detail);
+                    release(c, claim, backoff(attempts), true, status, detail);
                     c.commit();
                     if (attempts % 5 == 0) {
                         LOG.warn("{}: listing {} failed {} times in a row, last: {}", sink(), claim.productId(), attempts, detail);
@@ -523,11 +523,12 @@ public final class MarketplaceSink implements AutoCloseable {
         }
     }
 
-    private void release(Connection c, Claim claim, Instant nextAttempt, boolean failed, Integer status, String detail) throws SQLException {
+    /** Gives the listing back, due again after {@code delay} (on the database's clock, the one every node shares). */
+    private void release(Connection c, Claim claim, Duration delay, boolean failed, Integer status, String detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.marketplace_listings SET claimed_by = NULL, lease_until = NULL, "
-                + "next_attempt_at = ?, attempts = attempts + ?, last_status = coalesce(?, last_status), last_error = coalesce(?, last_error) "
+                + "next_attempt_at = clock_timestamp() + ? * interval '1 millisecond', attempts = attempts + ?, last_status = coalesce(?, last_status), last_error = coalesce(?, last_error) "
                 + "WHERE sink = ? AND canonical_id = ?")) {
-            ps.setTimestamp(1, Timestamp.from(nextAttempt));
+            ps.setLong(1, delay.toMillis());
             ps.setInt(2, failed ? 1 : 0);
             ps.setObject(3, status);
             ps.setString(4, detail == null ? null : redactor.redact(detail));

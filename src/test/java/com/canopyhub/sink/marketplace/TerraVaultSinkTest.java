@@ -119,6 +119,26 @@ class TerraVaultSinkTest {
     }
 
     @Test
+    void a_429_waits_for_retry_after_and_a_503_is_retried_after_a_lookup_without_a_second_listing() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 3).start()) {
+            tv.inject(Fault.tooManyRequests(1), Fault.status(503));
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            assertThat(tv.listings()).hasSize(1);
+            // 429: not carried out, sent again as it was; 503: maybe carried out, so looked up before the create
+            assertThat(tv.requests()).containsExactly("POST /api/v1/products", "POST /api/v1/products", "GET /api/v1/products",
+                    "POST /api/v1/products");
+            List<Map<String, Object>> requests = h.rows("SELECT action, outcome, http_status, started_at FROM hub.marketplace_requests ORDER BY id");
+            assertThat(requests).extracting(r -> r.get("action") + " " + r.get("outcome")).containsExactly(
+                    "create RATE_LIMITED", "create FAILED", "lookup ACCEPTED", "create ACCEPTED");
+            java.time.OffsetDateTime limited = (java.time.OffsetDateTime) requests.get(0).get("started_at");
+            java.time.OffsetDateTime retried = (java.time.OffsetDateTime) requests.get(1).get("started_at");
+            assertThat(Duration.between(limited, retried)).as("Retry-After: 1 s").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+    }
+
+    @Test
     void a_hub_killed_after_terravault_accepted_a_create_still_has_exactly_one_listing_after_restart() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = harness(tv, 3)) {
