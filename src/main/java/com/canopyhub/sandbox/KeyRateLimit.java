@@ -1,5 +1,8 @@
 package com.canopyhub.sandbox;
 
+import com.canopyhub.config.KeyHash;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,6 +11,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,6 +55,28 @@ public final class KeyRateLimit {
             peak.computeIfAbsent(keyHash, k -> new AtomicLong()).accumulateAndGet(w.size(), Math::max);
             return null;
         }
+    }
+
+    /**
+     * The gate of a marketplace sandbox's every request: the Bearer key (known only by its SHA-256) and its limit.
+     * Returns the key's scopes, or null after answering 401 ({@code unknownCode}) or 429 with Retry-After.
+     */
+    public Set<String> admit(HttpExchange ex, Map<String, Set<String>> scopesByKeyHash, JsonAnswers answers, String unknownCode)
+            throws IOException {
+        String key = JsonAnswers.bearer(ex);
+        String hash = key == null ? null : KeyHash.sha256Hex(key);
+        Set<String> scopes = hash == null ? null : scopesByKeyHash.get(hash);
+        if (scopes == null) {
+            answers.send(ex, 401, JsonAnswers.error(unknownCode, "missing or unknown key"));
+            return null;
+        }
+        Long retryAfter = admit(hash);
+        if (retryAfter != null) {
+            ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
+            answers.send(ex, 429, JsonAnswers.error("rate_limited", limit + " requests per " + window + " per key"));
+            return null;
+        }
+        return scopes;
     }
 
     public int limit() {

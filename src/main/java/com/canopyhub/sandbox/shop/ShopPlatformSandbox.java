@@ -5,16 +5,14 @@ import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.FaultPlan;
 import com.canopyhub.sandbox.JsonAnswers;
 import com.canopyhub.sandbox.KeyRateLimit;
+import com.canopyhub.sandbox.LoopbackServer;
 import com.canopyhub.sandbox.QueryString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,8 +68,7 @@ public final class ShopPlatformSandbox implements AutoCloseable {
     private static final Pattern ORG_PATH = Pattern.compile("/api/v2/public/orgs/([^/]+)(/.*)");
     private static final Pattern PRODUCT_PATH = Pattern.compile("/products/([^/]+)");
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private LoopbackServer server;
     private final Options options;
     private final KeyRateLimit limit;
     private final JsonAnswers answers = new JsonAnswers();
@@ -84,9 +79,7 @@ public final class ShopPlatformSandbox implements AutoCloseable {
     private final Map<String, Map<String, ObjectNode>> shops = new LinkedHashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
-    private ShopPlatformSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
-        this.server = server;
-        this.executor = executor;
+    private ShopPlatformSandbox(Options options, Clock clock) {
         this.options = options;
         this.limit = new KeyRateLimit(options.requestsPerMinute(), options.window(), clock);
         this.faults = new FaultPlan(options.faultRate(), options.seed());
@@ -95,21 +88,13 @@ public final class ShopPlatformSandbox implements AutoCloseable {
     }
 
     public static ShopPlatformSandbox start(Options options, Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "shop-platform-sandbox");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        ShopPlatformSandbox sandbox = new ShopPlatformSandbox(server, executor, options, clock);
-        server.createContext("/", sandbox::handle);
-        server.start();
+        ShopPlatformSandbox sandbox = new ShopPlatformSandbox(options, clock);
+        sandbox.server = LoopbackServer.start("shop-platform-sandbox", sandbox::handle);
         return sandbox;
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.baseUrl();
     }
 
     public void inject(Fault... planned) {
@@ -121,16 +106,8 @@ public final class ShopPlatformSandbox implements AutoCloseable {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             requests.add(method + " " + path);
-            String token = JsonAnswers.bearer(ex);
-            Set<String> scopes = token == null ? null : scopesByTokenHash.get(KeyHash.sha256Hex(token));
+            Set<String> scopes = limit.admit(ex, scopesByTokenHash, answers, "unauthorized");
             if (scopes == null) {
-                answers.send(ex, 401, JsonAnswers.error("unauthorized", "missing or unknown token"));
-                return;
-            }
-            Long retryAfter = limit.admit(KeyHash.sha256Hex(token));
-            if (retryAfter != null) {
-                ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
-                answers.send(ex, 429, JsonAnswers.error("rate_limited", limit.limit() + " requests per " + limit.window() + " per token"));
                 return;
             }
             Fault fault = faults.next();
@@ -451,7 +428,6 @@ public final class ShopPlatformSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

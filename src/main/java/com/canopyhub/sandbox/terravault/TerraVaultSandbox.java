@@ -5,18 +5,16 @@ import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.FaultPlan;
 import com.canopyhub.sandbox.JsonAnswers;
 import com.canopyhub.sandbox.KeyRateLimit;
+import com.canopyhub.sandbox.LoopbackServer;
 import com.canopyhub.sandbox.QueryString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -87,8 +83,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private static final Set<String> INVENTORY_TYPES = Set.of("restock", "sale", "adjustment");
     private static final ObjectMapper JSON = JsonAnswers.JSON;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private LoopbackServer server;
     private final Options options;
     private final Clock clock;
     /** SHA-256 of the key → its scopes: the sandbox, like TerraVault, never keeps a key itself. */
@@ -102,9 +97,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private volatile java.util.function.Consumer<Listing> onCreated = l -> { };
 
-    private TerraVaultSandbox(HttpServer server, ExecutorService executor, Options options, Clock clock) {
-        this.server = server;
-        this.executor = executor;
+    private TerraVaultSandbox(Options options, Clock clock) {
         this.options = options;
         this.clock = clock;
         this.faults = new FaultPlan(options.faultRate(), options.seed());
@@ -113,21 +106,13 @@ public final class TerraVaultSandbox implements AutoCloseable {
     }
 
     public static TerraVaultSandbox start(Options options, Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "terravault-sandbox");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        TerraVaultSandbox sandbox = new TerraVaultSandbox(server, executor, options, clock);
-        server.createContext("/", sandbox::handle);
-        server.start();
+        TerraVaultSandbox sandbox = new TerraVaultSandbox(options, clock);
+        sandbox.server = LoopbackServer.start("terravault-sandbox", sandbox::handle);
         return sandbox;
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.baseUrl();
     }
 
     /** The next answers, in order, before any request is looked at (a test's exact sequence). */
@@ -140,16 +125,8 @@ public final class TerraVaultSandbox implements AutoCloseable {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             requests.add(method + " " + path);
-            String key = JsonAnswers.bearer(ex);
-            Set<String> scopes = key == null ? null : scopesByKeyHash.get(KeyHash.sha256Hex(key));
+            Set<String> scopes = limit.admit(ex, scopesByKeyHash, answers, "invalid_api_key");
             if (scopes == null) {
-                answers.send(ex, 401, JsonAnswers.error("invalid_api_key", "missing or unknown API key"));
-                return;
-            }
-            Long retryAfter = limit.admit(KeyHash.sha256Hex(key));
-            if (retryAfter != null) {
-                ex.getResponseHeaders().add("Retry-After", Long.toString(retryAfter));
-                answers.send(ex, 429, JsonAnswers.error("rate_limited", options.requestsPerMinute() + " requests per minute per key"));
                 return;
             }
             Fault fault = faults.next();
@@ -443,7 +420,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         if (pounds.signum() <= 0) {
             return;
         }
-        executor.submit(() -> {
+        server.submit(() -> {
             for (String type : List.of("order.created", "order.confirmed")) {
                 ObjectNode event = orderEvent("evt_" + orderId + "_" + type.substring(6), type, orderId, l, pounds);
                 try {
@@ -522,7 +499,6 @@ public final class TerraVaultSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

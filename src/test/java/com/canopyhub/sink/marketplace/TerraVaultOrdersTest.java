@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class TerraVaultOrdersTest {
 
     private static final String SECRET = "tv_whsec_0123456789abcdef";
+    private static final TerraVaultSandbox.Listing LISTING = new TerraVaultSandbox.Listing("prod_1", "ref", "Cherry Diesel", "flower",
+            8500, new BigDecimal("50"), "active", null);
 
     @Test
     void a_signed_order_event_becomes_one_canonical_order_even_when_delivered_twice_and_status_only_moves_forward() throws Exception {
@@ -26,8 +28,7 @@ class TerraVaultOrdersTest {
              HubHarness h = inbound(tv).start()) {
             URI url = url(h);
             long now = h.clock.instant().getEpochSecond();
-            TerraVaultSandbox.Listing listing = new TerraVaultSandbox.Listing("prod_1", "ref", "Cherry Diesel", "flower", 8500,
-                    new BigDecimal("50"), "active", null);
+            TerraVaultSandbox.Listing listing = LISTING;
             ObjectNode created = tv.orderEvent("evt_a1", "order.created", "ord_x7y8z9", listing, new BigDecimal("2.5"));
             created.put("created_at", h.clock.instant().toString());
             assertThat(tv.sendOrderEvent(url, SECRET, now, created)).isEqualTo(200);
@@ -65,8 +66,7 @@ class TerraVaultOrdersTest {
              HubHarness h = inbound(tv).start()) {
             URI url = url(h);
             long now = h.clock.instant().getEpochSecond();
-            TerraVaultSandbox.Listing listing = new TerraVaultSandbox.Listing("prod_1", "ref", "Cherry Diesel", "flower", 8500,
-                    new BigDecimal("50"), "active", null);
+            TerraVaultSandbox.Listing listing = LISTING;
             ObjectNode event = tv.orderEvent("evt_b1", "order.created", "ord_b", listing, BigDecimal.ONE);
 
             assertThat(tv.sendOrderEvent(url, null, now, event)).as("unsigned").isEqualTo(401);
