@@ -404,6 +404,8 @@ public final class TerraVaultSandbox implements AutoCloseable {
     private volatile OrderTarget orders;
     private final java.net.http.HttpClient orderClient = java.net.http.HttpClient.newHttpClient();
     private final AtomicLong orderIds = new AtomicLong();
+    /** Order events sent (to the hub), with the status each was answered with. */
+    private final List<String> orderEvents = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Buyers place orders (the default run's demo): for the first listing and every {@code everyNth} after it, an
@@ -462,7 +464,9 @@ public final class TerraVaultSandbox implements AutoCloseable {
             req.header("X-TerraVault-Timestamp", Long.toString(timestamp))
                     .header("X-TerraVault-Signature", signature(secret, timestamp, body));
         }
-        return orderClient.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = orderClient.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        orderEvents.add(event.path("type").asText() + " " + event.path("data").path("order_id").asText() + " " + status);
+        return status;
     }
 
     /** TerraVault's signature as the sandbox makes it (independently of the hub's verifier). */
@@ -474,6 +478,13 @@ public final class TerraVaultSandbox implements AutoCloseable {
             return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The order events this marketplace sent, as {@code type order_id status}, in order. */
+    public List<String> orderEvents() {
+        synchronized (orderEvents) {
+            return List.copyOf(orderEvents);
         }
     }
 

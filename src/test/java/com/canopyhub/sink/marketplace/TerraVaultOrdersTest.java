@@ -57,6 +57,8 @@ class TerraVaultOrdersTest {
                 assertThat(o.get("last_event_id")).isEqualTo("evt_a2");
             });
             assertThat(h.count("SELECT count(*) FROM hub.outbox")).as("each event once, on to webhooks and Kafka").isEqualTo(3);
+            assertThat(tv.orderEvents()).containsExactly("order.created ord_x7y8z9 200", "order.created ord_x7y8z9 200",
+                    "order.confirmed ord_x7y8z9 200", "order.created ord_x7y8z9 200");
         }
     }
 
