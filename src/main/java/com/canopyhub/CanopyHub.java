@@ -79,12 +79,24 @@ public class CanopyHub implements Callable<Integer> {
         }
 
         /**
-         * Starts the hub to look only (check-config, status): no route starts, nothing is migrated or closed, and
-         * the settings read as configured (hub.schedule.enabled included).
+         * Starts the hub for an operations verb (webhooks ...): no schedules, and no HTTP port, so it runs beside a
+         * hub that has it.
+         */
+        HubRuntime startForOperations() throws Exception {
+            Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
+            all.put("hub.schedule.enabled", "false");
+            all.put("hub.http.enabled", "false");
+            return HubRuntime.start(configDir, profile, all, Map.of());
+        }
+
+        /**
+         * Starts the hub to look only (check-config, status): no route starts, nothing is migrated or closed, no HTTP
+         * port, and the settings read as configured (hub.schedule.enabled included).
          */
         HubRuntime startToLook() throws Exception {
             Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
             all.put("camel.main.auto-startup", "false");
+            all.put("hub.http.enabled", "false");
             return HubRuntime.start(configDir, profile, all, Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE));
         }
     }

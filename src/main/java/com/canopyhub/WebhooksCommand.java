@@ -85,7 +85,7 @@ public class WebhooksCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (HubRuntime hub = common.startWithoutSchedules()) {
+            try (HubRuntime hub = common.startForOperations()) {
                 return run(hub.bean("webhookService", WebhookService.class), hub);
             }
         }
