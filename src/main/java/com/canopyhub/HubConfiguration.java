@@ -190,6 +190,17 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("documentExpiry", new DocumentExpiry(db.dataSource(), clock, webhookConfig::expiringDays));
         wireWebhooks(context, settings, redactor, db, webhookConfig, sources, resources, checkOnly);
         com.canopyhub.sink.marketplace.MarketplaceModule.wire(context, settings, redactor, db, deadLetters, sources.keySet(), resources::add, checkOnly, claimant(), clock);
+        boolean kafka = com.canopyhub.sink.kafka.KafkaModule.wire(context, settings, db, resources::add, checkOnly);
+        if (!checkOnly) {
+            List<String> wake = new ArrayList<>();
+            if (settings.getBoolean("hub.webhooks.enabled")) {
+                wake.add(WebhookService.WAKE_URI);
+            }
+            if (kafka) {
+                wake.add(com.canopyhub.sink.kafka.KafkaModule.WAKE_URI);
+            }
+            wakeOnCommit(context, db, resources, wake);
+        }
         registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
                 () -> stopFlag.get() || context.isStopping() || context.isStopped()));
     }
@@ -252,17 +263,27 @@ public class HubConfiguration implements CamelConfiguration {
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);
         dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt("hub.webhooks.in-flight-during-sync"));
         resources.add(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent
-        if (settings.getBoolean("hub.webhooks.enabled") && !checkOnly) {
-            java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();
-            OutboxListener listener = new OutboxListener(db::openDedicatedConnection, () -> {
-                if (!context.isStarted() || context.isStopping()) {
-                    return;
-                }
-                template.compareAndSet(null, context.createProducerTemplate());
-                template.get().sendBody(WebhookService.WAKE_URI, null);
-            }).start();
-            resources.add(listener);
+    }
+
+    /**
+     * The outbox's readers wake when a page commits (PostgreSQL LISTEN/NOTIFY on a connection of the hub's own),
+     * not only on their timers.
+     */
+    private static void wakeOnCommit(CamelContext context, HubDatabase db, Resources resources, List<String> uris) throws Exception {
+        if (uris.isEmpty()) {
+            return;
         }
+        java.util.concurrent.atomic.AtomicReference<org.apache.camel.ProducerTemplate> template = new java.util.concurrent.atomic.AtomicReference<>();
+        OutboxListener listener = new OutboxListener(db::openDedicatedConnection, () -> {
+            if (!context.isStarted() || context.isStopping()) {
+                return;
+            }
+            template.compareAndSet(null, context.createProducerTemplate());
+            for (String uri : uris) {
+                template.get().sendBody(uri, null);
+            }
+        }).start();
+        resources.add(listener);
     }
 
     /** This node as its database sessions are named in pg_stat_activity (at most 63 characters, as PostgreSQL keeps). */

@@ -94,6 +94,7 @@ public final class HubSettings {
     public static final List<Setting> ALL = java.util.stream.Stream.of(CORE.stream(),
             com.canopyhub.sink.webhook.WebhookSettings.SETTINGS.stream(),
             com.canopyhub.sink.marketplace.MarketplaceSettings.SETTINGS.stream(),
+            com.canopyhub.sink.kafka.KafkaSettings.SETTINGS.stream(),
             SOURCES.stream().flatMap(m -> m.settings().stream())).flatMap(s -> s).toList();
 
     private static final Map<String, Setting> BY_KEY =

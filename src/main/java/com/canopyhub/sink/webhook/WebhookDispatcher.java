@@ -14,8 +14,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -381,11 +379,8 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     static byte[] envelope(Claimed d) {
-        StringBuilder sb = new StringBuilder(d.payload().length() + 128);
-        sb.append("{\"id\":\"").append(d.eventId()).append("\",\"type\":\"").append(d.eventType())
-                .append("\",\"created_at\":\"").append(DateTimeFormatter.ISO_INSTANT.format(d.occurredAt().truncatedTo(ChronoUnit.SECONDS)))
-                .append("\",\"data\":").append(d.payload()).append('}');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return com.canopyhub.outbox.EventEnvelope.json(d.eventId(), d.eventType(), d.occurredAt(), d.payload())
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
