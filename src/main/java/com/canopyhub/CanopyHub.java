@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "canopy-hub", mixinStandardHelpOptions = true, version = "Canopy Hub 0.1.0",
         description = "Syncs Distru (and later Metrc, OriginTrace) into the canonical model and its sinks. "
                 + "Without a verb: run.",
-        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, WebhooksCommand.class, CanopyHub.CheckConfig.class,
+        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, WebhooksCommand.class, FeedCommand.class, CanopyHub.CheckConfig.class,
                 Benchmark.class, CanopyHub.ConfigReference.class, CommandLine.HelpCommand.class})
 public class CanopyHub implements Callable<Integer> {
 

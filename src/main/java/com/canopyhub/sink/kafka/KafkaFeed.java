@@ -172,6 +172,58 @@ public final class KafkaFeed implements AutoCloseable {
         }
     }
 
+    /** Where {@link #republish} sends each event (routes/kafka-feed.camel.yaml: prepare, then the feed's producer). */
+    public static final String REPUBLISH_URI = "direct:kafka-republish";
+
+    private static final String LAST_EVENT_OF_EACH = "SELECT DISTINCT ON (aggregate_id) seq, id, aggregate_type, aggregate_id, type, "
+            + "payload, occurred_at FROM hub.outbox WHERE aggregate_type = ? AND aggregate_id > ? "
+            + "AND type NOT IN ('inventory.low_stock', 'document.expiring') ORDER BY aggregate_id, seq DESC LIMIT 1000";
+
+    /**
+     * Publishes the current state of every record of a type again: the last event of each (its payload carries the
+     * record as of its last change), with its own event id, in pages of 1000 by canonical id. Derived events
+     * (inventory.low_stock, document.expiring) carry no record and are not taken.
+     *
+     * @param since null, or only records whose last event is at or after it
+     * @return the records published
+     */
+    public long republish(org.apache.camel.ProducerTemplate template, String aggregateType, Instant since,
+                          java.util.function.LongConsumer progress) throws SQLException {
+        UUID after = new UUID(0, 0); // the smallest uuid as PostgreSQL orders them (unsigned bytes)
+        long published = 0;
+        long lastReport = System.nanoTime();
+        while (true) {
+            List<Event> page = new ArrayList<>();
+            UUID last = null;
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_EVENT_OF_EACH)) {
+                ps.setString(1, aggregateType);
+                ps.setObject(2, after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Event e = new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
+                                rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant());
+                        last = e.aggregateId();
+                        if (since == null || !e.occurredAt().isBefore(since)) {
+                            page.add(e);
+                        }
+                    }
+                }
+            }
+            if (last == null) {
+                return published;
+            }
+            for (Event e : page) {
+                template.sendBody(REPUBLISH_URI, e); // waits for the broker's ack; a failure ends the command with it
+                published++;
+            }
+            after = last;
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                progress.accept(published);
+                lastReport = System.nanoTime();
+            }
+        }
+    }
+
     private void unlock() {
         if (lockConnection == null) {
             return;

@@ -102,6 +102,35 @@ class KafkaFeedTest {
     }
 
     @Test
+    void feed_republish_publishes_the_whole_current_state_of_a_type_once() throws Exception {
+        try (HubHarness h = harness("t3", 5).start()) {
+            assertThat(h.sync().ok()).isTrue();
+            h.sandbox.touch(SandboxCollection.PRODUCTS, 1); // product 1 has two events: its current state is the second
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitPublished(h);
+            List<String> topic = List.of(KafkaFeed.topic("t3", "product"));
+            int before = kafka.readAll(topic).size();
+            assertThat(before).isEqualTo(6);
+
+            KafkaFeed feed = h.hub().bean("kafkaFeed", KafkaFeed.class);
+            long published = feed.republish(h.hub().context().createProducerTemplate(), "product", null, n -> { });
+            assertThat(published).isEqualTo(5);
+            List<ConsumerRecord<String, String>> messages = kafka.readAll(topic);
+            assertThat(messages).hasSize(before + 5);
+            List<String> republished = messages.subList(0, messages.size()).stream()
+                    .map(m -> new String(m.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8)).toList();
+            List<String> latest = h.rows("SELECT DISTINCT ON (aggregate_id) id FROM hub.outbox WHERE aggregate_type = 'product' "
+                    + "ORDER BY aggregate_id, seq DESC").stream().map(r -> (String) r.get("id")).toList();
+            for (String id : latest) {
+                assertThat(republished.stream().filter(id::equals)).as("the last event of each product: once more").hasSize(2);
+            }
+            assertThat(feed.republish(h.hub().context().createProducerTemplate(), "product", java.time.Instant.now().plusSeconds(3600), n -> { }))
+                    .as("--since after every change: nothing").isZero();
+        }
+    }
+
+    @Test
     void a_hub_killed_mid_publish_leaves_nothing_unpublished_and_duplicates_only_with_the_same_event_id() throws Exception {
         try (HubHarness h = harness("t2", 1500)) {
             h.set("hub.kafka.batch-size", "50");
