@@ -87,6 +87,13 @@ public class Benchmark implements Callable<Integer> {
             description = "Products pushed to the TerraVault sandbox with its limit at 600/min (0 skips; default: ${DEFAULT-VALUE}).")
     int marketplaceProducts;
 
+    @Option(names = "--kafka-bootstrap-servers", description = "A Kafka broker for the feed's figures (none: skipped).")
+    String kafkaBootstrapServers;
+
+    @Option(names = "--kafka-events", defaultValue = "100000",
+            description = "Changes published to the Kafka feed, with --kafka-bootstrap-servers (default: ${DEFAULT-VALUE}).")
+    int kafkaEvents;
+
     @Option(names = "--skip-distru", description = "Only the Metrc runs.")
     boolean skipDistru;
 
@@ -117,6 +124,9 @@ public class Benchmark implements Callable<Integer> {
             }
             if (marketplaceProducts > 0) {
                 marketplaceRuns(db, figures);
+            }
+            if (kafkaBootstrapServers != null && kafkaEvents > 0) {
+                kafkaRuns(db, figures);
             }
             if (skipDistru) {
                 System.out.println();
@@ -297,6 +307,95 @@ public class Benchmark implements Callable<Integer> {
                 Thread.sleep(2000); // two more planner rounds: anything the no-op sync caused would be on its way
                 awaitMarketplace(c, Duration.ofMinutes(1));
                 figures.put("terravault requests after an unchanged sync", Integer.toString(tv.requests().size() - before));
+            }
+        }
+    }
+
+    /**
+     * Kafka feed: {@code --kafka-events} changes (half products, half stock levels) synced with the feed on, published
+     * to the broker at {@code --kafka-bootstrap-servers}: events per second from the first message to the last, and
+     * the latency from each event's page (its outbox occurred_at: the page transaction's start, an upper bound of
+     * its commit) to the message's timestamp (set when the producer sends it).
+     */
+    private void kafkaRuns(HubDatabase db, Map<String, String> figures) throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS bench_kafka");
+            st.execute("CREATE DATABASE bench_kafka");
+        }
+        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_kafka$1");
+        String prefix = "bench" + System.currentTimeMillis();
+        int half = kafkaEvents / 2;
+        try (DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
+                .with(SandboxCollection.PRODUCTS, half).with(SandboxCollection.INVENTORY, half)), Clock.systemUTC())) {
+            Map<String, String> overrides = new LinkedHashMap<>(Map.of(
+                    "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
+                    "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
+                    "hub.distru.entities", "products,inventory", "hub.distru.requests-per-second", "1000",
+                    "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.enabled", "false"));
+            overrides.putAll(Map.of("hub.webhooks.sandbox-receiver", "false", "hub.http.enabled", "false",
+                    "hub.terravault.enabled", "false", "hub.shop-platform.enabled", "false",
+                    "hub.kafka.bootstrap-servers", kafkaBootstrapServers, "hub.kafka.topic-prefix", prefix));
+            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of());
+                 java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+                require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
+                long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    try (java.sql.Statement st = c.createStatement();
+                         java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM hub.outbox WHERE NOT kafka_published")) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(200); // the bench waits for the backlog; not a test
+                }
+                Map<String, Long> occurred = new java.util.HashMap<>();
+                try (java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SELECT id, (extract(epoch FROM occurred_at) * 1000)::bigint FROM hub.outbox")) {
+                    while (rs.next()) {
+                        occurred.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                java.util.Properties p = new java.util.Properties();
+                p.put("bootstrap.servers", kafkaBootstrapServers);
+                p.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+                p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+                p.put("enable.auto.commit", "false");
+                List<Long> latencies = new java.util.ArrayList<>();
+                long first = Long.MAX_VALUE;
+                long last = 0;
+                try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
+                    List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+                    for (String topic : List.of(com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "product"),
+                            com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "stock_level"))) {
+                        consumer.partitionsFor(topic).forEach(i -> parts.add(new org.apache.kafka.common.TopicPartition(topic, i.partition())));
+                    }
+                    consumer.assign(parts);
+                    consumer.seekToBeginning(parts);
+                    long wanted = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                    long seen = 0;
+                    long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                    while (seen < wanted && System.nanoTime() < until) {
+                        for (var r : consumer.poll(Duration.ofMillis(500))) {
+                            seen++;
+                            String id = new String(r.headers().lastHeader("event_id").value(), java.nio.charset.StandardCharsets.UTF_8);
+                            Long at = occurred.get(id);
+                            if (at != null) {
+                                latencies.add(r.timestamp() - at);
+                            }
+                            first = Math.min(first, r.timestamp());
+                            last = Math.max(last, r.timestamp());
+                        }
+                    }
+                    figures.put("kafka messages", Long.toString(seen));
+                }
+                java.util.Collections.sort(latencies);
+                figures.put("kafka outbox events", Integer.toString(occurred.size()));
+                figures.put("kafka events published/s", String.format(Locale.ROOT, "%.0f", (latencies.size() - 1) * 1000.0 / Math.max(1, last - first)));
+                if (!latencies.isEmpty()) {
+                    figures.put("kafka page-to-message median ms", Long.toString(latencies.get(latencies.size() / 2)));
+                    figures.put("kafka page-to-message p99 ms", Long.toString(latencies.get((int) (latencies.size() * 0.99))));
+                }
             }
         }
     }
