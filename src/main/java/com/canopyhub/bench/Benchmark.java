@@ -396,8 +396,55 @@ public class Benchmark implements Callable<Integer> {
                     figures.put("kafka page-to-message median ms", Long.toString(latencies.get(latencies.size() / 2)));
                     figures.put("kafka page-to-message p99 ms", Long.toString(latencies.get((int) (latencies.size() * 0.99))));
                 }
+                kafkaIdleLatency(url, prefix, figures);
             }
         }
+    }
+
+    /**
+     * Commit to message on an idle feed: 50 single-event transactions, one at a time, each written as a page's would
+     * be (an outbox row and NOTIFY, committed); the time from the commit returning to a consumer holding the message.
+     */
+    private void kafkaIdleLatency(String url, String prefix, Map<String, String> figures) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafkaBootstrapServers);
+        p.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("enable.auto.commit", "false");
+        List<Long> micros = new java.util.ArrayList<>();
+        String topic = com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "product");
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p);
+             java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+            List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+            consumer.partitionsFor(topic).forEach(i -> parts.add(new org.apache.kafka.common.TopicPartition(topic, i.partition())));
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position);
+            c.setAutoCommit(false);
+            for (int i = 0; i < 50; i++) {
+                String id = "evt_bench" + System.nanoTime();
+                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, "
+                        + "payload, source_system, stream) VALUES (?, 'product', gen_random_uuid(), 'product.updated', '{}', 'bench', 'products')")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("NOTIFY " + com.canopyhub.outbox.OutboxSink.CHANNEL);
+                }
+                c.commit();
+                long t0 = System.nanoTime();
+                boolean seen = false;
+                while (!seen && System.nanoTime() - t0 < 30_000_000_000L) {
+                    for (var r : consumer.poll(Duration.ofMillis(5))) {
+                        seen |= id.equals(new String(r.headers().lastHeader("event_id").value(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+                micros.add((System.nanoTime() - t0) / 1000);
+            }
+        }
+        java.util.Collections.sort(micros);
+        figures.put("kafka idle commit-to-message median ms", String.format(Locale.ROOT, "%.1f", micros.get(micros.size() / 2) / 1000.0));
+        figures.put("kafka idle commit-to-message p99 ms", String.format(Locale.ROOT, "%.1f", micros.get(micros.size() - 1) / 1000.0));
     }
 
     private static void awaitMarketplace(java.sql.Connection c, Duration max) throws Exception {
