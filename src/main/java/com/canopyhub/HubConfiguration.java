@@ -173,6 +173,11 @@ public class HubConfiguration implements CamelConfiguration {
                 ? new PassSchedule(sources.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), clock)
                 : PassSchedule.none(clock);
         registry.bind("passSchedule", schedule);
+        if (settings.get("hub.schedule.store").equals("jdbc") && !checkOnly) {
+            com.canopyhub.sync.ClusteredSchedules.install(context, db.dataSource(),
+                    settings.getMillis("hub.schedule.cluster-checkin-interval-ms"));
+            LOG.info("Schedules: Quartz's clustered JDBC store in this database (every node shares them; hub.schedule.store=jdbc)");
+        }
         SyncRuns syncRuns = new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()),
                 new StreamLocks(db::openDedicatedConnection, db.dataSource()), sources, clock,
                 () -> stopFlag.get() || context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),

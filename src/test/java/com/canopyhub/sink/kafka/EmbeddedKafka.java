@@ -16,11 +16,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** A real Kafka broker (KRaft, one combined node) in this JVM: Kafka's own test kit. No Docker. */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
 
-    EmbeddedKafka() throws Exception {
+    public EmbeddedKafka() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setNumControllerNodes(1).build()).build();
         cluster.format();
@@ -28,12 +28,12 @@ final class EmbeddedKafka implements AutoCloseable {
         cluster.waitForReadyBrokers();
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
     /** Every message of the topics now on the broker (up to their end offsets), in partition order. */
-    List<ConsumerRecord<String, String>> readAll(List<String> topics) {
+    public List<ConsumerRecord<String, String>> readAll(List<String> topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
