@@ -142,6 +142,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
         registry.bind("hubDatabase", db);
+        registry.bind("hubHealth", new HubHealth(context, db.dataSource()));
         Pager pager = new Pager(sources);
         resources.add(pager);
         registry.bind("pager", pager);

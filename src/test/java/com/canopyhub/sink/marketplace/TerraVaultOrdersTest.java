@@ -87,6 +87,11 @@ class TerraVaultOrdersTest {
             assertThat(h.count("SELECT count(*) FROM reporting.marketplace_orders")).isZero();
             assertThat(h.count("SELECT count(*) FROM hub.inbound_events")).isZero();
             assertThat(h.count("SELECT count(*) FROM hub.outbox")).isZero();
+            // the same port serves the health check
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url.toString().replace("/webhooks/terravault", "/health"))).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"UP\",\"camel\":\"UP\",\"database\":\"UP\"}");
             // the same event, correctly signed, is then accepted
             assertThat(tv.sendOrderEvent(url, SECRET, now, event)).isEqualTo(200);
             assertThat(h.count("SELECT count(*) FROM reporting.marketplace_orders")).isEqualTo(1);
