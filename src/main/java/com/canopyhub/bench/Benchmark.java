@@ -205,11 +205,7 @@ public class Benchmark implements Callable<Integer> {
      * start: an upper bound of the time from commit) to its first attempt.
      */
     private void webhookRuns(HubDatabase db, Map<String, String> figures) throws Exception {
-        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS bench_webhooks");
-            st.execute("CREATE DATABASE bench_webhooks");
-        }
-        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_webhooks$1");
+        String url = scratchDatabase(db, "bench_webhooks");
         Path dir = Files.createTempDirectory("bench-webhooks");
         String secret = com.canopyhub.sink.webhook.SigningSecrets.generate();
         try (com.canopyhub.sandbox.webhook.WebhookReceiver receiver = com.canopyhub.sandbox.webhook.WebhookReceiver.start(secret).keepBodies(false);
@@ -268,11 +264,7 @@ public class Benchmark implements Callable<Integer> {
      * the requests it caused.
      */
     private void marketplaceRuns(HubDatabase db, Map<String, String> figures) throws Exception {
-        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS bench_marketplace");
-            st.execute("CREATE DATABASE bench_marketplace");
-        }
-        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_marketplace$1");
+        String url = scratchDatabase(db, "bench_marketplace");
         int limit = 600;
         com.canopyhub.sandbox.terravault.TerraVaultSandbox.Options tvOptions =
                 com.canopyhub.sandbox.terravault.TerraVaultSandbox.Options.defaults().withLimit(limit, Duration.ofMinutes(1));
@@ -318,11 +310,7 @@ public class Benchmark implements Callable<Integer> {
      * its commit) to the message's timestamp (set when the producer sends it).
      */
     private void kafkaRuns(HubDatabase db, Map<String, String> figures) throws Exception {
-        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS bench_kafka");
-            st.execute("CREATE DATABASE bench_kafka");
-        }
-        String url = db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/bench_kafka$1");
+        String url = scratchDatabase(db, "bench_kafka");
         String prefix = "bench" + System.currentTimeMillis();
         int half = kafkaEvents / 2;
         try (DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
@@ -445,6 +433,15 @@ public class Benchmark implements Callable<Integer> {
         java.util.Collections.sort(micros);
         figures.put("kafka idle commit-to-message median ms", String.format(Locale.ROOT, "%.1f", micros.get(micros.size() / 2) / 1000.0));
         figures.put("kafka idle commit-to-message p99 ms", String.format(Locale.ROOT, "%.1f", micros.get(micros.size() - 1) / 1000.0));
+    }
+
+    /** A fresh database of that name on the bench's PostgreSQL; its JDBC URL. */
+    private static String scratchDatabase(HubDatabase db, String name) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name);
+            st.execute("CREATE DATABASE " + name);
+        }
+        return db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
     }
 
     private static void awaitMarketplace(java.sql.Connection c, Duration max) throws Exception {

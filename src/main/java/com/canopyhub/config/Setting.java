@@ -16,6 +16,17 @@ import java.util.function.Function;
 public record Setting(String key, String defaultValue, boolean secret, String description,
                       Function<String, Optional<String>> validator) {
 
+    /** A setting whose value may be shown. */
+    public static Setting of(String key, String defaultValue, String description,
+                             java.util.function.Function<String, Optional<String>> validator) {
+        return new Setting(key, defaultValue, false, description, validator);
+    }
+
+    /** A setting whose value is never printed (keys, passwords, tokens). */
+    public static Setting secretOf(String key, String defaultValue, String description) {
+        return new Setting(key, defaultValue, true, description, v -> Optional.empty());
+    }
+
     public String environmentVariable() {
         return key.toUpperCase().replace('.', '_').replace('-', '_');
     }

@@ -19,49 +19,40 @@ public final class WebhookSettings {
     public static final String DEFAULT_SCHEDULE = "5s,5m,25m,1h30m,3h,5h,14h";
 
     public static final List<Setting> SETTINGS = List.of(
-            setting("hub.webhooks.enabled", "true", "Deliver the outbox's events to the webhook subscriptions (routes/webhooks.camel.yaml). false: events stay in the outbox.",
+            Setting.of("hub.webhooks.enabled", "true", "Deliver the outbox's events to the webhook subscriptions (routes/webhooks.camel.yaml). false: events stay in the outbox.",
                     HubSettings::bool),
-            setting("hub.webhooks.file", "config/webhooks.yaml", "The subscriptions file (and the low_stock / document_expiring rules), synced into PostgreSQL at startup. A missing file means no subscriptions.",
+            Setting.of("hub.webhooks.file", "config/webhooks.yaml", "The subscriptions file (and the low_stock / document_expiring rules), synced into PostgreSQL at startup. A missing file means no subscriptions.",
                     HubSettings::nonBlank),
-            setting("hub.webhooks.retry-schedule", DEFAULT_SCHEDULE, "The delays between attempts (ms, s, m, h, d; each gets +-10 % jitter): N delays mean N+1 attempts, then the delivery is dead (replayable). The default makes 8 attempts over about 24 hours.",
+            Setting.of("hub.webhooks.retry-schedule", DEFAULT_SCHEDULE, "The delays between attempts (ms, s, m, h, d; each gets +-10 % jitter): N delays mean N+1 attempts, then the delivery is dead (replayable). The default makes 8 attempts over about 24 hours.",
                     WebhookSettings::schedule),
-            setting("hub.webhooks.timeout-ms", "15000", "A delivery that has not answered 2xx within this time failed (connect and response).",
+            Setting.of("hub.webhooks.timeout-ms", "15000", "A delivery that has not answered 2xx within this time failed (connect and response).",
                     v -> longBetween(v, 100, 300_000)),
-            setting("hub.webhooks.allowed-private-hosts", "", "Hosts (as written in subscription URLs) that may use http and resolve to loopback, private or link-local addresses, e.g. 127.0.0.1,localhost. Empty: https to public addresses only.",
+            Setting.of("hub.webhooks.allowed-private-hosts", "", "Hosts (as written in subscription URLs) that may use http and resolve to loopback, private or link-local addresses, e.g. 127.0.0.1,localhost. Empty: https to public addresses only.",
                     v -> Optional.empty()),
-            setting("hub.webhooks.max-in-flight", "10", "Deliveries in flight to one subscription at once, across every node (a subscription's max_in_flight overrides it).",
+            Setting.of("hub.webhooks.max-in-flight", "10", "Deliveries in flight to one subscription at once, across every node (a subscription's max_in_flight overrides it).",
                     v -> longBetween(v, 1, 1000)),
-            setting("hub.webhooks.in-flight-during-sync", "2", "While a sync pass runs on this node, at most this many deliveries are in flight here: the pass's pages get the CPU first (a large initial load's events then go out after it, at full speed).",
+            Setting.of("hub.webhooks.in-flight-during-sync", "2", "While a sync pass runs on this node, at most this many deliveries are in flight here: the pass's pages get the CPU first (a large initial load's events then go out after it, at full speed).",
                     v -> longBetween(v, 1, 1000)),
-            setting("hub.webhooks.senders", "32", "Threads sending deliveries on this node (all subscriptions together).",
+            Setting.of("hub.webhooks.senders", "32", "Threads sending deliveries on this node (all subscriptions together).",
                     v -> longBetween(v, 1, 1000)),
-            setting("hub.webhooks.pool-size", "3", "Database connections of the webhook dispatcher, a pool of its own beside hub.reporting.pool-size (so deliveries never keep a sync's page waiting for a connection).",
+            Setting.of("hub.webhooks.pool-size", "3", "Database connections of the webhook dispatcher, a pool of its own beside hub.reporting.pool-size (so deliveries never keep a sync's page waiting for a connection).",
                     v -> longBetween(v, 1, 100)),
-            setting("hub.webhooks.poll-interval-ms", "2000", "The dispatcher looks for due deliveries this often, besides being woken when a page commits (PostgreSQL LISTEN/NOTIFY).",
+            Setting.of("hub.webhooks.poll-interval-ms", "2000", "The dispatcher looks for due deliveries this often, besides being woken when a page commits (PostgreSQL LISTEN/NOTIFY).",
                     v -> longBetween(v, 50, 3_600_000)),
-            setting("hub.webhooks.disable-after", "5d", "A subscription whose deliveries fail continuously for this long is disabled, with a warning (`webhooks enable` re-enables it).",
+            Setting.of("hub.webhooks.disable-after", "5d", "A subscription whose deliveries fail continuously for this long is disabled, with a warning (`webhooks enable` re-enables it).",
                     v -> duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 5d or 12h")),
-            setting("hub.webhooks.rotation-overlap", "24h", "After `webhooks rotate-secret` (or a changed secret in the file), the previous secret keeps signing this long beside the new one.",
+            Setting.of("hub.webhooks.rotation-overlap", "24h", "After `webhooks rotate-secret` (or a changed secret in the file), the previous secret keeps signing this long beside the new one.",
                     v -> duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 24h")),
-            secret("hub.webhooks.secret-key", "", "Base64 of 32 bytes: the AES-256 key that encrypts the signing secrets in the database. Empty: a key file (hub.webhooks.secret-key-file), created on first use. Every node of one database needs the same key."),
-            setting("hub.webhooks.secret-key-file", "data/webhook-secret.key", "Where the key of hub.webhooks.secret-key is kept when that setting is empty (created with owner-only permissions).",
+            Setting.secretOf("hub.webhooks.secret-key", "", "Base64 of 32 bytes: the AES-256 key that encrypts the signing secrets in the database. Empty: a key file (hub.webhooks.secret-key-file), created on first use. Every node of one database needs the same key."),
+            Setting.of("hub.webhooks.secret-key-file", "data/webhook-secret.key", "Where the key of hub.webhooks.secret-key is kept when that setting is empty (created with owner-only permissions).",
                     HubSettings::nonBlank),
-            setting("hub.webhooks.sandbox-receiver", "auto", "Start the built-in webhook receiver, subscribed to every event (subscription 'sandbox'): true, false, or auto (when every configured source runs on its sandbox).",
+            Setting.of("hub.webhooks.sandbox-receiver", "auto", "Start the built-in webhook receiver, subscribed to every event (subscription 'sandbox'): true, false, or auto (when every configured source runs on its sandbox).",
                     v -> List.of("auto", "true", "false").contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not auto, true or false"))
     );
 
     private WebhookSettings() {
     }
 
-    // Settings are built here rather than with HubSettings.setting(...): HubSettings lists these in its own static
-    // initialiser, so calling into it from this one would see this list still null.
-    private static Setting setting(String key, String def, String description, java.util.function.Function<String, Optional<String>> validator) {
-        return new Setting(key, def, false, description, validator);
-    }
-
-    private static Setting secret(String key, String def, String description) {
-        return new Setting(key, def, true, description, v -> Optional.empty());
-    }
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
