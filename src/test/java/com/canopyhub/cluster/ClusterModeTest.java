@@ -65,11 +65,16 @@ class ClusterModeTest {
             assertThat((long) runs.size()).as("once per period across both nodes, %d periods", periods)
                     .isLessThanOrEqualTo(periods + 1)
                     .isGreaterThanOrEqualTo(periods - 3); // the takeover after the kill may skip a period or two
+            // passes come a period apart; only the takeover may add one early pass (Quartz fires a misfired trigger once
+            // at recovery, then keeps the schedule); two nodes firing the same period would make one every period
+            int early = 0;
             for (int i = 1; i < runs.size(); i++) {
                 Duration gap = Duration.between((OffsetDateTime) runs.get(i - 1).get("started_at"), (OffsetDateTime) runs.get(i).get("started_at"));
-                assertThat(gap).as("passes %d and %d: one period apart, not twice in one", i - 1, i)
-                        .isGreaterThanOrEqualTo(Duration.ofMillis(PERIOD_SECONDS * 1000L - 900));
+                if (gap.compareTo(Duration.ofMillis(PERIOD_SECONDS * 1000L - 900)) < 0) {
+                    early++;
+                }
             }
+            assertThat(early).as("passes closer than a period").isLessThanOrEqualTo(1);
 
             // the feed: each event published once by the two nodes (nobody was killed mid-round here)
             List<ConsumerRecord<String, String>> messages = kafka.readAll(List.of(KafkaFeed.topic("cluster", "product")));
