@@ -91,6 +91,7 @@ public class StatusCommand implements Callable<Integer> {
         for (Object[] r : rows) {
             out.printf(Locale.ROOT, fmt, r);
         }
+        printDelivery(c, out);
         out.println();
         out.printf(Locale.ROOT, "%-28s %9s%n", "reporting table", "rows");
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables "
@@ -103,6 +104,34 @@ public class StatusCommand implements Callable<Integer> {
                     n.next();
                     out.printf(Locale.ROOT, "%-28s %9d%n", "reporting." + table, n.getLong(1));
                 }
+            }
+        }
+    }
+
+    /** What the outbox's readers have still to do: webhooks, marketplaces, the Kafka feed. */
+    private static void printDelivery(Connection c, PrintStream out) throws SQLException {
+        out.println();
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SENDING', 'WAITING')), "
+                + "count(*) FILTER (WHERE status = 'DEAD') FROM hub.webhook_deliveries"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            out.printf(Locale.ROOT, "Webhooks: %d deliveries open, %d dead (`webhooks list`)%n", rs.getLong(1), rs.getLong(2));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.sink, count(*) FILTER (WHERE l.remote_id IS NOT NULL), "
+                + "count(*) FILTER (WHERE l.dirty), count(*) FILTER (WHERE l.attempts > 0), "
+                + "(SELECT count(*) FROM hub.dead_letters d WHERE d.stream = 'sink:' || l.sink AND d.resolved_at IS NULL), "
+                + "(SELECT stopped_reason FROM hub.marketplace_sinks s WHERE s.sink = l.sink AND s.stopped_at IS NOT NULL) "
+                + "FROM hub.marketplace_listings l GROUP BY l.sink ORDER BY l.sink"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.printf(Locale.ROOT, "Marketplace %s: %d listed, %d due, %d failing, %d dead-lettered%s%n", rs.getString(1),
+                        rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getString(6) == null ? "" : ", STOPPED: " + rs.getString(6));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM hub.kafka_feed), "
+                + "(SELECT count(*) FROM hub.outbox WHERE NOT kafka_published)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                out.printf(Locale.ROOT, "Kafka feed: %d events not yet published%n", rs.getLong(2));
             }
         }
     }

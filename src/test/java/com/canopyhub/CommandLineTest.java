@@ -141,7 +141,8 @@ class CommandLineTest {
         assertThat(status.exit()).as(status.output()).isZero();
         assertThat(status.output()).containsPattern("psql \"postgresql://postgres@localhost:\\d+/")
                 .containsPattern("distru\\s+products\\s+\\d{4}-\\d\\d-\\d\\d \\S+\\s+SUCCEEDED\\s+\\S+ \\S+\\s+7\\s+7\\s+0")
-                .containsPattern("reporting.products\\s+7\\n").containsPattern("reporting.orders\\s+0\\n");
+                .containsPattern("reporting.products\\s+7\\n").containsPattern("reporting.orders\\s+0\\n")
+                .containsPattern("Webhooks: \\d+ deliveries open, 0 dead");
     }
 
     @Test
