@@ -146,6 +146,16 @@ class CommandLineTest {
     }
 
     @Test
+    void feed_republish_names_the_types_it_knows_and_says_when_the_feed_is_off() throws Exception {
+        Result wrong = run(Map.of(), "feed", "republish", "--type", "widgets");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.output()).contains("--type widgets").contains("product, inventory-lot, stock-level");
+        Result off = run(freshSandboxDatabase(1), "feed", "republish", "--type", "product");
+        assertThat(off.exit()).as(off.output()).isEqualTo(2);
+        assertThat(off.output()).contains("the Kafka feed is off: set hub.kafka.bootstrap-servers");
+    }
+
+    @Test
     void an_environment_variable_overrides_the_properties_file_and_bad_config_exits_2_naming_the_key() throws Exception {
         Result r = run(Map.of("HUB_DISTRU_BASE_URL", "htp:/distru.example"), "check-config");
         assertThat(r.exit()).isEqualTo(2);
