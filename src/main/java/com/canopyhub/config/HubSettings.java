@@ -49,7 +49,7 @@ public final class HubSettings {
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),
             setting("hub.schedule.store", "memory", "Where Quartz keeps the schedules: memory (one node) or jdbc (the hub's PostgreSQL, clustered: several nodes share the schedules, each sync fires on exactly one of them, a surviving node takes over a dead node's).",
-                    v -> List.of("memory", "jdbc").contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not memory or jdbc")),
+                    oneOf("memory", "jdbc")),
             setting("hub.schedule.cluster-checkin-interval-ms", "5000", "With the jdbc store: how often a node checks in; a node silent for about this long is taken to be dead and its schedules move on.",
                     v -> longBetween(v, 500, 600_000)),
             setting("hub.routes.reload", "false", "Reload a route file of hub.routes.directory when it is saved (the dev profile turns it on). A file that refers to an unknown bean, or fails to load, is rejected with one error and the previous routes keep running.",
@@ -318,6 +318,18 @@ public final class HubSettings {
 
     public static Optional<String> nonBlank(String v) {
         return v.isBlank() ? Optional.of("must not be empty") : Optional.empty();
+    }
+
+    /** One of the given values, as written. */
+    public static java.util.function.Function<String, Optional<String>> oneOf(String... allowed) {
+        List<String> values = List.of(allowed);
+        return v -> values.contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not one of " + String.join(", ", values));
+    }
+
+    /** A duration such as 500ms, 5s, 1m, 1h30m, 5d. */
+    public static Optional<String> duration(String v) {
+        return com.canopyhub.sink.webhook.WebhookSettings.duration(v).isPresent() ? Optional.empty()
+                : Optional.of("'" + v + "' is not a duration such as 30s, 1m, 12h or 5d");
     }
 
     public static Optional<String> bool(String v) {

@@ -78,13 +78,9 @@ public class StreamLocks {
     public Optional<Lease> tryAcquire(String sourceSystem, String stream, String partition) throws SQLException {
         long key = key(sourceSystem, stream, partition);
         Connection c = connections.open();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            ps.setLong(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return Optional.of(new Lease(c, key, sourceSystem + "/" + StreamKey.label(stream, partition)));
-                }
+        try {
+            if (com.canopyhub.db.AdvisoryLocks.tryForSession(c, key)) {
+                return Optional.of(new Lease(c, key, sourceSystem + "/" + StreamKey.label(stream, partition)));
             }
         } catch (SQLException | RuntimeException e) {
             c.close();

@@ -98,14 +98,8 @@ public final class KafkaFeed implements AutoCloseable {
             closeQuietly();
             lockConnection = dedicated.call();
         }
-        try (PreparedStatement ps = lockConnection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            ps.setLong(1, LOCK);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return List.of();
-                }
-            }
+        if (!com.canopyhub.db.AdvisoryLocks.tryForSession(lockConnection, LOCK)) {
+            return List.of();
         }
         List<Event> events = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -24,8 +24,7 @@ public final class KafkaSettings {
             Setting.of("hub.kafka.poll-interval-ms", "1000", "The feed looks for unpublished events this often, besides being woken when a page commits.",
                     v -> HubSettings.longBetween(v, 50, 3_600_000)),
             Setting.of("hub.kafka.security-protocol", "PLAINTEXT", "Kafka client security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
-                    v -> List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(v) ? Optional.empty()
-                            : Optional.of("'" + v + "' is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")),
+                    HubSettings.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")),
             Setting.of("hub.kafka.sasl-mechanism", "GSSAPI", "Kafka client sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, ...), with a SASL protocol.",
                     HubSettings::nonBlank),
             Setting.secretOf("hub.kafka.sasl-jaas-config", "", "Kafka client sasl.jaas.config (holds credentials: never logged)."),

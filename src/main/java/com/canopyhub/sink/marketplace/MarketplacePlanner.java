@@ -159,12 +159,6 @@ public final class MarketplacePlanner {
     }
 
     private static boolean lock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, LOCK);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return com.canopyhub.db.AdvisoryLocks.tryForTransaction(c, LOCK);
     }
 }

@@ -2,14 +2,10 @@ package com.canopyhub.sink.marketplace;
 
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.Setting;
-import com.canopyhub.sink.webhook.WebhookSettings;
 import java.util.List;
-import java.util.Optional;
 
 /** The settings of the marketplace sinks (docs/marketplaces.md), declared next to the components that read them. */
 public final class MarketplaceSettings {
-
-    private static final List<String> AUTO = List.of("auto", "true", "false");
 
     public static final List<Setting> SETTINGS = List.of(
             Setting.of("hub.marketplaces.senders", "4", "Threads sending marketplace requests on this node, per marketplace (each waits for its slot in the key's shared rate limit).",
@@ -30,14 +26,14 @@ public final class MarketplaceSettings {
                     HubSettings::bool),
             // terravault
             Setting.of("hub.terravault.enabled", "auto", "Push listings to TerraVault (routes/terravault.camel.yaml): true, false, or auto (when hub.terravault.base-url is set, or every source runs on its sandbox: then the built-in TerraVault sandbox).",
-                    v -> AUTO.contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not auto, true or false")),
+                    HubSettings.oneOf("auto", "true", "false")),
             Setting.of("hub.terravault.base-url", "", "TerraVault API base URL, e.g. https://terravault.app. Empty: the built-in TerraVault sandbox.",
                     HubSettings::optionalHttpUrl),
             Setting.secretOf("hub.terravault.api-key", "", "TerraVault API key (tv_live_…, sent as Bearer) with the scopes products:read, products:write and inventory:write. Required when hub.terravault.base-url is set."),
             Setting.of("hub.terravault.requests-per-minute", "100", "TerraVault's limit per API key. Every node and route using the key shares it (through PostgreSQL); requests are paced at 97 % of it.",
                     v -> HubSettings.longBetween(v, 1, 100_000)),
             Setting.of("hub.terravault.rate-window", "1m", "The window TerraVault counts requests-per-minute in: a minute. (Tests shorten it, with the sandbox's.)",
-                    v -> WebhookSettings.duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 1m")),
+                    HubSettings::duration),
             Setting.of("hub.terravault.mapping-file", "config/marketplaces/terravault.yaml", "What is listed on TerraVault and how listing fields are filled (Camel Simple over the product's facts; docs/marketplaces.md).",
                     HubSettings::nonBlank),
             Setting.secretOf("hub.terravault.webhook-secret", "", "The secret TerraVault signs its order webhooks with (HMAC-SHA256). Empty: order webhooks are refused (401), except from the built-in sandbox, which gets a generated one."),
@@ -45,7 +41,7 @@ public final class MarketplaceSettings {
                     v -> HubSettings.longBetween(v, 10, 86_400)),
             // shop platform
             Setting.of("hub.shop-platform.enabled", "auto", "Push products to the shop platform's org and shops (routes/shop-platform.camel.yaml): true, false, or auto (when hub.shop-platform.base-url is set, or every source runs on its sandbox).",
-                    v -> AUTO.contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not auto, true or false")),
+                    HubSettings.oneOf("auto", "true", "false")),
             Setting.of("hub.shop-platform.base-url", "", "Shop platform API base URL. Empty: the built-in shop platform sandbox.",
                     HubSettings::optionalHttpUrl),
             Setting.secretOf("hub.shop-platform.token", "", "Shop platform API token (Bearer) with the scopes products.read and products.write. Required when hub.shop-platform.base-url is set."),
@@ -56,7 +52,7 @@ public final class MarketplaceSettings {
             Setting.of("hub.shop-platform.requests-per-minute", "60", "The shop platform's limit per token, shared by every node (paced at 97 % of it).",
                     v -> HubSettings.longBetween(v, 1, 100_000)),
             Setting.of("hub.shop-platform.rate-window", "1m", "The window requests-per-minute counts in.",
-                    v -> WebhookSettings.duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 1m")),
+                    HubSettings::duration),
             Setting.of("hub.shop-platform.mapping-file", "config/marketplaces/shop-platform.yaml", "What is put in the org's inventory, its catalogue id (p1_id) and fields, and per-shop overrides (docs/marketplaces.md).",
                     HubSettings::nonBlank)
     );

@@ -220,13 +220,7 @@ public class WebhookDispatcher implements AutoCloseable {
 
     /** The fan-out's advisory lock, for this transaction; false if another node holds it. */
     private static boolean fanOutLock(Connection c) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            lock.setLong(1, FAN_OUT_LOCK);
-            try (ResultSet rs = lock.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return com.canopyhub.db.AdvisoryLocks.tryForTransaction(c, FAN_OUT_LOCK);
     }
 
     /**

@@ -40,14 +40,14 @@ public final class WebhookSettings {
             Setting.of("hub.webhooks.poll-interval-ms", "2000", "The dispatcher looks for due deliveries this often, besides being woken when a page commits (PostgreSQL LISTEN/NOTIFY).",
                     v -> longBetween(v, 50, 3_600_000)),
             Setting.of("hub.webhooks.disable-after", "5d", "A subscription whose deliveries fail continuously for this long is disabled, with a warning (`webhooks enable` re-enables it).",
-                    v -> duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 5d or 12h")),
+                    HubSettings::duration),
             Setting.of("hub.webhooks.rotation-overlap", "24h", "After `webhooks rotate-secret` (or a changed secret in the file), the previous secret keeps signing this long beside the new one.",
-                    v -> duration(v).isPresent() ? Optional.empty() : Optional.of("'" + v + "' is not a duration such as 24h")),
+                    HubSettings::duration),
             Setting.secretOf("hub.webhooks.secret-key", "", "Base64 of 32 bytes: the AES-256 key that encrypts the signing secrets in the database. Empty: a key file (hub.webhooks.secret-key-file), created on first use. Every node of one database needs the same key."),
             Setting.of("hub.webhooks.secret-key-file", "data/webhook-secret.key", "Where the key of hub.webhooks.secret-key is kept when that setting is empty (created with owner-only permissions).",
                     HubSettings::nonBlank),
             Setting.of("hub.webhooks.sandbox-receiver", "auto", "Start the built-in webhook receiver, subscribed to every event (subscription 'sandbox'): true, false, or auto (when every configured source runs on its sandbox).",
-                    v -> List.of("auto", "true", "false").contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not auto, true or false"))
+                    HubSettings.oneOf("auto", "true", "false"))
     );
 
     private WebhookSettings() {
