@@ -167,7 +167,10 @@ public class HubConfiguration implements CamelConfiguration {
             sinks.add(new LowStockSink(webhookConfig::lowStock, skipInitialLoad));
         }
         sinks.add(deadLetters);
-        registry.bind("changeStream", new ChangeStream(db.dataSource(), sinks, deadLetters));
+        ChangeStream changeStream = new ChangeStream(db.dataSource(), sinks, deadLetters);
+        registry.bind("changeStream", changeStream);
+        registry.bind("absences", new com.canopyhub.sync.Absences(db.dataSource(), sources,
+                new com.canopyhub.sink.reporting.ReportingStoredRecords(), changeStream));
         AtomicBoolean stopFlag = new AtomicBoolean();
         registry.bind(STOP_FLAG_BEAN, stopFlag);
         PassSchedule schedule = settings.getBoolean("hub.schedule.enabled")

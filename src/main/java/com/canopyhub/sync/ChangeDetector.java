@@ -30,6 +30,18 @@ public class ChangeDetector {
         for (CanonicalRecord r : page.records()) {
             bySourceId.put(r.provenance().sourceId(), r);
         }
+        SeenIds seen = sync.seen();
+        if (seen != null) {
+            // what the snapshot served, mapped or not: a record that cannot be mapped is still there upstream
+            bySourceId.keySet().forEach(seen::add);
+            for (RejectedRecord r : page.rejects()) {
+                if (r.sourceId() == null) {
+                    seen.spoil("a record without an id was served (page " + page.pageNumber() + ": " + r.reason() + ")");
+                } else {
+                    seen.add(r.sourceId());
+                }
+            }
+        }
         Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
         List<Change> changes = new ArrayList<>();
         for (CanonicalRecord r : bySourceId.values()) {

@@ -22,6 +22,8 @@ public final class EntitySync {
     private ReadPlan plan;
     private StreamLocks.Lease lease;
     private long fetched;
+    /** The source ids served, for a snapshot stream with a gone state (null otherwise). */
+    private SeenIds seen;
     private boolean initialLoad;
     private long changed;
     private long written;
@@ -48,7 +50,8 @@ public final class EntitySync {
      * @param slices {@code w} cut into the slices the source allows, in time order (one for most streams)
      */
     void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held,
-               boolean initialLoad) {
+               boolean initialLoad, boolean trackSeen) {
+        this.seen = trackSeen ? new SeenIds() : null;
         this.initialLoad = initialLoad;
         this.runId = id;
         this.window = w;
@@ -158,6 +161,11 @@ public final class EntitySync {
             return true;
         }
         return false;
+    }
+
+    /** The source ids this run was served, when its stream's absences mean something; else null. */
+    public SeenIds seen() {
+        return seen;
     }
 
     public SyncPass pass() {

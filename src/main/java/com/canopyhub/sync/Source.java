@@ -65,6 +65,25 @@ public interface Source {
     StreamReader reader(String stream);
 
     /**
+     * Whether a complete pass of this {@link Windowing#SNAPSHOT} stream that no longer serves a record means the
+     * record is gone, and what it becomes then; null (the default): absence means nothing.
+     */
+    default GoneState goneState(String stream) {
+        return null;
+    }
+
+    /**
+     * Of {@code candidates} (stored records that a snapshot pass of several pages did not serve), the source ids the
+     * upstream confirms absent by a consistent read of just those records. Offset paging over a set that shrinks
+     * while it is read can push a record past a page boundary unseen; only a confirmed absence is marked gone.
+     * Default: none can be confirmed, so multi-page passes mark nothing gone.
+     */
+    default java.util.Set<String> confirmAbsent(String stream, String partition,
+                                                java.util.List<com.canopyhub.canonical.CanonicalRecord> candidates) {
+        return java.util.Set.of();
+    }
+
+    /**
      * Maps a page of raw records of one partition to the canonical model; records that cannot be mapped are
      * rejected, not thrown.
      */

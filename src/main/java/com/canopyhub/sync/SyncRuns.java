@@ -188,7 +188,8 @@ public class SyncRuns {
             SyncWindow window = window(source, sync.entity(), sync.partition(), pass.request().full());
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
-            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad);
+            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
+                    windowing == Windowing.SNAPSHOT && source.goneState(sync.entity()) != null);
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;

@@ -308,6 +308,12 @@ public final class DistruSandbox implements AutoCloseable {
             if ((q.from != null && updated < q.from) || (q.to != null && updated > q.to)) {
                 continue;
             }
+            if (c == SandboxCollection.INVENTORY && (records.soldOut(i)
+                    || (q.productIds != null && !q.productIds.contains(SandboxRecords.inventoryProductId(i))))) {
+                // "Groups with 0 active and 0 available quantity won't be returned" (distru-api.txt, inventory);
+                // product_ids[] filters (same section)
+                continue;
+            }
             if (matched++ < skip) {
                 continue;
             }
@@ -393,7 +399,7 @@ public final class DistruSandbox implements AutoCloseable {
     }
 
     /** A parsed, validated query string. */
-    private record Query(int page, Long from, Long to) {
+    private record Query(int page, Long from, Long to, Set<String> productIds) {
         static Query parse(SandboxCollection c, String rawQuery) {
             Map<String, List<String>> params = QueryString.parse(rawQuery);
             Set<String> allowed = c == SandboxCollection.INVENTORY
@@ -426,7 +432,8 @@ public final class DistruSandbox implements AutoCloseable {
                 from = instant(range.substring(0, comma));
                 to = instant(range.substring(comma + 1));
             }
-            return new Query(page, from, to);
+            Set<String> productIds = params.containsKey("product_ids[]") ? Set.copyOf(params.get("product_ids[]")) : null;
+            return new Query(page, from, to, productIds);
         }
 
         private static Long instant(String s) {

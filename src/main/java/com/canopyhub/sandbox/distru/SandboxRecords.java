@@ -259,6 +259,17 @@ final class SandboxRecords {
         stock.put(inventoryIndex, quantity.toPlainString());
     }
 
+    /** Whether inventory group {@code i} holds nothing (active = available = 0): Distru then leaves it out. */
+    boolean soldOut(int i) {
+        String set = stock.get(i);
+        return set != null && new java.math.BigDecimal(set).signum() == 0;
+    }
+
+    /** The product of inventory group {@code i}. */
+    static String inventoryProductId(int i) {
+        return id(SandboxCollection.PRODUCTS, i);
+    }
+
     private void inventory(JsonGenerator g, SplittableRandom r, int i, int version, String updated, boolean malformed) throws IOException {
         String generated = decimal(r, 1, 500, 9);
         String active = stock.getOrDefault(i, generated);
@@ -267,7 +278,7 @@ final class SandboxRecords {
         g.writeStringField("batch_number", i % 2 == 0 ? null : "BN-" + i);
         g.writeStringField("location_id", id(SandboxCollection.LOCATIONS, ref(i, sizes.locations())));
         // each group is its own (product, location, batch) combination
-        g.writeStringField("product_id", id(SandboxCollection.PRODUCTS, i));
+        g.writeStringField("product_id", inventoryProductId(i));
         g.writeStringField("updated_datetime", updated);
     }
 

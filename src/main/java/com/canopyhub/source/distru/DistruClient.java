@@ -81,7 +81,10 @@ public class DistruClient implements AutoCloseable {
 
     /** Fetches one page of {@code entity}: page {@code request.number()} of the records updated in its range. */
     public SourcePage fetchPage(DistruEntity entity, PageRequest request) {
-        String pathAndQuery = pathAndQuery(entity, request);
+        return fetch(entity, request, pathAndQuery(entity, request));
+    }
+
+    private SourcePage fetch(DistruEntity entity, PageRequest request, String pathAndQuery) {
         String requestLine = "GET " + pathAndQuery;
         RateLimiter.waitForPermission(pacing);
         HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
@@ -128,6 +131,19 @@ public class DistruClient implements AutoCloseable {
         boolean explicitEnd = next != null && next.isNull();
         boolean hasMore = !explicitEnd && !records.isEmpty() && records.size() >= entity.pageSize();
         return new SourcePage(entity.configName(), request, records, hasMore, SourcePage.UNKNOWN_TOTAL);
+    }
+
+    /**
+     * One page of the inventory groups of just these products ({@code product_ids[]}, documented in
+     * distru-api.txt, inventory): a consistent read of a few groups, used to confirm that a group a multi-page
+     * snapshot did not serve is really gone.
+     */
+    public SourcePage fetchInventoryOf(java.util.Collection<String> productIds) {
+        StringBuilder q = new StringBuilder(pathAndQuery(DistruEntity.INVENTORY, new PageRequest(null, null, 1)));
+        for (String id : productIds) {
+            q.append("&product_ids%5B%5D=").append(URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+        return fetch(DistruEntity.INVENTORY, new PageRequest(null, null, 1), q.toString());
     }
 
     /** The request path: {@code updated_datetime=START,END} with an empty side for an unbounded one. */

@@ -6,7 +6,16 @@ import com.canopyhub.sync.Source;
 import com.canopyhub.sync.StreamKey;
 import com.canopyhub.sync.StreamReader;
 import com.canopyhub.sync.Windowing;
+import com.canopyhub.canonical.CanonicalRecord;
+import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.Quantity;
+import com.canopyhub.canonical.StockLevel;
+import com.canopyhub.sync.GoneState;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +27,12 @@ import java.util.Map;
  */
 public final class DistruSource implements Source {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistruSource.class);
+    /** Products per confirming request (URL length: 40 UUIDs make about 2.5 kB of query). */
+    static final int CONFIRM_PRODUCTS = 40;
+    private final DistruClient client;
+    private volatile boolean filterIgnoredSaid;
+
     private final List<String> streams;
     private final Map<String, StreamReader> readers = new LinkedHashMap<>();
     private final DistruMapper mapper;
@@ -27,6 +42,7 @@ public final class DistruSource implements Source {
 
     public DistruSource(DistruClient client, DistruMapper mapper, List<String> streams, Duration safetyLag,
                         Duration overlap, String upstream) {
+        this.client = client;
         this.streams = List.copyOf(streams);
         Arrays.stream(DistruEntity.values()).forEach(e -> readers.put(e.configName(), new DistruStreamReader(client, e)));
         this.mapper = mapper;
@@ -82,6 +98,85 @@ public final class DistruSource implements Source {
             throw new IllegalArgumentException("distru has no stream '" + stream + "'");
         }
         return r;
+    }
+
+    /**
+     * Inventory: Distru leaves out groups with 0 active and 0 available (distru-api.txt, inventory), so a group a
+     * complete snapshot no longer serves holds nothing: its stock level turns to 0 (in the same unit).
+     */
+    @Override
+    public GoneState goneState(String stream) {
+        if (!DistruEntity.INVENTORY.configName().equals(stream)) {
+            return null;
+        }
+        return new GoneState(EntityType.STOCK_LEVEL, last -> {
+            StockLevel s = (StockLevel) last;
+            return new StockLevel(s.canonicalId(), s.provenance(), s.productSourceId(), s.locationSourceId(), s.batchNumber(),
+                    new Quantity(BigDecimal.ZERO, s.active().unit()), new Quantity(BigDecimal.ZERO, s.available().unit()),
+                    s.sourceUpdatedAt(), s.attributes());
+        });
+    }
+
+    /**
+     * Asks Distru for the inventory groups of the candidates' products ({@code product_ids[]}, a few at a time, each
+     * answer one page: a consistent snapshot of those groups) and confirms absent every candidate not among them.
+     * The answer is checked: a group of a product that was not asked for means Distru ignored the filter, said once
+     * as an ERROR, and then nothing is confirmed (stock stays as last seen rather than drop to 0 on a guess).
+     */
+    @Override
+    public Set<String> confirmAbsent(String stream, String partition, List<CanonicalRecord> candidates) {
+        Map<String, List<String>> byProduct = new LinkedHashMap<>();
+        for (CanonicalRecord r : candidates) {
+            byProduct.computeIfAbsent(((StockLevel) r).productSourceId(), k -> new ArrayList<>()).add(r.provenance().sourceId());
+        }
+        Set<String> absent = new HashSet<>();
+        List<String> products = new ArrayList<>(byProduct.keySet());
+        for (int from = 0; from < products.size(); from += CONFIRM_PRODUCTS) {
+            if (!confirm(products.subList(from, Math.min(products.size(), from + CONFIRM_PRODUCTS)), byProduct, absent)) {
+                return Set.of();
+            }
+        }
+        return absent;
+    }
+
+    /** Confirms one group of products; false when Distru ignored the filter (nothing can be confirmed). */
+    private boolean confirm(List<String> products, Map<String, List<String>> byProduct, Set<String> absent) {
+        SourcePage page = client.fetchInventoryOf(products);
+        if (page.hasMore()) {
+            if (products.size() > 1) {
+                int half = products.size() / 2;
+                return confirm(products.subList(0, half), byProduct, absent) && confirm(products.subList(half, products.size()), byProduct, absent);
+            }
+            LOG.warn("distru/inventory: product {} has more than a page of stock groups; its absent groups are not confirmed", products.get(0));
+            return true;
+        }
+        Set<String> asked = new HashSet<>(products);
+        Set<String> present = new HashSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode g : page.records()) {
+            String product = g.path("product_id").asText(null);
+            if (product == null || !asked.contains(product)) {
+                if (!filterIgnoredSaid) {
+                    filterIgnoredSaid = true;
+                    LOG.error("distru: GET /public/v1/inventory ignored product_ids[] (it answered product {} when asked for {}); "
+                            + "stock groups missing from a multi-page inventory pass are not confirmed gone and keep their last "
+                            + "stock", product, products.get(0));
+                }
+                return false;
+            }
+            try {
+                present.add(mapper.stockLevel(g).provenance().sourceId());
+            } catch (RuntimeException unmappable) {
+                return true; // cannot tell which group it is: confirm nothing of these products
+            }
+        }
+        for (String product : products) {
+            for (String id : byProduct.get(product)) {
+                if (!present.contains(id)) {
+                    absent.add(id);
+                }
+            }
+        }
+        return true;
     }
 
     @Override
