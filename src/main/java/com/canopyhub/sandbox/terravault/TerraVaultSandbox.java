@@ -194,9 +194,27 @@ public final class TerraVaultSandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code GET /api/v1/products} filters by {@code external_reference}. The reference promises "filtering"
+     * but names no parameter: by default the sandbox ignores it, as many APIs ignore parameters they do not know (the
+     * least convenient plausible answer: the hub must verify what it adopts).
+     */
+    private volatile boolean referenceFilter;
+
+    public void setReferenceFilter(boolean honoured) {
+        this.referenceFilter = honoured;
+    }
+
+    /** For tests: creates of a reference this answers (non-null) get that body with 201 and create nothing. */
+    private volatile java.util.function.Function<String, String> createAnswers = r -> null;
+
+    public void answerCreates(java.util.function.Function<String, String> bodyForReference) {
+        this.createAnswers = bodyForReference;
+    }
+
     private void list(HttpExchange ex) throws IOException {
         Map<String, List<String>> q = QueryString.parse(ex.getRequestURI().getRawQuery());
-        String reference = first(q, "external_reference");
+        String reference = referenceFilter ? first(q, "external_reference") : null;
         int page = Integer.parseInt(firstOr(q, "page", "1"));
         int perPage = Integer.parseInt(firstOr(q, "per_page", "50"));
         if (page < 1 || perPage < 1 || perPage > 100) {
@@ -225,6 +243,15 @@ public final class TerraVaultSandbox implements AutoCloseable {
             return;
         }
         String reference = in.path("external_reference").asText();
+        String canned = createAnswers.apply(reference);
+        if (canned != null) {
+            byte[] raw = canned.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(201, raw.length);
+            ex.getResponseBody().write(raw);
+            ex.close();
+            return;
+        }
         ObjectNode out = JSON.createObjectNode();
         int status;
         synchronized (listings) {
@@ -398,7 +425,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         }
     }
 
-    private record OrderTarget(URI url, String secret, int every) {
+    private record OrderTarget(URI url, String secret, int every, boolean inHeaders) {
     }
 
     private volatile OrderTarget orders;
@@ -412,7 +439,12 @@ public final class TerraVaultSandbox implements AutoCloseable {
      * {@code order.created} then an {@code order.confirmed} webhook, signed with {@code secret}, to {@code url}.
      */
     public void placeOrdersTo(URI url, String secret, int everyNth) {
-        this.orders = new OrderTarget(url, secret, everyNth);
+        placeOrdersTo(url, secret, everyNth, false);
+    }
+
+    /** Like {@link #placeOrdersTo(URI, String, int)}; {@code inHeaders}: signed in headers (the hub's option) instead of the body. */
+    public void placeOrdersTo(URI url, String secret, int everyNth, boolean inHeaders) {
+        this.orders = new OrderTarget(url, secret, everyNth, inHeaders);
     }
 
     private void placeOrder(Listing l) {
@@ -426,7 +458,11 @@ public final class TerraVaultSandbox implements AutoCloseable {
             for (String type : List.of("order.created", "order.confirmed")) {
                 ObjectNode event = orderEvent("evt_" + orderId + "_" + type.substring(6), type, orderId, l, pounds);
                 try {
-                    sendOrderEvent(target.url(), target.secret(), clock.instant().getEpochSecond(), event);
+                    if (target.inHeaders()) {
+                        sendOrderEvent(target.url(), target.secret(), clock.instant().getEpochSecond(), event);
+                    } else {
+                        sendSignedOrderEvent(target.url(), target.secret(), event);
+                    }
                 } catch (IOException e) {
                     return; // the hub is not listening (yet): a real marketplace would retry; the demo lets it go
                 } catch (InterruptedException e) {
@@ -452,18 +488,53 @@ public final class TerraVaultSandbox implements AutoCloseable {
     }
 
     /**
-     * Sends one signed order webhook: {@code X-TerraVault-Timestamp} and {@code X-TerraVault-Signature: sha256=<hex
-     * HMAC-SHA256(secret, timestamp + "." + body)>} (docs/marketplaces.md). Returns the hub's status.
+     * Sends one order webhook signed in headers, the hub's option {@code hub.terravault.webhook-signature=header}:
+     * {@code X-TerraVault-Timestamp} and {@code X-TerraVault-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "."
+     * + body)>} (docs/marketplaces.md). Returns the hub's status.
      */
     public int sendOrderEvent(URI url, String secret, long timestamp, ObjectNode event) throws IOException, InterruptedException {
         byte[] body = JSON.writeValueAsBytes(event);
-        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(url)
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(url);
         if (secret != null) {
             req.header("X-TerraVault-Timestamp", Long.toString(timestamp))
                     .header("X-TerraVault-Signature", signature(secret, timestamp, body));
         }
+        return post(url, body, req, event);
+    }
+
+    /**
+     * Sends one order webhook as the reference's example shows it (terravault-partner-api.txt, "Example webhook
+     * payload"): the event with a {@code "signature": "sha256=…"} member. The reference names no header and does not
+     * say what is signed; the sandbox does what a sender most plausibly does: HMAC-SHA256 over the event serialised
+     * compactly (as {@code JSON.stringify(event)}), then the member appended last. {@code secret} null: no member.
+     */
+    public int sendSignedOrderEvent(URI url, String secret, ObjectNode event) throws IOException, InterruptedException {
+        return post(url, signedBody(secret, event), java.net.http.HttpRequest.newBuilder(url), event);
+    }
+
+    /** The body {@link #sendSignedOrderEvent} sends. */
+    public static byte[] signedBody(String secret, ObjectNode event) throws IOException {
+        byte[] unsigned = JSON.writeValueAsBytes(event);
+        if (secret == null) {
+            return unsigned;
+        }
+        String value;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            value = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(unsigned));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        String text = new String(unsigned, StandardCharsets.UTF_8);
+        String member = (event.isEmpty() ? "" : ",") + "\"signature\":" + JSON.writeValueAsString(value);
+        return (text.substring(0, text.length() - 1) + member + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Posts a body already made; records the hub's status. */
+    public int post(URI url, byte[] body, java.net.http.HttpRequest.Builder req, ObjectNode event)
+            throws IOException, InterruptedException {
+        req.header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
         int status = orderClient.send(req.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
         orderEvents.add(event.path("type").asText() + " " + event.path("data").path("order_id").asText() + " " + status);
         return status;

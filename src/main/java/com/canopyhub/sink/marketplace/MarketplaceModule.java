@@ -114,7 +114,8 @@ public final class MarketplaceModule {
             MarketplaceSink sinkBean = new MarketplaceSink(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
                     redactor, node, settings.getInt("hub.marketplaces.senders") * 4,
                     Duration.ofSeconds(settings.getLong("hub.marketplaces.lease-seconds")),
-                    settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"), clock);
+                    settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"),
+                    settings.getInt("hub.marketplaces.listing-attempts"), clock);
             closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
             registry.bind(sink + "Sink", sinkBean);
             active.put(sink, mapping.hash());
@@ -146,14 +147,16 @@ public final class MarketplaceModule {
             int port = settings.getInt("hub.http.port");
             // demo orders are sandbox data: like the source sandboxes', only into the embedded database
             if (port > 0 && settings.get("hub.reporting.jdbc-url").isEmpty()) {
-                sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25);
+                sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25,
+                        MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature")) == MarketplaceOrders.Form.HEADER);
             }
         } else if (secret.isEmpty()) {
             LOG.warn("hub.{}.webhook-secret is not set: {}'s order webhooks are refused (401) until it is", sink, sink);
         }
         String key = secret;
         context.getRegistry().bind(sink + "Orders", new MarketplaceOrders(sink, db.dataSource(), () -> key,
-                Duration.ofSeconds(settings.getLong("hub." + sink + ".webhook-tolerance-seconds")), clock));
+                Duration.ofSeconds(settings.getLong("hub." + sink + ".webhook-tolerance-seconds")), clock,
+                MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature"))));
     }
 
     private static Duration window(HubSettings settings, String prefix) {

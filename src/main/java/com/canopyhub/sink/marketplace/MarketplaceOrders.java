@@ -40,10 +40,19 @@ import org.slf4j.LoggerFactory;
  * (a status only moves forward in event time) and a {@code marketplace_order.<status>} event in the outbox, so
  * webhooks (and later Kafka) carry it on.
  * <p>
- * The signature, as the hub expects it (docs/marketplaces.md; the reference shows only "HMAC-SHA256" and a
- * {@code sha256=…} value): {@code X-TerraVault-Timestamp: <unix seconds>} and
- * {@code X-TerraVault-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>}. Kept in
- * {@link #signature}, the one place to correct against the live API.
+ * The signature, two forms (docs/marketplaces.md, "Orders back in"):
+ * <ul>
+ *   <li>{@link Form#BODY} (default), as the reference's example shows it: a {@code "signature": "sha256=<hex>"} member
+ *       in the JSON body, the HMAC-SHA256 (keyed with the secret) of the body as received with that member cut out
+ *       ({@link #signedBytes}). No signed timestamp: TerraVault's own retries come up to 24 h later and are
+ *       accepted; the event id makes a replay change nothing.</li>
+ *   <li>{@link Form#HEADER}, the hub's earlier guess, kept as an option: {@code X-TerraVault-Timestamp: <unix
+ *       seconds>} and {@code X-TerraVault-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>}, refused
+ *       outside the tolerance.</li>
+ * </ul>
+ * Event types the reference lists besides orders ({@code product.*}, {@code inventory.low_stock},
+ * {@code document.expiring}) are verified, recorded in {@code hub.inbound_events} and answered 200: a 4xx would only
+ * invite TerraVault's retries.
  */
 public final class MarketplaceOrders {
 
@@ -53,6 +62,17 @@ public final class MarketplaceOrders {
     /** Exchange property set by {@link #verify} when the request is refused: the reason. */
     public static final String REFUSED = "marketplaceOrderRefused";
     private static final Set<String> STATUSES = Set.of("created", "confirmed", "shipped", "delivered", "disputed");
+    /** The body member that carries the signature in {@link Form#BODY}. */
+    public static final String SIGNATURE_MEMBER = "signature";
+
+    /** Where the signature travels (hub.terravault.webhook-signature). */
+    public enum Form {
+        BODY, HEADER;
+
+        public static Form of(String setting) {
+            return valueOf(setting.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
     private static final ObjectMapper JSON = JsonMapper.builder().nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -62,9 +82,20 @@ public final class MarketplaceOrders {
     private final Supplier<String> secret;
     private final Duration tolerance;
     private final Clock clock;
+    private final Form form;
 
     /** @param secret the shared secret (empty: every request is refused, with a clear reason) */
     public MarketplaceOrders(String marketplace, DataSource dataSource, Supplier<String> secret, Duration tolerance, Clock clock) {
+        this(marketplace, dataSource, secret, tolerance, clock, Form.BODY);
+    }
+
+    /**
+     * @param tolerance how far a signed timestamp may be from now ({@link Form#HEADER} only)
+     * @param form      where the signature travels
+     */
+    public MarketplaceOrders(String marketplace, DataSource dataSource, Supplier<String> secret, Duration tolerance, Clock clock,
+                             Form form) {
+        this.form = form;
         this.marketplace = marketplace;
         this.dataSource = dataSource;
         this.secret = secret;
@@ -84,23 +115,129 @@ public final class MarketplaceOrders {
         }
     }
 
-    /** Checks signature and timestamp; a refusal sets {@link #REFUSED} (the route answers 401). */
+    /**
+     * {@code sha256=} and the hex HMAC-SHA256 of {@code signed} keyed with the secret ({@link Form#BODY}: the bytes
+     * {@link #signedBytes} returns).
+     */
+    public static String bodySignature(String secret, byte[] signed) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(signed));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What {@link Form#BODY} signs: the body exactly as received, with its top-level {@code "signature"} member cut
+     * out together with the comma that separates it from its neighbour and the white space between them. For a sender
+     * that signs {@code JSON.stringify(event)} and then adds the member last, that is byte for byte what it signed; the
+     * rest of the body is never re-serialised. Null when the body is not a JSON object with one string
+     * {@code signature} member.
+     *
+     * @return {@code [signed bytes, signature value]}, or null
+     */
+    static Object[] signedBytes(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            long previousValueEnd = -1; // where the value of the member before "signature" ends
+            long cutFrom = -1;
+            long cutTo = -1;
+            String value = null;
+            boolean cutToNextName = false;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                long nameStart = p.currentTokenLocation().getByteOffset();
+                if (cutToNextName) {
+                    cutTo = nameStart;
+                    cutToNextName = false;
+                }
+                boolean isSignature = SIGNATURE_MEMBER.equals(p.currentName());
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                if (isSignature) {
+                    if (value != null || v != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        return null; // twice, or not a string: not a signed event
+                    }
+                    value = p.getText();
+                    long valueEnd = p.currentLocation().getByteOffset();
+                    if (previousValueEnd >= 0) {
+                        cutFrom = previousValueEnd;
+                        cutTo = valueEnd;
+                    } else {
+                        cutFrom = nameStart;
+                        cutToNextName = true; // the first member: cut through the comma after it
+                        cutTo = valueEnd;
+                    }
+                } else if (v.isStructStart()) {
+                    p.skipChildren();
+                } else {
+                    p.finishToken(); // a scalar is read lazily: its end is known only once it is read
+                }
+                previousValueEnd = p.currentLocation().getByteOffset();
+            }
+            long closingBrace = p.currentTokenLocation().getByteOffset();
+            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || value == null || p.nextToken() != null) {
+                return null;
+            }
+            if (cutToNextName) {
+                cutTo = closingBrace; // the only member: cut up to the closing brace
+            }
+            byte[] signed = new byte[body.length - (int) (cutTo - cutFrom)];
+            System.arraycopy(body, 0, signed, 0, (int) cutFrom);
+            System.arraycopy(body, (int) cutTo, signed, (int) cutFrom, body.length - (int) cutTo);
+            return new Object[] {signed, value};
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Checks the signature (and, in the header form, its timestamp); a refusal sets {@link #REFUSED} (the route answers 401). */
     public void verify(Exchange exchange) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         exchange.getMessage().setBody(body); // read once, kept for record()
-        String refused = refusal(exchange.getMessage().getHeader(TIMESTAMP_HEADER, String.class),
-                exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class), body);
+        String refused = form == Form.BODY ? bodyRefusal(body)
+                : refusal(exchange.getMessage().getHeader(TIMESTAMP_HEADER, String.class),
+                        exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class), body);
         if (refused != null) {
             exchange.setProperty(REFUSED, refused);
             LOG.warn("{} webhook refused (401): {}", marketplace, refused);
         }
     }
 
-    private String refusal(String timestamp, String signature, byte[] body) {
+    private String noSecret() {
         String key = secret.get();
-        if (key == null || key.isEmpty()) {
-            return "no webhook secret configured (hub." + marketplace + ".webhook-secret)";
+        return key == null || key.isEmpty() ? "no webhook secret configured (hub." + marketplace + ".webhook-secret)" : null;
+    }
+
+    private String bodyRefusal(byte[] body) {
+        String none = noSecret();
+        if (none != null) {
+            return none;
         }
+        Object[] signed = signedBytes(body);
+        if (signed == null) {
+            return "unsigned (a JSON object with a \"" + SIGNATURE_MEMBER + "\": \"sha256=…\" member is required; "
+                    + "hub." + marketplace + ".webhook-signature=body)";
+        }
+        byte[] expected = bodySignature(secret.get(), (byte[]) signed[0]).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, ((String) signed[1]).trim().getBytes(StandardCharsets.UTF_8))) {
+            return "the signature does not match the body";
+        }
+        return null;
+    }
+
+    private String refusal(String timestamp, String signature, byte[] body) {
+        String none = noSecret();
+        if (none != null) {
+            return none;
+        }
+        String key = secret.get();
         if (signature == null || timestamp == null) {
             return "unsigned (" + SIGNATURE_HEADER + " and " + TIMESTAMP_HEADER + " are required)";
         }
@@ -132,6 +269,14 @@ public final class MarketplaceOrders {
             event = null;
         }
         MarketplaceOrder order = event == null ? null : order(event);
+        if (order == null && event != null && isOtherListedEvent(event)) {
+            boolean fresh;
+            try (Connection c = dataSource.getConnection()) {
+                fresh = recordEventId(c, event.path("id").asText(), event.path("type").asText());
+            }
+            answer(exchange, fresh ? "recorded" : "duplicate");
+            return;
+        }
         if (order == null) {
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
             exchange.getMessage().setBody("{\"error\":\"not an order event (id, type order.<status>, created_at, data.order_id)\"}");
@@ -148,20 +293,39 @@ public final class MarketplaceOrders {
                 throw e;
             }
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody("{\"status\":\"" + (fresh ? "accepted" : "duplicate") + "\"}");
+        answer(exchange, fresh ? "accepted" : "duplicate");
     }
 
-    private boolean record(Connection c, String eventId, String type, MarketplaceOrder order) throws SQLException {
+    private static void answer(Exchange exchange, String status) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody("{\"status\":\"" + status + "\"}");
+    }
+
+    /**
+     * The reference's other event types ({@code product.*}, {@code inventory.low_stock}, {@code document.expiring}):
+     * nothing in the hub acts on them yet, but they are TerraVault's to send, so they are taken, not refused.
+     */
+    private static boolean isOtherListedEvent(JsonNode e) {
+        String type = e.path("type").asText("");
+        return !e.path("id").asText("").isEmpty() && (type.startsWith("product.") || type.equals("inventory.low_stock")
+                || type.equals("document.expiring"));
+    }
+
+    /** Records the event id; false when it was delivered before (acknowledged, nothing changes). */
+    private boolean recordEventId(Connection c, String eventId, String type) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.inbound_events (marketplace, event_id, type) VALUES (?, ?, ?) "
                 + "ON CONFLICT DO NOTHING")) {
             ps.setString(1, marketplace);
             ps.setString(2, eventId);
             ps.setString(3, type);
-            if (ps.executeUpdate() == 0) {
-                return false; // delivered before: acknowledged, nothing changes
-            }
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private boolean record(Connection c, String eventId, String type, MarketplaceOrder order) throws SQLException {
+        if (!recordEventId(c, eventId, type)) {
+            return false; // delivered before: acknowledged, nothing changes
         }
         String items = json(order.items());
         try (PreparedStatement ps = c.prepareStatement("""

@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import com.canopyhub.db.DatabaseErrors;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +85,8 @@ public final class MarketplaceSink implements AutoCloseable {
     private final Duration lease;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
+    /** Failures of one listing's own (an answer that cannot be used, a value the database refuses) before it is a dead letter. */
+    private final int listingAttempts;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile String stoppedReason;
@@ -96,7 +100,8 @@ public final class MarketplaceSink implements AutoCloseable {
     public MarketplaceSink(MarketplaceAdapter adapter, ListingMapping mapping, DataSource dataSource, String baseUrl,
                            Supplier<String> authorization, SharedRateLimit limiter, DeadLetterStore deadLetters,
                            SecretRedactor redactor, String node, int capacity, Duration lease, Duration firstBackoff,
-                           Duration maxBackoff, Clock clock) throws SQLException {
+                           Duration maxBackoff, int listingAttempts, Clock clock) throws SQLException {
+        this.listingAttempts = listingAttempts;
         this.adapter = adapter;
         this.mapping = mapping;
         this.dataSource = dataSource;
@@ -259,9 +264,26 @@ public final class MarketplaceSink implements AutoCloseable {
                     exchange.setProperty(STOP, true);
                     return;
                 }
-                ListingState after = status == null ? null : adapter.answered(request, status, body, state);
+                ListingState after;
+                Savepoint beforeAnswer = c.setSavepoint();
+                try {
+                    after = status == null ? null : adapter.answered(request, status, body, state);
+                    if (after != null) {
+                        save(c, claim, after, status, !read);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (e instanceof SQLException sql && !DatabaseErrors.blamesData(sql)) {
+                        throw sql;
+                    }
+                    // this listing's own trouble (an answer that contradicts what we hold, a value the database
+                    // refuses): it backs off and, after its attempts, is a dead letter; the others go on
+                    c.rollback(beforeAnswer);
+                    exchange.setProperty(STOP, true);
+                    listingFailed(c, claim, sent, request, status, ms, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    c.commit();
+                    return;
+                }
                 if (after != null) {
-                    save(c, claim, after, status);
                     finish(c, sent, "ACCEPTED", status, null, ms);
                     if (!read) {
                         deadLetters.resolveSinkRejection(c, sink(), claim.productId());
@@ -272,7 +294,12 @@ public final class MarketplaceSink implements AutoCloseable {
                 }
                 exchange.setProperty(STOP, true);
                 String detail = status == null ? describe(error) : "HTTP " + status + (text == null || text.isBlank() ? "" : ": " + excerpt(text));
-                if (status != null && (status == 401 || status == 403)) {
+                if (status != null && status / 100 == 2) {
+                    // accepted, but the answer says nothing usable: whether it happened is unknown (pending stays, a
+                    // lookup follows); counted against this listing's attempts
+                    listingFailed(c, claim, sent, request, status, ms, "an answer the hub cannot read: " + detail);
+                    c.commit();
+                } else if (status != null && (status == 401 || status == 403)) {
                     finish(c, sent, "UNAUTHORIZED", status, detail, ms);
                     if (!read) {
                         savePending(c, claim, null); // refused: nothing happened
@@ -316,6 +343,27 @@ public final class MarketplaceSink implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A failure of this listing's own: recorded on the request, the listing backs off like a failed request, and
+     * once it has failed {@code listingAttempts} times in a row it is a dead letter with the reason (resolved by a
+     * later success) and left alone until the product changes again.
+     */
+    private void listingFailed(Connection c, Claim claim, Sent sent, MarketplaceAdapter.Request request, Integer status, long ms,
+                               String reason) throws SQLException {
+        int attempts = attempts(c, claim) + 1;
+        String detail = request.action() + " " + request.method() + " " + request.path() + ": " + reason;
+        finish(c, sent, "FAILED", status, detail, ms);
+        if (attempts < listingAttempts) {
+            release(c, claim, backoff(attempts), true, status, detail);
+            LOG.warn("{}: listing {} failed ({} of {} attempts), backing off: {}", sink(), claim.productId(), attempts,
+                    listingAttempts, redactor.redact(detail));
+            return;
+        }
+        savePending(c, claim, null);
+        clean(c, claim);
+        deadLetter(ListingFacts.of(c, claim.productId()), claim, detail + " (after " + attempts + " attempts)", json(request.body()));
     }
 
     /** The end of a claim's exchange, however it ended (the route's doFinally): room for the next claim. */
@@ -492,9 +540,14 @@ public final class MarketplaceSink implements AutoCloseable {
         }
     }
 
-    private void save(Connection c, Claim claim, ListingState s, int status) throws SQLException {
+    /**
+     * Saves an accepted answer's state. A write that went through clears the listing's failures in a row; a read
+     * (a lookup) does not, so a listing that keeps failing and being looked up still reaches its dead letter.
+     */
+    private void save(Connection c, Claim claim, ListingState s, int status, boolean progress) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.marketplace_listings SET remote_id = ?, pushed_hash = ?, "
-                + "pushed_quantity = ?, remote_state = ?::jsonb, pending = ?::jsonb, attempts = 0, last_status = ?, last_error = NULL, "
+                + "pushed_quantity = ?, remote_state = ?::jsonb, pending = ?::jsonb, "
+                + "attempts = CASE WHEN " + progress + " THEN 0 ELSE attempts END, last_status = ?, last_error = NULL, "
                 + "pushed_at = now() WHERE sink = ? AND canonical_id = ?")) {
             ps.setString(1, s.remoteId());
             ps.setString(2, s.pushedHash());

@@ -25,12 +25,24 @@ import java.util.Set;
  *   <li>a request whose answer was lost is followed by a lookup ({@code GET /api/v1/products?external_reference=}),
  *       which says what TerraVault holds: a create that did happen is adopted, never repeated. A create that finds
  *       the reference taken (409) adopts the listing it names.</li>
+ *   <li>a lookup's answer is verified, not trusted: only a listing whose {@code external_reference} is the product's
+ *       canonical id is adopted. The reference names no filter parameter; a TerraVault that ignores
+ *       {@code external_reference} (it answers other listings) is said once, as an ERROR, and the reference is then
+ *       found by paging the list ({@code page}, {@code per_page}=100) until it is found or the list ends.</li>
+ *   <li>single-resource answers are read with or without a {@code {"data": …}} envelope.</li>
  * </ul>
  * A product the mapping does not list any more is set {@code inactive}; one never listed is not created.
  */
 public final class TerraVaultListings implements MarketplaceAdapter {
 
     public static final String SINK = "terravault";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TerraVaultListings.class);
+    /** Listings per lookup page (the sandbox's and, by our choice, TerraVault's maximum). */
+    static final int LOOKUP_PAGE_SIZE = 100;
+    /** A lookup pages at most this far (100,000 listings) before it gives the reference up as absent. */
+    private static final int MAX_LOOKUP_PAGES = 1_000;
+    /** Set once TerraVault was seen answering a lookup with other listings: the filter is ignored, say it once. */
+    private final java.util.concurrent.atomic.AtomicBoolean referenceFilterIgnored = new java.util.concurrent.atomic.AtomicBoolean();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
@@ -54,9 +66,10 @@ public final class TerraVaultListings implements MarketplaceAdapter {
         ListingState state = listing.state();
         if (state.pending() != null) {
             // the answer to the last request was lost: see what TerraVault holds before anything else
+            int page = Math.max(1, state.pending().path("lookup_page").asInt(1));
             return new Request("lookup", "GET", "/api/v1/products?external_reference="
-                    + URLEncoder.encode(state.canonicalId().toString(), StandardCharsets.UTF_8) + "&per_page=1", null,
-                    state.pending());
+                    + URLEncoder.encode(state.canonicalId().toString(), StandardCharsets.UTF_8) + "&page=" + page
+                    + "&per_page=" + LOOKUP_PAGE_SIZE, null, state.pending());
         }
         if (listing.facts() == null) {
             return null; // gone from the reporting database: nothing to say
@@ -105,27 +118,23 @@ public final class TerraVaultListings implements MarketplaceAdapter {
         JsonNode data = body == null ? null : body.path("data");
         switch (request.action()) {
             case "lookup" -> {
-                if (status != 200 || data == null || !data.isArray()) {
+                JsonNode items = data != null && data.isArray() ? data : body != null && body.isArray() ? body : null;
+                if (status != 200 || items == null) {
                     return null;
                 }
-                if (data.isEmpty()) {
-                    // the lost request never made a listing (or it was removed): start again
-                    return state.withRemoteId(null).withPushedHash(null).withPushedQuantity(null).withPending(null);
-                }
-                JsonNode l = data.get(0);
-                return state.withRemoteId(l.path("id").asText()).withPushedHash(hash(remoteFields(l)))
-                        .withPushedQuantity(decimalOrNull(l.path("quantity_lbs"))).withPending(null);
+                return lookedUp(request, items, body, state);
             }
             case "create" -> {
-                if (status == 409 && body != null && body.hasNonNull("id")) {
+                JsonNode created = resource(body);
+                if (status == 409 && created != null && created.hasNonNull("id")) {
                     // the reference is taken: adopt that listing, and look at what it holds before touching it
-                    return state.withRemoteId(body.get("id").asText()).withPending(pending("adopt"));
+                    return state.withRemoteId(created.get("id").asText()).withPending(pending("adopt"));
                 }
-                if (status / 100 != 2 || data == null || !data.hasNonNull("id")) {
+                if (status / 100 != 2 || created == null || !created.hasNonNull("id")) {
                     return null;
                 }
-                return state.withRemoteId(data.get("id").asText()).withPushedHash(request.pending().path("hash").asText())
-                        .withPushedQuantity(decimalOrNull(data.path("quantity_lbs"))).withPending(null);
+                return state.withRemoteId(created.get("id").asText()).withPushedHash(request.pending().path("hash").asText())
+                        .withPushedQuantity(decimalOrNull(created.path("quantity_lbs"))).withPending(null);
             }
             case "update" -> {
                 if (status == 404) {
@@ -142,7 +151,8 @@ public final class TerraVaultListings implements MarketplaceAdapter {
                     return null;
                 }
                 // TerraVault says what it now holds: that, not our arithmetic, is the next delta's base
-                BigDecimal after = data == null ? null : decimalOrNull(data.path("quantity_lbs_after"));
+                JsonNode event = resource(body);
+                BigDecimal after = event == null ? null : decimalOrNull(event.path("quantity_lbs_after"));
                 return state.withPushedQuantity(after != null ? after : new BigDecimal(request.pending().path("quantity").asText()))
                         .withPending(null);
             }
@@ -150,6 +160,59 @@ public final class TerraVaultListings implements MarketplaceAdapter {
                 return null;
             }
         }
+    }
+
+    /**
+     * One page of a lookup: adopts the listing whose {@code external_reference} is ours, and only that one. Other
+     * listings in the answer mean the filter was ignored: said once, and the search goes on to the next page.
+     */
+    private ListingState lookedUp(Request request, JsonNode items, JsonNode body, ListingState state) {
+        String reference = state.canonicalId().toString();
+        int page = Math.max(1, request.pending().path("lookup_page").asInt(1));
+        boolean strangers = false;
+        for (JsonNode l : items) {
+            if (reference.equals(l.path("external_reference").asText(null))) {
+                return state.withRemoteId(l.path("id").asText()).withPushedHash(hash(remoteFields(l)))
+                        .withPushedQuantity(decimalOrNull(l.path("quantity_lbs"))).withPending(null);
+            }
+            strangers = true;
+        }
+        if (strangers && referenceFilterIgnored.compareAndSet(false, true)) {
+            LOG.error("{}: GET /api/v1/products ignores the query parameter external_reference (it answered other "
+                    + "listings); lookups now page through every listing to find a product's own, and adopt only a "
+                    + "listing whose external_reference is the product's canonical id", SINK);
+        }
+        String firstId = items.isEmpty() ? null : items.get(0).path("id").asText(null);
+        boolean repeated = page > 1 && firstId != null && firstId.equals(request.pending().path("lookup_first_id").asText(null));
+        boolean lastPage = !strangers || items.size() < LOOKUP_PAGE_SIZE || page >= MAX_LOOKUP_PAGES || repeated
+                || (body != null && body.hasNonNull("total") && (long) page * LOOKUP_PAGE_SIZE >= body.get("total").asLong());
+        if (repeated) {
+            LOG.error("{}: GET /api/v1/products answered page {} with page 1's listings (page is ignored too); the "
+                    + "reference {} is taken as absent (a create then meets 409 if it exists)", SINK, page, reference);
+        }
+        if (!lastPage) {
+            ObjectNode next = request.pending().deepCopy().put("lookup_page", page + 1);
+            if (page == 1 && firstId != null) {
+                next.put("lookup_first_id", firstId);
+            }
+            return state.withPending(next);
+        }
+        if ("adopt".equals(request.pending().path("action").asText())) {
+            // a 409 named a listing for our reference that no lookup finds: never guess its stock
+            throw new IllegalStateException("a create was refused (409) naming listing " + state.remoteId() + " for reference "
+                    + reference + ", but no listing with that external_reference was found");
+        }
+        // the lost request never made a listing (or it was removed): start again
+        return state.withRemoteId(null).withPushedHash(null).withPushedQuantity(null).withPending(null);
+    }
+
+    /** A single-resource answer, with or without the {@code {"data": …}} envelope. */
+    private static JsonNode resource(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            return null;
+        }
+        JsonNode data = body.get("data");
+        return data != null && data.isObject() ? data : body;
     }
 
     private static BigDecimal quantity(Map<String, String> f) throws MarketplaceUnits.Unconvertible {

@@ -18,12 +18,74 @@ import org.junit.jupiter.api.Test;
 /** TerraVault's signed order webhooks into the hub's HTTP port (camel-platform-http), against real PostgreSQL. */
 class TerraVaultOrdersTest {
 
+    @Test
+    void an_event_signed_in_its_body_as_the_reference_shows_is_accepted_once_and_a_retry_20_hours_later_adds_nothing() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = inbound(tv, "body").start()) {
+            URI url = url(h);
+            ObjectNode created = tv.orderEvent("evt_c1", "order.created", "ord_c", LISTING, new BigDecimal("2.5"));
+            created.put("created_at", h.clock.instant().toString());
+            byte[] body = TerraVaultSandbox.signedBody(SECRET, created);
+            // the shape of the reference's example: the signature is the body's last member, no header
+            assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).endsWith("\"signature\":\""
+                    + MarketplaceOrders.bodySignature(SECRET, com.canopyhub.sandbox.JsonAnswers.JSON.writeValueAsBytes(created)) + "\"}");
+            assertThat(tv.sendSignedOrderEvent(url, SECRET, created)).isEqualTo(200);
+
+            h.clock.advance(java.time.Duration.ofHours(20));
+            assertThat(tv.sendSignedOrderEvent(url, SECRET, created)).as("TerraVault's own retry, 20 h later").isEqualTo(200);
+            assertThat(h.rows("SELECT status, last_event_id FROM reporting.marketplace_orders")).singleElement()
+                    .satisfies(o -> assertThat(o.get("last_event_id")).isEqualTo("evt_c1"));
+            assertThat(h.count("SELECT count(*) FROM hub.outbox")).as("one order event, not two").isEqualTo(1);
+
+            // a tampered body, an unsigned one and one signed with another secret change nothing
+            String tampered = new String(body, java.nio.charset.StandardCharsets.UTF_8).replace("\"total_cents\":21250", "\"total_cents\":1");
+            assertThat(tampered).isNotEqualTo(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(tv.post(url, tampered.getBytes(java.nio.charset.StandardCharsets.UTF_8), HttpRequest.newBuilder(url), created))
+                    .as("tampered").isEqualTo(401);
+            ObjectNode other = tv.orderEvent("evt_c2", "order.confirmed", "ord_c", LISTING, new BigDecimal("2.5"));
+            assertThat(tv.sendSignedOrderEvent(url, null, other)).as("unsigned").isEqualTo(401);
+            assertThat(tv.sendSignedOrderEvent(url, "another-secret", other)).as("another secret").isEqualTo(401);
+            assertThat(tv.sendOrderEvent(url, SECRET, h.clock.instant().getEpochSecond(), other))
+                    .as("signed in headers while the hub expects the body form").isEqualTo(401);
+            assertThat(h.count("SELECT count(*) FROM hub.outbox")).isEqualTo(1);
+            assertThat(h.rows("SELECT status FROM reporting.marketplace_orders")).singleElement()
+                    .satisfies(o -> assertThat(o.get("status")).isEqualTo("created"));
+
+            // the reference's other event types are taken (200, recorded once), never refused into TerraVault's retries
+            ObjectNode product = com.canopyhub.sandbox.JsonAnswers.JSON.createObjectNode();
+            product.put("id", "evt_p1").put("type", "product.updated").put("created_at", h.clock.instant().toString())
+                    .putObject("data").put("product_id", "prod_1");
+            assertThat(tv.sendSignedOrderEvent(url, SECRET, product)).isEqualTo(200);
+            assertThat(tv.sendSignedOrderEvent(url, SECRET, product)).isEqualTo(200);
+            assertThat(h.rows("SELECT event_id, type FROM hub.inbound_events ORDER BY event_id")).extracting(r -> r.get("type"))
+                    .containsExactly("order.created", "product.updated");
+            assertThat(h.count("SELECT count(*) FROM hub.outbox")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void the_signed_bytes_are_the_body_as_received_without_its_signature_member() {
+        assertThat(signed("{\"id\":\"e\",\"signature\":\"sha256=ab\"}")).isEqualTo("{\"id\":\"e\"}");
+        assertThat(signed("{\"signature\":\"sha256=ab\", \"id\" : \"e\" }")).isEqualTo("{\"id\" : \"e\" }");
+        assertThat(signed("{ \"a\": [1, {\"signature\": 1}],\n  \"signature\": \"x\",\n  \"b\": 2.50\n}"))
+                .isEqualTo("{ \"a\": [1, {\"signature\": 1}],\n  \"b\": 2.50\n}");
+        assertThat(signed("{\"signature\":\"x\"}")).isEqualTo("{}");
+        assertThat(MarketplaceOrders.signedBytes("{\"id\":\"e\"}".getBytes())).as("no member").isNull();
+        assertThat(MarketplaceOrders.signedBytes("{\"signature\":1}".getBytes())).as("not a string").isNull();
+        assertThat(MarketplaceOrders.signedBytes("[1]".getBytes())).isNull();
+    }
+
+    private static String signed(String body) {
+        return new String((byte[]) MarketplaceOrders.signedBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))[0],
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static final String SECRET = "tv_whsec_0123456789abcdef";
     private static final TerraVaultSandbox.Listing LISTING = new TerraVaultSandbox.Listing("prod_1", "ref", "Cherry Diesel", "flower",
             8500, new BigDecimal("50"), "active", null);
 
     @Test
-    void a_signed_order_event_becomes_one_canonical_order_even_when_delivered_twice_and_status_only_moves_forward() throws Exception {
+    void a_header_signed_order_event_becomes_one_canonical_order_even_when_delivered_twice_and_status_only_moves_forward() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = inbound(tv).start()) {
             URI url = url(h);
@@ -63,7 +125,7 @@ class TerraVaultOrdersTest {
     }
 
     @Test
-    void unsigned_tampered_or_replayed_webhooks_are_refused_with_401_and_change_nothing() throws Exception {
+    void with_header_signatures_unsigned_tampered_or_replayed_webhooks_are_refused_with_401_and_change_nothing() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = inbound(tv).start()) {
             URI url = url(h);
@@ -99,12 +161,16 @@ class TerraVaultOrdersTest {
     }
 
     private static HubHarness inbound(TerraVaultSandbox tv) throws Exception {
+        return inbound(tv, "header");
+    }
+
+    private static HubHarness inbound(TerraVaultSandbox tv, String form) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         return harness(tv, 3, "hub.http.enabled", "true", "hub.http.port", Integer.toString(port),
-                "hub.terravault.webhook-secret", SECRET);
+                "hub.terravault.webhook-secret", SECRET, "hub.terravault.webhook-signature", form);
     }
 
     private static URI url(HubHarness h) {

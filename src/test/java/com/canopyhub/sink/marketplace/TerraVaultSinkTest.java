@@ -119,6 +119,61 @@ class TerraVaultSinkTest {
     }
 
     @Test
+    void a_lookup_answered_unfiltered_adopts_only_the_listing_with_its_own_reference() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 12, "hub.marketplaces.senders", "1").start()) {
+            // the sandbox ignores external_reference (as the reference allows): the 4th create is answered too late,
+            // and its lookup is answered with every listing, its own among strangers
+            tv.inject(Fault.none(), Fault.none(), Fault.none(), Fault.slow(Duration.ofMillis(2500)));
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+
+            assertThat(tv.listings()).as("one listing per product, none adopted twice").hasSize(6);
+            assertThat(h.rows("SELECT action, outcome FROM hub.marketplace_requests ORDER BY id"))
+                    .extracting(r -> r.get("action") + " " + r.get("outcome")).contains("create FAILED", "lookup ACCEPTED")
+                    .doesNotContain("lookup FAILED");
+            for (Map<String, Object> row : h.rows("SELECT canonical_id::text AS id, remote_id FROM hub.marketplace_listings "
+                    + "WHERE sink = 'terravault' AND remote_id IS NOT NULL")) {
+                assertThat(tv.listings()).filteredOn(l -> l.id().equals(row.get("remote_id"))).singleElement()
+                        .satisfies(l -> assertThat(l.externalReference()).as("adopted its own listing").isEqualTo(row.get("id")));
+            }
+            assertThat(h.count("SELECT count(*) FROM hub.dead_letters WHERE stream = 'sink:terravault' AND reason NOT LIKE '%not a weight%'"))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void one_poisoned_listing_is_dead_lettered_after_its_attempts_while_every_other_listing_is_listed() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 24, "hub.marketplaces.listing-attempts", "3").start()) {
+            // the first listed product's create is answered with a listing id another product will hold: saving it
+            // breaks the id map's uniqueness, every time it is tried
+            String[] poisoned = new String[1];
+            tv.answerCreates(reference -> {
+                synchronized (poisoned) {
+                    if (poisoned[0] == null && tv.listings().size() >= 1) {
+                        poisoned[0] = reference;
+                    }
+                    return reference.equals(poisoned[0])
+                            ? "{\"data\":{\"id\":\"" + tv.listings().get(0).id() + "\",\"external_reference\":\"" + reference + "\"}}"
+                            : null;
+                }
+            });
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+
+            assertThat(poisoned[0]).isNotNull();
+            // 24 products: 13 listable (active, priced, by weight); one poisoned
+            assertThat(tv.listings()).hasSize(12).allSatisfy(l -> assertThat(l.externalReference()).isNotEqualTo(poisoned[0]));
+            assertThat(h.rows("SELECT reason FROM hub.dead_letters WHERE stream = 'sink:terravault' AND reason NOT LIKE '%not a weight%'"))
+                    .singleElement().satisfies(r -> assertThat((String) r.get("reason")).contains("after 3 attempts")
+                            .contains("marketplace_listings_remote"));
+            assertThat(tv.requests()).filteredOn(r -> r.equals("POST /api/v1/products")).as("3 creates for the poisoned one")
+                    .hasSize(12 + 3);
+        }
+    }
+
+    @Test
     void a_429_waits_for_retry_after_and_a_503_is_retried_after_a_lookup_without_a_second_listing() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = harness(tv, 3).start()) {
