@@ -91,6 +91,7 @@ public class StatusCommand implements Callable<Integer> {
         for (Object[] r : rows) {
             out.printf(Locale.ROOT, fmt, r);
         }
+        printUnavailable(c, out);
         printDelivery(c, out);
         out.println();
         out.printf(Locale.ROOT, "%-28s %9s%n", "reporting table", "rows");
@@ -104,6 +105,24 @@ public class StatusCommand implements Callable<Integer> {
                     n.next();
                     out.printf(Locale.ROOT, "%-28s %9d%n", "reporting." + table, n.getLong(1));
                 }
+            }
+        }
+    }
+
+    /** Streams the upstream refuses (401/403) for one partition while it answers the others: not asked until retry_at. */
+    private static void printUnavailable(Connection c, PrintStream out) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT source_system, stream, partition, http_status, since, retry_at, reason "
+                + "FROM hub.stream_unavailable ORDER BY 1, 3, 2"); ResultSet rs = ps.executeQuery()) {
+            boolean first = true;
+            while (rs.next()) {
+                if (first) {
+                    out.println();
+                    out.println("Unavailable streams (the upstream refuses them; the partition's other streams sync):");
+                    first = false;
+                }
+                out.printf(Locale.ROOT, "  %s/%s: HTTP %d since %s, asked again after %s: %s%n", rs.getString(1),
+                        StreamKey.label(rs.getString(2), rs.getString(3)), rs.getInt(4), when(rs.getObject(5, OffsetDateTime.class)),
+                        when(rs.getObject(6, OffsetDateTime.class)), rs.getString(7));
             }
         }
     }

@@ -65,6 +65,15 @@ public interface Source {
     StreamReader reader(String stream);
 
     /**
+     * Whether access is granted per stream (Metrc: a user's permissions per endpoint and facility): a 401/403 on one
+     * stream of one partition then marks only that stream unavailable for that partition (asked again a day later)
+     * instead of ending the pass or the partition. Default false: a refusal is about the key.
+     */
+    default boolean accessPerStream() {
+        return false;
+    }
+
+    /**
      * Whether a complete pass of this {@link Windowing#SNAPSHOT} stream that no longer serves a record means the
      * record is gone, and what it becomes then; null (the default): absence means nothing.
      */

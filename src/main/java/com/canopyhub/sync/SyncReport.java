@@ -9,7 +9,8 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
 
     /** True when every entity succeeded: the exit status of `sync --once`. */
     public boolean ok() {
-        return !results.isEmpty() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED);
+        return !results.isEmpty() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED
+                || r.status() == SyncStatus.UNAVAILABLE);
     }
 
     /**
@@ -17,7 +18,8 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
      * finished, the cursors of unfinished runs stayed put, and the next pass resumes.
      */
     public boolean interrupted() {
-        return !ok() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED || stoppedBy(r));
+        return !ok() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED
+                || r.status() == SyncStatus.UNAVAILABLE || stoppedBy(r));
     }
 
     private static boolean stoppedBy(EntityResult r) {

@@ -183,6 +183,13 @@ public class SyncRuns {
             return;
         }
         try {
+            String unavailable = unavailable(sync);
+            if (unavailable != null) {
+                lease.get().close();
+                sync.finish(SyncStatus.UNAVAILABLE, unavailable);
+                insertRun(sync, SyncStatus.UNAVAILABLE, null, unavailable);
+                return;
+            }
             abandonRunning(sync.sourceSystem(), sync.entity(), sync.partition(), "the next run of the stream");
             Windowing windowing = source.windowing(sync.entity());
             SyncWindow window = window(source, sync.entity(), sync.partition(), pass.request().full());
@@ -247,6 +254,13 @@ public class SyncRuns {
                         source.upstream());
             }
             updateRun(c, sync, SyncStatus.SUCCEEDED, null);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub.stream_unavailable WHERE source_system = ? "
+                    + "AND stream = ? AND partition = ?")) {
+                ps.setString(1, sync.sourceSystem());
+                ps.setString(2, sync.entity());
+                ps.setString(3, sync.partition());
+                ps.executeUpdate();
+            }
             c.commit();
         }
         sync.finish(SyncStatus.SUCCEEDED, null);
@@ -256,6 +270,12 @@ public class SyncRuns {
     /** Ends a run that failed: the cursor stays, so the next run re-reads the same window. */
     public void fail(SyncPass pass, EntitySync sync, Throwable error) {
         String message = redactor.redact(error == null ? "unknown error" : describe(error));
+        if (error instanceof com.canopyhub.source.UpstreamAuthException refused && sync != null && pass != null
+                && (sync.status() == SyncStatus.RUNNING || sync.status() == SyncStatus.PENDING)
+                && source(pass.request().source()).accessPerStream()) {
+            markUnavailable(sync, refused.status(), message);
+            return;
+        }
         if (error instanceof UpstreamException upstream && pass != null) {
             if (upstream.endsThePass()) {
                 pass.abort("skipped: " + message);
@@ -281,6 +301,56 @@ public class SyncRuns {
         }
         LOG.error("{}/{} failed: {}", sync.sourceSystem(), sync.label(), message);
         finish(sync, SyncStatus.FAILED, message);
+    }
+
+    /** How long a stream the upstream refused is left alone before it is asked again. */
+    static final Duration UNAVAILABLE_RETRY = Duration.ofDays(1);
+
+    /**
+     * The upstream refused this stream of this partition while the source grants access per stream: only this
+     * stream stops, recorded (with its reason) until it is asked again a day later; the partition's other streams go on.
+     */
+    private void markUnavailable(EntitySync sync, int status, String message) {
+        Instant retry = clock.instant().plus(UNAVAILABLE_RETRY);
+        String reason = "unavailable: HTTP " + status + ", " + message + "; asked again after " + retry.truncatedTo(ChronoUnit.SECONDS);
+        LOG.warn("{}/{}: the upstream refuses this stream (HTTP {}); the partition's other streams go on, this one is asked "
+                + "again after {}: {}", sync.sourceSystem(), sync.label(), status, retry.truncatedTo(ChronoUnit.SECONDS), message);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO hub.stream_unavailable (source_system, stream, partition, http_status, reason, retry_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_system, stream, partition) DO UPDATE SET "
+                        + "http_status = EXCLUDED.http_status, reason = EXCLUDED.reason, retry_at = EXCLUDED.retry_at")) {
+            ps.setString(1, sync.sourceSystem());
+            ps.setString(2, sync.entity());
+            ps.setString(3, sync.partition());
+            ps.setInt(4, status);
+            ps.setString(5, message);
+            ps.setObject(6, timestamp(retry));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("{}/{}: could not record that the stream is unavailable ({}); it is asked again next pass",
+                    sync.sourceSystem(), sync.label(), describe(e));
+        }
+        finish(sync, SyncStatus.UNAVAILABLE, reason);
+    }
+
+    /** Why the stream is not asked this pass (refused earlier, its retry time not reached), or null. */
+    private String unavailable(EntitySync sync) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT http_status, reason, since, retry_at FROM hub.stream_unavailable WHERE source_system = ? AND stream = ? "
+                        + "AND partition = ? AND retry_at > ?")) {
+            ps.setString(1, sync.sourceSystem());
+            ps.setString(2, sync.entity());
+            ps.setString(3, sync.partition());
+            ps.setObject(4, timestamp(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return "unavailable since " + rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS)
+                        + " (HTTP " + rs.getInt(1) + ", " + rs.getString(2) + "); asked again after "
+                        + rs.getObject(4, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS);
+            }
+        }
     }
 
     /** Closes a pass: no run is left PENDING or RUNNING, every lock is given back; logs the summary table. */

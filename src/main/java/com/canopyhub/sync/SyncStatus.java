@@ -17,5 +17,11 @@ public enum SyncStatus {
      */
     SKIPPED,
     /** Left RUNNING by a process that died or lost the database; found and closed by a later one. */
-    ABANDONED
+    ABANDONED,
+    /**
+     * The upstream refuses this stream of this partition (401/403) while it answers the partition's other streams
+     * (a source with {@link Source#accessPerStream()}): recorded in {@code hub.stream_unavailable}, asked again a day
+     * later. A pass with such runs still counts as OK: nothing was lost, and {@code status} shows it.
+     */
+    UNAVAILABLE
 }

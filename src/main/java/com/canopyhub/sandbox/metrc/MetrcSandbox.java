@@ -60,7 +60,16 @@ public final class MetrcSandbox implements AutoCloseable {
     public static final Duration MAX_WINDOW = Duration.ofHours(24);
 
     /** A facility (licence) the sandbox's user can see. */
-    public record Facility(String licenseNumber, String name, String licenseType) {
+    /**
+     * A facility and its {@code FacilityType} flags: whether it can grow plants, and sell (to consumers). The 3-argument
+     * form derives them from a conventional licence type ("…Cultivation…" grows, "…Dispensary…" sells); a test gives
+     * them for licence types that name no activity ("Microbusiness").
+     */
+    public record Facility(String licenseNumber, String name, String licenseType, boolean canGrowPlants, boolean canSell) {
+        public Facility(String licenseNumber, String name, String licenseType) {
+            this(licenseNumber, name, licenseType, licenseType.toLowerCase(Locale.ROOT).contains("cultivat"),
+                    licenseType.toLowerCase(Locale.ROOT).contains("dispensary"));
+        }
     }
 
     /** A package Metrc tracks under the same label as a Distru package, with Metrc's quantity and unit. */
@@ -100,6 +109,11 @@ public final class MetrcSandbox implements AutoCloseable {
                     facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, List.copyOf(lots), churnPerMinute);
         }
 
+        public Options withFacilities(List<Facility> list) {
+            return new Options(integratorKey, userKey, List.copyOf(list), recordsPerEndpoint, seed, history, facilityRequestsPerSecond,
+                    facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots, churnPerMinute);
+        }
+
         public Options withHistory(Duration h) {
             return new Options(integratorKey, userKey, facilities, recordsPerEndpoint, seed, h, facilityRequestsPerSecond,
                     facilityInFlight, integratorRequestsPerSecond, integratorInFlight, faultRate, sharedLots, churnPerMinute);
@@ -119,7 +133,7 @@ public final class MetrcSandbox implements AutoCloseable {
         PACKAGES_INTRANSIT("/packages/v2/intransit", 4_000_000, false),
         ITEMS_ACTIVE("/items/v2/active", 5_000_000, false),
         ITEMS_INACTIVE("/items/v2/inactive", 6_000_000, false),
-        STRAINS_ACTIVE("/strains/v2/active", 7_000_000, true),
+        STRAINS_ACTIVE("/strains/v2/active", 7_000_000, false),
         LOCATIONS_ACTIVE("/locations/v2/active", 8_000_000, false),
         HARVESTS_ACTIVE("/harvests/v2/active", 9_000_000, true),
         HARVESTS_INACTIVE("/harvests/v2/inactive", 10_000_000, true),
@@ -307,6 +321,19 @@ public final class MetrcSandbox implements AutoCloseable {
         forbidden.add(licenseNumber);
     }
 
+    /** Packages whose lab state date lies this long before their LastModified (tested, then modified otherwise). */
+    private final Map<String, Duration> testedBefore = new ConcurrentHashMap<>();
+
+    /** Package {@code index} of an endpoint was tested {@code before} its last modification (its LabTestingStateDate). */
+    public void testedBefore(String licenseNumber, Endpoint endpoint, int index, Duration before) {
+        testedBefore.put(licenseNumber + "|" + endpoint + "|" + index, before);
+    }
+
+    /** The user lacks the permission for one endpoint of one facility (e.g. "/plants/v2/vegetative"): 403 there only. */
+    public void forbid(String licenseNumber, String path) {
+        forbidden.add(licenseNumber + "|" + path);
+    }
+
     public void inject(Fault... planned) {
         faults.inject(planned);
     }
@@ -402,10 +429,16 @@ public final class MetrcSandbox implements AutoCloseable {
                 return;
             }
             Integer f = facilityIndex.get(license);
-            if (f == null || forbidden.contains(license)) {
+            if (f == null || forbidden.contains(license) || forbidden.contains(license + "|" + path)) {
                 error(ex, license, f == null ? 401 : 403, f == null ? "Authorization has been denied for this request."
                         : "The user has no access to facility " + license + ".");
                 return;
+            }
+            if (endpoint == Endpoint.ITEMS_INACTIVE || endpoint == Endpoint.TRANSFERS_REJECTED) {
+                // their v2 examples take no lastModified filter: silently ignored, as an API ignores what it does not know
+                params = new java.util.HashMap<>(params);
+                params.remove("lastModifiedStart");
+                params.remove("lastModifiedEnd");
             }
             Query q;
             try {
@@ -473,13 +506,13 @@ public final class MetrcSandbox implements AutoCloseable {
         }
     }
 
-    /** Whether a facility has an endpoint's records: cultivator resources, retail sales, everyone's the rest. */
+    /** Whether a facility has an endpoint's records: by its flags, growers' plant resources, sellers' sales. */
     private boolean serves(int f, Endpoint endpoint) {
-        String type = options.facilities().get(f).licenseType().toLowerCase(Locale.ROOT);
+        Facility facility = options.facilities().get(f);
         if (endpoint == Endpoint.SALES_RECEIPTS_ACTIVE || endpoint == Endpoint.SALES_RECEIPTS_INACTIVE) {
-            return type.contains("dispensary") || type.contains("retail");
+            return facility.canSell();
         }
-        return !endpoint.cultivatorOnly || type.contains("cultivat");
+        return !endpoint.cultivatorOnly || facility.canGrowPlants();
     }
 
     private void tooMany(HttpExchange ex, String license) throws IOException {
@@ -499,6 +532,17 @@ public final class MetrcSandbox implements AutoCloseable {
                 g.writeNumberField("FacilityId", i + 1);
                 g.writeStringField("Name", facility.name());
                 g.writeStringField("DisplayName", facility.name());
+                // the flags the reference's example carries (Facilities/GetFacilities.bru); IsRetail means adult-use,
+                // set here from the licence type's text so that reading it as "a shop" would be caught
+                g.writeObjectFieldStart("FacilityType");
+                g.writeBooleanField("IsMedical", facility.licenseType().toLowerCase(Locale.ROOT).contains("medical"));
+                g.writeBooleanField("IsRetail", facility.licenseType().toLowerCase(Locale.ROOT).contains("retail"));
+                g.writeBooleanField("CanGrowPlants", facility.canGrowPlants());
+                g.writeBooleanField("CanSellToConsumers", facility.canSell());
+                g.writeBooleanField("CanSellToPatients", false);
+                g.writeBooleanField("CanSellToCaregivers", false);
+                g.writeBooleanField("CanDeliverSalesToConsumers", false);
+                g.writeEndObject();
                 g.writeObjectFieldStart("License");
                 g.writeStringField("Number", facility.licenseNumber());
                 g.writeStringField("LicenseType", facility.licenseType());
@@ -843,8 +887,10 @@ public final class MetrcSandbox implements AutoCloseable {
                     g.writeStringField("ExpirationDate", "2027-06-" + String.format(Locale.ROOT, "%02d", 1 + i % 28));
                 }
                 g.writeStringField("LabTestingState", i % 4 == 0 ? "TestPassed" : "NotSubmitted");
-                // the lab state changed when the package last did (the day of its LastModified, UTC)
-                g.writeStringField("LabTestingStateDate", Instant.ofEpochMilli(modifiedMillis).atZone(ZoneOffset.UTC).toLocalDate().toString());
+                // the lab state changed when the package last did (the day of its LastModified, UTC), unless a test
+                // says it was tested earlier and modified since for another reason
+                long testedMillis = modifiedMillis - testedBefore.getOrDefault(license + "|" + e + "|" + i, Duration.ZERO).toMillis();
+                g.writeStringField("LabTestingStateDate", Instant.ofEpochMilli(testedMillis).atZone(ZoneOffset.UTC).toLocalDate().toString());
                 g.writeStringField("ProductionBatchNumber", i % 2 == 0 ? "PB-" + (i / 2) : null);
                 g.writeBooleanField("IsTradeSample", i % 50 == 0);
                 g.writeBooleanField("IsOnHold", e == Endpoint.PACKAGES_ONHOLD);
@@ -870,6 +916,8 @@ public final class MetrcSandbox implements AutoCloseable {
                     g.writeStringField("StrainName", "Strain " + (i % 10));
                 }
                 g.writeStringField("ItemBrandName", i % 4 == 0 ? null : "Brand " + (i % 7));
+                // "Description" as in Items/GetActiveItems.bru (null there; some items carry one)
+                g.writeStringField("Description", i % 3 == 0 ? null : "Item " + i + " description");
             }
             case STRAINS_ACTIVE -> {
                 g.writeStringField("Name", "Strain " + i + (version > 0 ? " v" + version : ""));

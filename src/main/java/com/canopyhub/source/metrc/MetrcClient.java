@@ -59,7 +59,18 @@ public class MetrcClient implements AutoCloseable {
     private static final DateTimeFormatter METRC_DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx");
 
     /** One facility the key can see. */
-    public record Facility(String licenseNumber, String licenseType, String name) {
+    /**
+     * A facility as GET /facilities/v2/ describes it: its licence, and from {@code FacilityType} whether it can grow
+     * plants ({@code CanGrowPlants}) and sell ({@code CanSellToConsumers}, {@code CanSellToPatients},
+     * {@code CanSellToCaregivers}, {@code CanDeliverSalesToConsumers}); {@code flagsKnown} false when the answer had
+     * no FacilityType.
+     */
+    public record Facility(String licenseNumber, String licenseType, String name, boolean flagsKnown, boolean canGrowPlants,
+                           boolean canSell) {
+
+        public Facility(String licenseNumber, String licenseType, String name) {
+            this(licenseNumber, licenseType, name, false, false, false);
+        }
     }
 
     /** Limits: per facility and per integrator key, requests per second and requests in flight. */
@@ -124,8 +135,12 @@ public class MetrcClient implements AutoCloseable {
         for (JsonNode f : root) {
             JsonNode license = f.path("License");
             if (license.path("Number").isTextual()) {
+                JsonNode type = f.path("FacilityType");
+                boolean known = type.isObject();
+                boolean sells = type.path("CanSellToConsumers").asBoolean(false) || type.path("CanSellToPatients").asBoolean(false)
+                        || type.path("CanSellToCaregivers").asBoolean(false) || type.path("CanDeliverSalesToConsumers").asBoolean(false);
                 out.add(new Facility(license.get("Number").asText(), license.path("LicenseType").asText(null),
-                        f.path("Name").asText(null)));
+                        f.path("Name").asText(null), known, type.path("CanGrowPlants").asBoolean(false), sells));
             }
         }
         return out;

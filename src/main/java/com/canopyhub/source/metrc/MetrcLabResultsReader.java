@@ -20,17 +20,25 @@ import javax.sql.DataSource;
 
 /**
  * The {@code labresults} stream of a licence: Metrc has no "results changed since" list, so the hub asks for the
- * results of exactly the packages whose lab testing state changed, by package id. Which packages those are, the
- * packages streams (read before this one in the licence's pass) already wrote: the licence's packages Metrc
- * modified in the slice ({@code LastModified}) whose {@code LabTestingStateDate} is on or after the slice's first
- * day (the state changed then, not some other field). A window's overlap re-asks the packages of its first minutes;
- * unchanged results write nothing. A page is up to 20 such packages, each
- * with its results as {@code LabResults}; the page count is the number of packages, so a slice is read completely.
+ * results of packages by package id. Which packages, the packages streams (read before this one in the licence's
+ * pass) already wrote: the licence's packages Metrc modified in the slice ({@code LastModified}, half-open so adjacent
+ * slices never both ask) that are in a tested state ({@code LabTestingState} other than {@code NotSubmitted}) and
+ * either have no results stored yet (a package tested before its last modification, or before the hub first read
+ * it) or whose {@code LabTestingStateDate} falls in the slice (a re-test). The state date is the facility's local date:
+ * it is compared with the slice's UTC days widened by a day on each side. "Stored yet" means stored before the slice's
+ * end, so the set does not change while it is paged (results this pass writes are stored later than that). A
+ * window's overlap re-asks the packages of its first minutes; unchanged results write nothing. A page is up to 20
+ * such packages, each with its results as {@code LabResults}; the page count is the number of packages, so a slice is
+ * read completely.
  */
 public final class MetrcLabResultsReader implements StreamReader {
 
-    private static final String MATCHING = "FROM reporting.inventory_lots WHERE source_system = 'metrc' AND license_number = ? "
-            + "AND source_updated_at >= ? AND source_updated_at < ? AND (custom_data ->> 'LabTestingStateDate')::date >= ?::date";
+    private static final String MATCHING = "FROM reporting.inventory_lots p WHERE p.source_system = 'metrc' AND p.license_number = ? "
+            + "AND p.source_updated_at >= ? AND p.source_updated_at < ? "
+            + "AND coalesce(p.custom_data ->> 'LabTestingState', 'NotSubmitted') <> 'NotSubmitted' "
+            + "AND (NOT EXISTS (SELECT 1 FROM reporting.lab_results r WHERE r.source_system = 'metrc' "
+            + "       AND r.license_number = p.license_number AND r.package_source_id = p.source_id AND r.first_seen_at < ?) "
+            + "     OR (p.custom_data ->> 'LabTestingStateDate')::date BETWEEN ?::date - 1 AND ?::date + 1)";
 
     private final MetrcClient client;
     private final DataSource dataSource;
@@ -66,11 +74,11 @@ public final class MetrcLabResultsReader implements StreamReader {
                     total = rs.getLong(1);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT source_id, label " + MATCHING
-                    + " ORDER BY source_id LIMIT ? OFFSET ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.source_id, p.label " + MATCHING
+                    + " ORDER BY p.source_id LIMIT ? OFFSET ?")) {
                 bind(ps, licenseNumber, from, toExclusive);
-                ps.setInt(5, MetrcClient.PAGE_SIZE);
-                ps.setLong(6, (long) (request.number() - 1) * MetrcClient.PAGE_SIZE);
+                ps.setInt(7, MetrcClient.PAGE_SIZE);
+                ps.setLong(8, (long) (request.number() - 1) * MetrcClient.PAGE_SIZE);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         packages.add(new String[] {rs.getString(1), rs.getString(2)});
@@ -96,6 +104,8 @@ public final class MetrcLabResultsReader implements StreamReader {
         ps.setString(1, licenseNumber);
         ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
         ps.setObject(3, OffsetDateTime.ofInstant(toExclusive, ZoneOffset.UTC));
-        ps.setObject(4, from.atZone(ZoneOffset.UTC).toLocalDate());
+        ps.setObject(4, OffsetDateTime.ofInstant(toExclusive, ZoneOffset.UTC));
+        ps.setObject(5, from.atZone(ZoneOffset.UTC).toLocalDate());
+        ps.setObject(6, toExclusive.atZone(ZoneOffset.UTC).toLocalDate());
     }
 }

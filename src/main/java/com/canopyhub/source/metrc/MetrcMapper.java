@@ -122,7 +122,7 @@ public class MetrcMapper {
     Product product(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Product(CanonicalRecord.canonicalId(EntityType.PRODUCT, MetrcClient.SYSTEM, id),
-                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, null,
+                new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, text(r, "Description"),
                 "active".equals(stream.state()), text(r, "ItemBrandName"), text(r, "ProductCategoryName"),
                 text(r, "ProductCategoryType"), null, null, text(r, "StrainId"), text(r, "StrainName"),
                 text(r, "UnitOfMeasureName"), null, null, null, List.of(), Map.of(), instant(r, "LastModified"), attributes);
@@ -230,7 +230,7 @@ public class MetrcMapper {
                 packages.add(new Transfer.DeliveryPackage(text(p, "PackageId"), text(p, "PackageLabel"), text(p, "ItemName"),
                         text(p, "ItemCategoryName"), text(p, "ShipmentPackageState"),
                         quantity(p, "ShippedQuantity", "ShippedUnitOfMeasureName"),
-                        quantity(p, "ReceivedQuantity", "ReceivedUnitOfMeasureName")));
+                        received(p)));
             }
             deliveries.add(new Transfer.Delivery(requiredText(d, "Id"), text(d, "RecipientFacilityLicenseNumber"),
                     text(d, "RecipientFacilityName"), local(d, "EstimatedDepartureDateTime"), local(d, "EstimatedArrivalDateTime"),
@@ -267,6 +267,19 @@ public class MetrcMapper {
             throw new RecordRejectedException(amountField + ": " + amount + " without " + unitField);
         }
         return new Quantity(amount, unit);
+    }
+
+    /**
+     * What a delivery package's recipient received; null while it is not received: {@code ReceivedQuantity} null, or 0
+     * without a unit (Metrc's placeholder before receipt). A quantity above 0 without its unit is still a broken record.
+     */
+    private static Quantity received(JsonNode p) {
+        BigDecimal amount = decimal(p, "ReceivedQuantity");
+        String unit = text(p, "ReceivedUnitOfMeasureName");
+        if (amount == null || (amount.signum() == 0 && (unit == null || unit.isBlank()))) {
+            return null;
+        }
+        return quantity(p, "ReceivedQuantity", "ReceivedUnitOfMeasureName");
     }
 
     /** A Metrc date-time without an offset (the facility's local time), kept as such. */

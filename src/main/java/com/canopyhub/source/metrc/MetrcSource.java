@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Metrc as a source of the engine: one partition per licence (hub.metrc.license-numbers, or every facility the
- * keys can see), the configured streams a licence's type has (strains only for cultivators, as the field guide
- * files them), windows from the cursor (or hub.metrc.start-date) cut into slices of at most 24 h.
+ * keys can see), the configured streams its facility's FacilityType flags allow (plants, plant batches and
+ * harvests where it can grow plants, sales receipts where it can sell), windows from the cursor (or hub.metrc.start-date) cut into slices of at most 24 h.
  */
 public final class MetrcSource implements Source {
 
@@ -39,8 +39,8 @@ public final class MetrcSource implements Source {
     private final Clock clock;
     private final int readAhead;
     private final Map<String, StreamReader> readers = new LinkedHashMap<>();
-    /** Licence number to its type, as the last facilities call reported. */
-    private final Map<String, String> licenseTypes = new ConcurrentHashMap<>();
+    /** Licence number to its facility, as the last facilities call reported. */
+    private final Map<String, MetrcClient.Facility> facilities = new ConcurrentHashMap<>();
 
     public MetrcSource(MetrcClient client, MetrcMapper mapper, List<String> licenseNumbers, List<String> streams,
                        boolean followLicenseType, LocalDate startDate, Duration defaultBackfill, Duration safetyLag,
@@ -75,7 +75,7 @@ public final class MetrcSource implements Source {
     @Override
     public List<String> partitions() {
         List<MetrcClient.Facility> facilities = client.facilities();
-        facilities.forEach(f -> licenseTypes.put(f.licenseNumber(), f.licenseType() == null ? "" : f.licenseType()));
+        facilities.forEach(f -> this.facilities.put(f.licenseNumber(), f));
         return licenseNumbers.isEmpty() ? facilities.stream().map(MetrcClient.Facility::licenseNumber).toList() : licenseNumbers;
     }
 
@@ -84,13 +84,19 @@ public final class MetrcSource implements Source {
         if (!followLicenseType) {
             return streams;
         }
-        String type = licenseTypes.get(licenseNumber);
-        return streams.stream().filter(s -> type == null || MetrcStream.byConfigName(s).availableTo(type)).toList();
+        MetrcClient.Facility facility = facilities.get(licenseNumber);
+        return streams.stream().filter(s -> MetrcStream.byConfigName(s).availableTo(facility)).toList();
     }
 
     @Override
     public List<String> allStreams() {
         return List.copyOf(readers.keySet());
+    }
+
+    /** A Metrc user's permissions are per endpoint and facility: a 401/403 on one stream stops only that stream. */
+    @Override
+    public boolean accessPerStream() {
+        return true;
     }
 
     @Override

@@ -19,18 +19,19 @@ public enum MetrcStream {
     PACKAGES_INTRANSIT("packages.intransit", "/packages/v2/intransit", EntityType.INVENTORY_LOT, "intransit", LicenceKind.ANY),
     ITEMS_ACTIVE("items.active", "/items/v2/active", EntityType.PRODUCT, "active", LicenceKind.ANY),
     ITEMS_INACTIVE("items.inactive", "/items/v2/inactive", EntityType.PRODUCT, "inactive", LicenceKind.ANY),
-    STRAINS_ACTIVE("strains.active", "/strains/v2/active", EntityType.STRAIN, "active", LicenceKind.CULTIVATOR),
+    /** Every licence: the items of any licence name strains (a dispensary's items too). */
+    STRAINS_ACTIVE("strains.active", "/strains/v2/active", EntityType.STRAIN, "active", LicenceKind.ANY),
     LOCATIONS_ACTIVE("locations.active", "/locations/v2/active", EntityType.LOCATION, "active", LicenceKind.ANY),
-    HARVESTS_ACTIVE("harvests.active", "/harvests/v2/active", EntityType.HARVEST, "active", LicenceKind.CULTIVATOR),
-    HARVESTS_INACTIVE("harvests.inactive", "/harvests/v2/inactive", EntityType.HARVEST, "inactive", LicenceKind.CULTIVATOR),
-    HARVESTS_ONHOLD("harvests.onhold", "/harvests/v2/onhold", EntityType.HARVEST, "onhold", LicenceKind.CULTIVATOR),
-    PLANTBATCHES_ACTIVE("plantbatches.active", "/plantbatches/v2/active", EntityType.PLANT_BATCH, "active", LicenceKind.CULTIVATOR),
-    PLANTBATCHES_INACTIVE("plantbatches.inactive", "/plantbatches/v2/inactive", EntityType.PLANT_BATCH, "inactive", LicenceKind.CULTIVATOR),
-    PLANTS_VEGETATIVE("plants.vegetative", "/plants/v2/vegetative", EntityType.PLANT, "vegetative", LicenceKind.CULTIVATOR),
-    PLANTS_FLOWERING("plants.flowering", "/plants/v2/flowering", EntityType.PLANT, "flowering", LicenceKind.CULTIVATOR),
-    PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.CULTIVATOR),
-    SALES_RECEIPTS_ACTIVE("salesreceipts.active", "/sales/v2/receipts/active", EntityType.SALES_RECEIPT, "active", LicenceKind.RETAIL),
-    SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.RETAIL),
+    HARVESTS_ACTIVE("harvests.active", "/harvests/v2/active", EntityType.HARVEST, "active", LicenceKind.GROWER),
+    HARVESTS_INACTIVE("harvests.inactive", "/harvests/v2/inactive", EntityType.HARVEST, "inactive", LicenceKind.GROWER),
+    HARVESTS_ONHOLD("harvests.onhold", "/harvests/v2/onhold", EntityType.HARVEST, "onhold", LicenceKind.GROWER),
+    PLANTBATCHES_ACTIVE("plantbatches.active", "/plantbatches/v2/active", EntityType.PLANT_BATCH, "active", LicenceKind.GROWER),
+    PLANTBATCHES_INACTIVE("plantbatches.inactive", "/plantbatches/v2/inactive", EntityType.PLANT_BATCH, "inactive", LicenceKind.GROWER),
+    PLANTS_VEGETATIVE("plants.vegetative", "/plants/v2/vegetative", EntityType.PLANT, "vegetative", LicenceKind.GROWER),
+    PLANTS_FLOWERING("plants.flowering", "/plants/v2/flowering", EntityType.PLANT, "flowering", LicenceKind.GROWER),
+    PLANTS_INACTIVE("plants.inactive", "/plants/v2/inactive", EntityType.PLANT, "inactive", LicenceKind.GROWER),
+    SALES_RECEIPTS_ACTIVE("salesreceipts.active", "/sales/v2/receipts/active", EntityType.SALES_RECEIPT, "active", LicenceKind.SELLER),
+    SALES_RECEIPTS_INACTIVE("salesreceipts.inactive", "/sales/v2/receipts/inactive", EntityType.SALES_RECEIPT, "inactive", LicenceKind.SELLER),
     TRANSFERS_INCOMING("transfers.incoming", "/transfers/v2/incoming", EntityType.TRANSFER, "incoming", LicenceKind.ANY),
     TRANSFERS_OUTGOING("transfers.outgoing", "/transfers/v2/outgoing", EntityType.TRANSFER, "outgoing", LicenceKind.ANY),
     TRANSFERS_REJECTED("transfers.rejected", "/transfers/v2/rejected", EntityType.TRANSFER, "rejected", LicenceKind.ANY),
@@ -43,11 +44,14 @@ public enum MetrcStream {
     UNITS_OF_MEASURE("unitsofmeasure.active", "/unitsofmeasure/v2/active", EntityType.UNIT_OF_MEASURE, "active", LicenceKind.ANY);
 
     /**
-     * Which licences have a stream, after the field guide's licence blocks: strains, harvests, plant batches and
-     * plants are cultivator resources, sales receipts the dispensary's (retail); packages, items and locations
-     * are everyone's.
+     * Which licences have a stream, from the facility's {@code FacilityType} flags (GET /facilities/v2/), never from the
+     * licence type's text ("Microbusiness" names no activity; "Retail Marijuana Cultivation Facility" reads as both):
+     * plants, plant batches and harvests where {@code CanGrowPlants}; sales receipts where the facility may sell
+     * ({@code CanSellToConsumers}, {@code CanSellToPatients}, {@code CanSellToCaregivers} or
+     * {@code CanDeliverSalesToConsumers}); the rest for every licence. {@code IsRetail} means adult-use, not a shop,
+     * and is not read.
      */
-    enum LicenceKind { ANY, CULTIVATOR, RETAIL }
+    enum LicenceKind { ANY, GROWER, SELLER }
 
     private final String configName;
     private final String path;
@@ -81,17 +85,26 @@ public enum MetrcStream {
         return state;
     }
 
+    /**
+     * {@link Windowing#SNAPSHOT} for the endpoints without a time filter, read once per pass: units of measure, and
+     * {@code /items/v2/inactive} and {@code /transfers/v2/rejected}, whose v2 examples list only licenseNumber,
+     * pageNumber and pageSize (metrc-v2-examples Items/GetInactiveItems.bru, Transfers/GetRejectedTransfers.bru). The
+     * others take lastModifiedStart/End: {@link Windowing#CLOSED}.
+     */
     public Windowing windowing() {
-        return this == UNITS_OF_MEASURE ? Windowing.SNAPSHOT : Windowing.CLOSED;
+        return this == UNITS_OF_MEASURE || this == ITEMS_INACTIVE || this == TRANSFERS_REJECTED
+                ? Windowing.SNAPSHOT : Windowing.CLOSED;
     }
 
-    /** Whether a licence of this type has the stream (Metrc's licence type text, e.g. "Medical Cultivation"). */
-    public boolean availableTo(String licenseType) {
-        String type = licenseType == null ? "" : licenseType.toLowerCase(Locale.ROOT);
+    /** Whether a facility with these {@code FacilityType} flags has the stream; null flags (unknown): every stream. */
+    public boolean availableTo(MetrcClient.Facility facility) {
+        if (facility == null || !facility.flagsKnown()) {
+            return true;
+        }
         return switch (licences) {
             case ANY -> true;
-            case CULTIVATOR -> type.contains("cultivat");
-            case RETAIL -> type.contains("dispensary") || type.contains("retail");
+            case GROWER -> facility.canGrowPlants();
+            case SELLER -> facility.canSell();
         };
     }
 

@@ -49,10 +49,10 @@ class MetrcSyncTest {
         try (HubHarness h = metrcOnly(options).start()) {
             SyncReport first = h.syncSource("metrc");
             assertThat(first.ok()).as(first.table()).isTrue();
-            // the cultivator syncs 21 streams, the dispensary 14 (strains, harvests, plant batches, plants are cultivator
-            // resources; sales receipts the dispensary's; packages, items, locations, transfers, lab results and units of
-            // measure everyone's)
-            assertThat(first.results()).hasSize(35);
+            // the cultivator syncs 21 streams, the dispensary 15 (harvests, plant batches, plants where the facility can
+            // grow plants; sales receipts where it sells; strains, packages, items, locations, transfers, lab results and
+            // units of measure everyone's)
+            assertThat(first.results()).hasSize(36);
             assertThat(h.rows("SELECT abbreviation, quantity_type FROM reporting.units_of_measure WHERE name = 'Ounces'").get(0))
                     .containsEntry("abbreviation", "oz").containsEntry("quantity_type", "WeightBased");
             assertThat(h.count("SELECT count(*) FROM reporting.units_of_measure")).isEqualTo(7);
@@ -63,7 +63,12 @@ class MetrcSyncTest {
             assertThat(h.count("SELECT count(DISTINCT license_number) FROM reporting.plants")).isEqualTo(1);
             assertThat(h.count("SELECT count(*) FROM reporting.inventory_lots WHERE source_system = 'metrc'")).isEqualTo(2 * 4 * 6);
             assertThat(h.count("SELECT count(*) FROM reporting.products WHERE source_system = 'metrc'")).isEqualTo(2 * 2 * 6);
-            assertThat(h.count("SELECT count(*) FROM reporting.strains WHERE source_system = 'metrc'")).isEqualTo(6);
+            assertThat(h.count("SELECT count(*) FROM reporting.strains WHERE source_system = 'metrc'")).isEqualTo(2 * 6);
+            assertThat(h.count("SELECT count(*) FROM reporting.products p WHERE p.source_system = 'metrc' AND p.strain_source_id IS NOT NULL "
+                    + "AND NOT EXISTS (SELECT 1 FROM reporting.strains s WHERE s.source_system = 'metrc' AND s.source_id = p.strain_source_id)"))
+                    .as("every item's strain was read, the dispensary's too").isZero();
+            assertThat(h.count("SELECT count(*) FROM reporting.products WHERE source_system = 'metrc' AND description IS NOT NULL"))
+                    .as("items' Description").isPositive();
             assertThat(h.count("SELECT count(*) FROM reporting.locations WHERE source_system = 'metrc'")).isEqualTo(2 * 6);
 
             MetrcSandbox m = h.metrc;
@@ -188,7 +193,7 @@ class MetrcSyncTest {
                     .containsEntry("license_number", CULTIVATOR);
             assertThat(thc.get("result_level").toString()).isEqualTo("22.25");
             assertThat(((OffsetDateTime) thc.get("expires_at")).toInstant().toString()).isEqualTo("2026-07-05T00:00:00Z");
-            assertThat(labRequests(h)).as("each package of the backfill asked once").hasSize(8).doesNotHaveDuplicates();
+            assertThat(labRequests(h)).as("each tested package of the backfill asked once").hasSize(2).doesNotHaveDuplicates();
 
             int before = h.metrc.served().size();
             h.clock.advance(Duration.ofDays(2));
@@ -209,6 +214,80 @@ class MetrcSyncTest {
             assertThat(expiring.get(0)).containsEntry("package_source_id", pkg).containsEntry("test_type_name", "THC")
                     .containsEntry("days_left", 5);
         }
+    }
+
+    @Test
+    void a_30_day_backfill_asks_each_endpoint_without_a_time_filter_once_per_licence() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(2, 6).withHistory(Duration.ofDays(30));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "items.inactive,transfers.rejected,packages.active",
+                "hub.metrc.backfill-days", "30").start()) {
+            SyncReport first = h.syncSource("metrc");
+            assertThat(first.ok()).as(first.table()).isTrue();
+            for (String path : List.of("/items/v2/inactive", "/transfers/v2/rejected")) {
+                for (String licence : List.of(CULTIVATOR, DISPENSARY)) {
+                    assertThat(h.metrc.served()).filteredOn(r -> r.pathAndQuery().startsWith(path + "?")
+                                    && licence.equals(r.license())).as(path + " for " + licence)
+                            .singleElement().satisfies(r -> assertThat(r.pathAndQuery()).doesNotContain("lastModified"));
+                }
+            }
+            assertThat(h.metrc.served()).filteredOn(r -> r.pathAndQuery().startsWith("/packages/v2/active?")
+                    && CULTIVATOR.equals(r.license())).as("the dated endpoint still in 24 h slices").hasSizeGreaterThanOrEqualTo(30);
+            assertThat(h.count("SELECT count(*) FROM reporting.products WHERE source_system = 'metrc' AND NOT active")).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void streams_follow_the_facility_type_flags_and_a_403_on_one_stream_stops_only_that_stream() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 4).withHistory(Duration.ofDays(2)).withFacilities(List.of(
+                new MetrcSandbox.Facility("MB-0001", "Micro", "Microbusiness", true, true),
+                new MetrcSandbox.Facility("RC-0002", "Retail cultivator", "Retail Marijuana Cultivation Facility", true, false),
+                new MetrcSandbox.Facility("MF-0003", "Kitchen", "Manufacturer", false, false)));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams",
+                "strains.active,plants.vegetative,harvests.active,salesreceipts.active,items.active").start()) {
+            h.metrc.forbid("MB-0001", "/harvests/v2/active");
+            SyncReport first = h.syncSource("metrc");
+            assertThat(first.ok()).as(first.table()).isTrue();
+            assertThat(streamsOf(h, "MB-0001")).containsExactly("harvests.active UNAVAILABLE", "items.active SUCCEEDED",
+                    "plants.vegetative SUCCEEDED", "salesreceipts.active SUCCEEDED", "strains.active SUCCEEDED");
+            assertThat(streamsOf(h, "RC-0002")).containsExactly("harvests.active SUCCEEDED", "items.active SUCCEEDED",
+                    "plants.vegetative SUCCEEDED", "strains.active SUCCEEDED");
+            assertThat(streamsOf(h, "MF-0003")).as("strains for every licence: its items name them")
+                    .containsExactly("items.active SUCCEEDED", "strains.active SUCCEEDED");
+            assertThat(h.rows("SELECT stream, partition, http_status FROM hub.stream_unavailable")).singleElement()
+                    .satisfies(r -> assertThat(r).containsEntry("stream", "harvests.active").containsEntry("partition", "MB-0001")
+                            .containsEntry("http_status", 403));
+
+            // the next pass does not ask it again (a day later it does), and status says so
+            int before = h.metrc.served().size();
+            h.clock.advance(Duration.ofHours(1));
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            assertThat(h.metrc.served().subList(before, h.metrc.served().size()))
+                    .noneMatch(r -> r.pathAndQuery().startsWith("/harvests/v2/active") && "MB-0001".equals(r.license()));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.sql.Connection c = h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class).dataSource().getConnection()) {
+                com.canopyhub.StatusCommandAccess.print(c, h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Unavailable streams")
+                    .contains("metrc/harvests.active[MB-0001]: HTTP 403");
+        }
+    }
+
+    @Test
+    void a_package_tested_ten_days_before_its_last_modification_gets_its_results_on_the_first_backfill() throws Exception {
+        MetrcSandbox.Options options = MetrcSandbox.Options.defaults(1, 8).withHistory(Duration.ofDays(3));
+        try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,labresults").start()) {
+            h.metrc.testedBefore(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 4, Duration.ofDays(10));
+            assertThat(h.syncSource("metrc").ok()).isTrue();
+            String pkg = Long.toString(h.metrc.recordId(CULTIVATOR, Endpoint.PACKAGES_ACTIVE, 4));
+            assertThat(h.count("SELECT count(*) FROM reporting.lab_results WHERE package_source_id = ?", pkg)).isEqualTo(2);
+            assertThat(h.count("SELECT count(*) FROM reporting.lab_results")).as("packages 0 and 4, two tests each").isEqualTo(4);
+        }
+    }
+
+    private static List<String> streamsOf(HubHarness h, String licence) throws Exception {
+        return h.rows("SELECT DISTINCT ON (stream) stream, status FROM hub.sync_runs WHERE partition = ? ORDER BY stream, id",
+                licence).stream().map(r -> r.get("stream") + " " + r.get("status")).toList();
     }
 
     private static List<String> labRequests(HubHarness h) {
@@ -354,22 +433,21 @@ class MetrcSyncTest {
     }
 
     @Test
-    void a_facility_answering_403_fails_only_its_own_partition() throws Exception {
+    void a_facility_answering_403_marks_its_streams_unavailable_and_the_other_licences_sync() throws Exception {
         MetrcSandbox.Options options = MetrcSandbox.Options.defaults(3, 4).withHistory(Duration.ofHours(20));
         try (HubHarness h = metrcOnly(options, "hub.metrc.streams", "packages.active,items.active").start()) {
             h.metrc.forbid(DISPENSARY);
             SyncReport report = h.syncSource("metrc");
-            assertThat(report.ok()).isFalse();
+            assertThat(report.ok()).as("refusals are recorded, nothing is lost").isTrue();
             for (EntityResult r : report.results()) {
                 if (r.partition().equals(DISPENSARY)) {
-                    assertThat(r.status()).isIn(SyncStatus.FAILED, SyncStatus.SKIPPED);
+                    assertThat(r.status()).isEqualTo(SyncStatus.UNAVAILABLE);
                     assertThat(r.error()).contains("HTTP 403").contains("no access to this facility");
                 } else {
                     assertThat(r.status()).as(r.label()).isEqualTo(SyncStatus.SUCCEEDED);
                 }
             }
-            assertThat(report.results().stream().filter(r -> r.partition().equals(DISPENSARY))
-                    .map(EntityResult::status)).containsExactly(SyncStatus.FAILED, SyncStatus.SKIPPED);
+            assertThat(h.count("SELECT count(*) FROM hub.stream_unavailable WHERE partition = ?", DISPENSARY)).isEqualTo(2);
         }
     }
 
