@@ -138,12 +138,14 @@ public class StatusCommand implements Callable<Integer> {
         try (PreparedStatement ps = c.prepareStatement("SELECT l.sink, count(*) FILTER (WHERE l.remote_id IS NOT NULL), "
                 + "count(*) FILTER (WHERE l.dirty), count(*) FILTER (WHERE l.attempts > 0), "
                 + "(SELECT count(*) FROM hub.dead_letters d WHERE d.stream = 'sink:' || l.sink AND d.resolved_at IS NULL), "
-                + "(SELECT stopped_reason FROM hub.marketplace_sinks s WHERE s.sink = l.sink AND s.stopped_at IS NOT NULL) "
+                + "(SELECT stopped_reason FROM hub.marketplace_sinks s WHERE s.sink = l.sink AND s.stopped_at IS NOT NULL), "
+                + "bool_or(l.remote_state ->> 'stock_check' = 'ignored') "
                 + "FROM hub.marketplace_listings l GROUP BY l.sink ORDER BY l.sink"); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.printf(Locale.ROOT, "Marketplace %s: %d listed, %d due, %d failing, %d dead-lettered%s%n", rs.getString(1),
+                out.printf(Locale.ROOT, "Marketplace %s: %d listed, %d due, %d failing, %d dead-lettered%s%s%n", rs.getString(1),
                         rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getString(6) == null ? "" : ", STOPPED: " + rs.getString(6));
+                        rs.getString(6) == null ? "" : ", STOPPED: " + rs.getString(6),
+                        rs.getBoolean(7) ? "; it ignores stock_quantity (read back after a stock change): stock follows attach/detach only" : "");
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM hub.kafka_feed), "

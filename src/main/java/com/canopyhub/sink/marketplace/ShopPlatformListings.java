@@ -25,6 +25,15 @@ import java.util.Set;
  *       idempotent.</li>
  * </ol>
  * Because every step is idempotent by p1_id, a request with an unknown outcome is simply planned again.
+ * <p>
+ * Stock: the reference lists PUT's optional fields (name, slug, description, category, price, THC/CBD, availability
+ * flags) and keeps stock on an "Inventory & stock" page the hub has no copy of. The hub still sends
+ * {@code stock_quantity} and, after the first PUT that changed it, reads the product back once
+ * ({@code GET …/products/{p1Id}?shop_id=…}, with or without a {@code data} envelope): if the platform ignored it, that is
+ * said once (ERROR) and kept on the listing ({@code remote_state.stock_check}, shown by {@code status}), and stock then
+ * reaches the shops through attach (stock above 0) and detach (0) only. A product is added to the org's inventory
+ * only once it has stock, with that stock as {@code initial_stock}, so an attach never waits on a stock the platform
+ * would not take.
  */
 public final class ShopPlatformListings implements MarketplaceAdapter {
 
@@ -32,8 +41,12 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().nodeFactory(NODES).build();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShopPlatformListings.class);
+
     private final String orgPath;
     private final List<String> shops;
+    /** What reading a product back showed about stock_quantity on PUT: null (not yet), "honoured" or "ignored". */
+    private volatile String stockFinding;
 
     public ShopPlatformListings(String orgId, List<String> shops) {
         this.orgPath = "/api/v2/public/orgs/" + URLEncoder.encode(orgId, StandardCharsets.UTF_8);
@@ -75,6 +88,9 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
         BigDecimal price = price(f.get("price"));
         int stock = listed ? stock(f.get("stock")) : 0;
         if (!inInventory) {
+            if (stock <= 0) {
+                return null; // added once it has stock: initial_stock is the one stock the platform surely takes
+            }
             ObjectNode body = NODES.objectNode().put("p1_id", p1).put("initial_stock", stock).put("price", price);
             return new Request("add-to-inventory", "POST", orgPath + "/products/add-to-inventory", body, pending("add-to-inventory", p1));
         }
@@ -87,6 +103,10 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
         String hash = TerraVaultListings.hash(fields);
         if (!hash.equals(state.pushedHash())) {
             return new Request("update", "PUT", productPath, fields, pending("update", p1).put("hash", hash).put("stock", stock));
+        }
+        if (remote.path("stock_check_due").asBoolean(false) && stockFinding == null && !shops.isEmpty()) {
+            return new Request("read-back", "GET", productPath + "?shop_id=" + URLEncoder.encode(shops.get(0), StandardCharsets.UTF_8),
+                    null, pending("read-back", p1).put("stock", state.pushedQuantity() == null ? stock : state.pushedQuantity().intValue()));
         }
         String mode = listing.mapping().option("overrides-mode", "merge");
         for (String shop : shops) {
@@ -126,6 +146,9 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
                     return null;
                 }
                 remote.put("inventory", true);
+                if (status == 201) {
+                    remote.put("stock", request.body().path("initial_stock").asInt());
+                }
                 // the PUT that follows sets name, price, availability and stock, whatever the add did
                 return state.withRemoteId(p1).withRemote(remote).withPushedHash(null).withPending(null);
             }
@@ -138,8 +161,34 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
                 if (status / 100 != 2) {
                     return null;
                 }
-                return state.withRemoteId(p1).withPushedHash(p.path("hash").asText())
+                int sent = p.path("stock").asInt();
+                if (stockFinding == null && remote.has("stock") && remote.path("stock").asInt() != sent) {
+                    remote.put("stock_check_due", true); // the first stock change: read it back once
+                }
+                remote.put("stock", sent);
+                return state.withRemoteId(p1).withRemote(remote).withPushedHash(p.path("hash").asText())
                         .withPushedQuantity(BigDecimal.valueOf(p.path("stock").asLong())).withPending(null);
+            }
+            case "read-back" -> {
+                JsonNode product = body == null ? null : body.has("data") && body.get("data").isObject() ? body.get("data") : body;
+                if (status != 200 || product == null || !product.isObject()) {
+                    return null;
+                }
+                JsonNode held = product.get("stock_quantity");
+                boolean honoured = held != null && held.isNumber() && held.asInt() == p.path("stock").asInt();
+                String finding = honoured ? "honoured" : "ignored";
+                if (stockFinding == null) {
+                    stockFinding = finding;
+                    if (!honoured) {
+                        LOG.error("shop-platform: PUT {} did not change stock_quantity (sent {}, the product reads back {}): the "
+                                + "platform keeps stock elsewhere; stock now reaches the shops only through attach (above 0) and "
+                                + "detach (0)", request.path().replaceFirst("\\?.*", ""), p.path("stock").asInt(),
+                                held == null ? "no stock_quantity" : held.asText());
+                    }
+                }
+                remote.remove("stock_check_due");
+                remote.put("stock_check", finding);
+                return state.withRemote(remote).withPending(null);
             }
             case "attach", "overrides", "detach" -> {
                 if (status / 100 != 2) {

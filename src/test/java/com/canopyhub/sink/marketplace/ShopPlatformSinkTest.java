@@ -20,26 +20,24 @@ import org.junit.jupiter.api.Test;
 class ShopPlatformSinkTest {
 
     @Test
-    void a_product_is_attached_to_the_shops_only_while_it_has_stock_and_detached_when_it_runs_out() throws Exception {
+    void a_product_is_attached_to_the_shops_only_while_it_has_stock_and_a_platform_ignoring_stock_on_put_is_detected() throws Exception {
         try (ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = shopHarness(shop, 12).start()) {
             h.sandbox.setStock(2, BigDecimal.ZERO);
             assertThat(h.sync().ok()).isTrue();
             awaitSettled(h, "shop-platform");
 
-            // every active, priced product is in the org's inventory under its SKU (the mapping's p1-id rule)
+            // every active, priced product with stock is in the org's inventory under its SKU (the mapping's p1-id
+            // rule); product 2 has none: it is added once it has (its initial_stock is then what the platform holds)
             assertThat(shop.inventory()).extracting(ShopPlatformSandbox.Product::p1Id).containsExactlyInAnyOrder(
-                    "SKU-0000001", "SKU-0000002", "SKU-0000003", "SKU-0000004", "SKU-0000005", "SKU-0000006", "SKU-0000007",
+                    "SKU-0000001", "SKU-0000003", "SKU-0000004", "SKU-0000005", "SKU-0000006", "SKU-0000007",
                     "SKU-0000008", "SKU-0000009", "SKU-0000011");
-            ShopPlatformSandbox.Product two = product(shop, "SKU-0000002");
-            assertThat(two.stock()).isZero();
-            assertThat(two.available()).isFalse();
             for (String s : List.of("shop1", "shop2")) {
                 assertThat(shop.attached(s)).as("zero stock is never attached").doesNotContainKey("SKU-0000002").hasSize(9);
             }
             assertThat(h.count("SELECT count(*) FROM hub.dead_letters")).as("no attach was refused").isZero();
 
-            // stock above zero: attached to both shops
+            // stock above zero: added with it, attached to both shops
             h.sandbox.setStock(2, new BigDecimal("7.900000000"));
             h.passSafetyLag();
             assertThat(h.sync().ok()).isTrue();
@@ -49,8 +47,19 @@ class ShopPlatformSinkTest {
             assertThat(shop.attached("shop1")).containsKey("SKU-0000002");
             assertThat(shop.attached("shop2")).containsKey("SKU-0000002");
 
-            // back to zero: detached from both
+            // a stock change: the PUT's stock_quantity is read back once; this platform ignored it, and says so once
             int before = shop.requests().size();
+            h.sandbox.setStock(2, new BigDecimal("3.2"));
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(shop.requests().subList(before, shop.requests().size())).containsExactly(
+                    "PUT /api/v2/public/orgs/org1/products/SKU-0000002", "GET /api/v2/public/orgs/org1/products/SKU-0000002");
+            assertThat(product(shop, "SKU-0000002").stock()).as("the platform kept its own").isEqualTo(7);
+            assertThat(status(h)).contains("Marketplace shop-platform").contains("it ignores stock_quantity");
+
+            // sold out (Distru leaves the group out): detached from both, no second read-back
+            before = shop.requests().size();
             h.sandbox.setStock(2, BigDecimal.ZERO);
             h.passSafetyLag();
             assertThat(h.sync().ok()).isTrue();
@@ -68,6 +77,34 @@ class ShopPlatformSinkTest {
             awaitSettled(h, "shop-platform");
             assertThat(shop.requests()).hasSize(before);
         }
+    }
+
+    @Test
+    void a_platform_that_takes_stock_on_put_is_read_back_once_and_not_reported() throws Exception {
+        try (ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = shopHarness(shop, 4).start()) {
+            shop.setStockOnPut(true);
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            h.sandbox.setStock(2, new BigDecimal("2"));
+            h.passSafetyLag();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "shop-platform");
+            assertThat(product(shop, "SKU-0000002").stock()).isEqualTo(2);
+            assertThat(shop.requests()).filteredOn(r -> r.startsWith("GET /api/v2/public/orgs/org1/products/")).hasSize(1);
+            assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE remote_state ->> 'stock_check' = 'honoured'"))
+                    .isEqualTo(1);
+            assertThat(status(h)).doesNotContain("ignores stock_quantity");
+        }
+    }
+
+    private static String status(HubHarness h) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        com.canopyhub.db.HubDatabase db = h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class);
+        try (java.sql.Connection c = db.dataSource().getConnection()) {
+            com.canopyhub.StatusCommandAccess.print(c, db, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
