@@ -44,8 +44,15 @@ public class ChangeDetector {
         }
         Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
         List<Change> changes = new ArrayList<>();
+        ServedVersions served = sync.served();
         for (CanonicalRecord r : bySourceId.values()) {
             ContentHasher.Hashed hashed = ContentHasher.hashed(r);
+            if (served != null && served.servedAgainChanged(r.provenance().sourceId(), hashed.hash())) {
+                // changed and served again: it moved in a list not kept in creation order, and may have pushed
+                // another record past the read position (docs/sync-engine.md, "Lists not in creation order")
+                sync.holdCursor("record " + r.provenance().sourceId() + " changed and was served again on page "
+                        + page.pageNumber() + " (it moved in the list)");
+            }
             String oldHash = known.get(r.provenance().sourceId());
             if (!hashed.hash().equals(oldHash)) {
                 changes.add(new Change(r, oldHash, hashed.hash(), hashed.json()));

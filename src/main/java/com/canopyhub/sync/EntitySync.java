@@ -24,6 +24,10 @@ public final class EntitySync {
     private long fetched;
     /** The source ids served, for a snapshot stream with a gone state (null otherwise). */
     private SeenIds seen;
+    /** What was served, for an open-ended stream not listed in creation order (null otherwise). */
+    private ServedVersions served;
+    /** Why this run must not move its cursor although it read every page (a record moved past the read position). */
+    private volatile String cursorHeld;
     private boolean initialLoad;
     private long changed;
     private long written;
@@ -50,8 +54,9 @@ public final class EntitySync {
      * @param slices {@code w} cut into the slices the source allows, in time order (one for most streams)
      */
     void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held,
-               boolean initialLoad, boolean trackSeen) {
+               boolean initialLoad, boolean trackSeen, boolean trackMoves) {
         this.seen = trackSeen ? new SeenIds() : null;
+        this.served = trackMoves ? new ServedVersions() : null;
         this.initialLoad = initialLoad;
         this.runId = id;
         this.window = w;
@@ -166,6 +171,22 @@ public final class EntitySync {
     /** The source ids this run was served, when its stream's absences mean something; else null. */
     public SeenIds seen() {
         return seen;
+    }
+
+    /** What this run was served, when its stream's list order can move records past the read position; else null. */
+    ServedVersions served() {
+        return served;
+    }
+
+    /** The run read every page, but a record moved while it did: its cursor stays, the next pass reads the window again. */
+    void holdCursor(String why) {
+        if (cursorHeld == null) {
+            cursorHeld = why;
+        }
+    }
+
+    String cursorHeld() {
+        return cursorHeld;
     }
 
     public SyncPass pass() {

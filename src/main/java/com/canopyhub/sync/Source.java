@@ -65,6 +65,16 @@ public interface Source {
     StreamReader reader(String stream);
 
     /**
+     * Whether the upstream lists this {@link Windowing#OPEN_END} stream in creation order, so that a record's position
+     * in the filtered set never decreases while it is paged (the open-ended argument of docs/sync-engine.md). Default
+     * false: no order is assumed, and the engine watches for a record that moved past the read position (served
+     * again, changed) and then keeps the run's cursor, so the next pass reads the window again.
+     */
+    default boolean listedInCreationOrder(String stream) {
+        return false;
+    }
+
+    /**
      * Whether access is granted per stream (Metrc: a user's permissions per endpoint and facility): a 401/403 on one
      * stream of one partition then marks only that stream unavailable for that partition (asked again a day later)
      * instead of ending the pass or the partition. Default false: a refusal is about the key.

@@ -196,7 +196,8 @@ public class SyncRuns {
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
-                    windowing == Windowing.SNAPSHOT && source.goneState(sync.entity()) != null);
+                    windowing == Windowing.SNAPSHOT && source.goneState(sync.entity()) != null,
+                    windowing == Windowing.OPEN_END && !source.listedInCreationOrder(sync.entity()));
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
@@ -247,13 +248,18 @@ public class SyncRuns {
             return;
         }
         Source source = source(sync.pass().request().source());
+        String held = sync.cursorHeld();
+        if (held != null) {
+            LOG.info("{}/{}: every page read, but {}; the cursor stays, the next pass reads the window again", sync.sourceSystem(),
+                    sync.label(), held);
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            if (sync.window().end() != null) {
+            if (sync.window().end() != null && held == null) {
                 cursors.advance(c, sync.sourceSystem(), sync.entity(), sync.partition(), sync.window().end(), sync.runId(),
                         source.upstream());
             }
-            updateRun(c, sync, SyncStatus.SUCCEEDED, null);
+            updateRun(c, sync, SyncStatus.SUCCEEDED, held == null ? null : "cursor kept: " + held);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub.stream_unavailable WHERE source_system = ? "
                     + "AND stream = ? AND partition = ?")) {
                 ps.setString(1, sync.sourceSystem());

@@ -69,6 +69,8 @@ public final class DistruSandbox implements AutoCloseable {
     private volatile BiConsumer<String, Integer> pageListener = (c, p) -> { };
     private volatile BiConsumer<String, Integer> requestListener = (c, p) -> { };
     private volatile boolean includeNextPage = true;
+    /** Orders newest first while no order date was moved (the generated dates grow with the index). */
+    private volatile int[] newestFirst;
 
     /** One answered request: when (System.nanoTime), what, and the status sent. */
     public record Served(long nanos, String pathAndQuery, int status) {
@@ -176,6 +178,15 @@ public final class DistruSandbox implements AutoCloseable {
     public void setStock(int inventoryIndex, java.math.BigDecimal quantity) {
         records.setStock(inventoryIndex, quantity);
         touch(SandboxCollection.INVENTORY, inventoryIndex);
+    }
+
+    /**
+     * Moves an order's order date (an edit in Distru: a new version of it). Orders are listed by order date,
+     * descending (distru-api.txt, orders), so the order moves in the list.
+     */
+    public void setOrderDate(int orderIndex, Instant orderedAt) {
+        records.setOrderDate(orderIndex, orderedAt);
+        touch(SandboxCollection.ORDERS, orderIndex);
     }
 
     /** Makes a record unmappable (a non-numeric quantity or price, or a missing id). */
@@ -299,7 +310,9 @@ public final class DistruSandbox implements AutoCloseable {
         List<int[]> page = new ArrayList<>();
         boolean more = false;
         int matched = 0;
-        for (int i = 0; i < n; i++) {
+        int[] sequence = listOrder(c, n);
+        for (int k = 0; k < n; k++) {
+            int i = sequence == null ? k : sequence[k];
             int version = t.readableVersion(i, now);
             if (version < 0) {
                 continue;
@@ -350,6 +363,42 @@ public final class DistruSandbox implements AutoCloseable {
         }
         g.writeEndObject();
         g.close();
+    }
+
+    /**
+     * The order the API lists a collection in, as indices; null for index order. Index order is creation order,
+     * which the reference states for batches, companies, locations, packages and products; inventory groups are
+     * sorted by their attributes' ids, which the sandbox's ids follow in index order. Orders are listed by order date,
+     * descending (distru-api.txt, "Get orders sorted by Order Date descendingly"), ties the later-created first.
+     */
+    private int[] listOrder(SandboxCollection c, int n) {
+        if (c != SandboxCollection.ORDERS) {
+            return null;
+        }
+        if (!records.orderDatesMoved()) {
+            int[] cached = newestFirst;
+            if (cached == null || cached.length != n) {
+                cached = new int[n];
+                for (int i = 0; i < n; i++) {
+                    cached[i] = n - 1 - i; // generated order dates grow with the index
+                }
+                newestFirst = cached;
+            }
+            return cached;
+        }
+        Integer[] byDate = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            byDate[i] = n - 1 - i;
+        }
+        java.util.Arrays.sort(byDate, (a, b) -> {
+            int cmp = records.orderedAt(b).compareTo(records.orderedAt(a));
+            return cmp != 0 ? cmp : Integer.compare(b, a);
+        });
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = byDate[i];
+        }
+        return out;
     }
 
     private boolean rateLimited() {

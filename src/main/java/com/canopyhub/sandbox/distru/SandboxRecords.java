@@ -255,6 +255,23 @@ final class SandboxRecords {
         g.writeStringField("updated_datetime", updated);
     }
 
+    /** Orders whose order date a test moved (from their next version on). */
+    private final java.util.Map<Integer, Instant> orderDates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Order {@code i}'s order date: an hour apart by default, later for later orders. */
+    Instant orderedAt(int i) {
+        Instant moved = orderDates.get(i);
+        return moved != null ? moved : Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3_600L * i);
+    }
+
+    void setOrderDate(int i, Instant at) {
+        orderDates.put(i, at);
+    }
+
+    boolean orderDatesMoved() {
+        return !orderDates.isEmpty();
+    }
+
     void setStock(int inventoryIndex, java.math.BigDecimal quantity) {
         stock.put(inventoryIndex, quantity.toPlainString());
     }
@@ -295,7 +312,7 @@ final class SandboxRecords {
         g.writeStringField("name", "Company " + company);
         g.writeEndObject();
         customData(g, r, 199);
-        Instant ordered = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3_600L * i);
+        Instant ordered = orderedAt(i);
         g.writeStringField("delivery_datetime", DISTRU_TIME.format(ordered.plusSeconds(86_400 * 3)));
         g.writeStringField("due_datetime", DISTRU_TIME.format(ordered.plusSeconds(86_400 * 7)));
         g.writeStringField("id", malformed ? null : id(SandboxCollection.ORDERS, i));

@@ -101,6 +101,19 @@ public final class DistruSource implements Source {
     }
 
     /**
+     * The collections the reference says are "sorted by their creation date": batches, companies, locations,
+     * packages, products. Orders are sorted by order date, descending (an edited order date moves an order); strains
+     * say nothing: neither is assumed.
+     */
+    @Override
+    public boolean listedInCreationOrder(String stream) {
+        return switch (stream) {
+            case "batches", "companies", "locations", "packages", "products" -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Inventory: Distru leaves out groups with 0 active and 0 available (distru-api.txt, inventory), so a group a
      * complete snapshot no longer serves holds nothing: its stock level turns to 0 (in the same unit).
      */
