@@ -1063,12 +1063,7 @@ public final class MetrcSandbox implements AutoCloseable {
     /** A validated query of a list endpoint. */
     private record Query(Long from, Long to, Integer pageNumber, Integer pageSize) {
         static Query parse(Map<String, List<String>> params) {
-            Set<String> allowed = Set.of("licenseNumber", "lastModifiedStart", "lastModifiedEnd", "pageNumber", "pageSize");
-            for (String k : params.keySet()) {
-                if (!allowed.contains(k)) {
-                    throw new IllegalArgumentException("The query parameter '" + k + "' is not supported.");
-                }
-            }
+            // parameters Metrc does not document for the endpoint are ignored (the reference is silent on them)
             String start = first(params, "lastModifiedStart");
             String end = first(params, "lastModifiedEnd");
             if ((start == null) != (end == null)) {

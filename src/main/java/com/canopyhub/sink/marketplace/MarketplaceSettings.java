@@ -53,7 +53,7 @@ public final class MarketplaceSettings {
                     HubSettings::any),
             Setting.of("hub.shop-platform.shops", "", "The org's shops products are attached to (when in stock), comma-separated shop_ids. Empty with the sandbox: shop1,shop2.",
                     HubSettings::any),
-            Setting.of("hub.shop-platform.requests-per-minute", "60", "The shop platform's limit per token, shared by every node (paced at 97 % of it).",
+            Setting.of("hub.shop-platform.requests-per-minute", "60", "Requests per minute per token, shared by every node (paced at 97 % of it). The shop platform's reference states no limit: 60 is the hub's conservative default.",
                     v -> HubSettings.longBetween(v, 1, 100_000)),
             Setting.of("hub.shop-platform.rate-window", "1m", "The window requests-per-minute counts in.",
                     HubSettings::duration),

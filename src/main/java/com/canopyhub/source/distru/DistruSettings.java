@@ -31,7 +31,7 @@ public final class DistruSettings implements SourceModule {
             HubSettings.setting("hub.distru.entities", String.join(",", STREAMS),
                     "Comma-separated Distru entities to sync, in this order. Known: " + String.join(", ", STREAMS) + ".",
                     v -> HubSettings.unknownOf(v, Set.copyOf(STREAMS), "entity")),
-            HubSettings.setting("hub.distru.requests-per-second", "2", "Client pacing towards Distru (Distru advises at most 2 requests/s).",
+            HubSettings.setting("hub.distru.requests-per-second", "2", "Client pacing towards Distru. The Distru reference states no rate limit: 2 requests/s is the hub's conservative default.",
                     v -> HubSettings.decimalBetween(v, 0.01, 1000)),
             HubSettings.setting("hub.distru.safety-lag-ms", "2000", "A window ends this long before now: Distru is eventually consistent (up to 1 s) and clocks drift.",
                     v -> HubSettings.longBetween(v, 0, 3_600_000)),

@@ -37,6 +37,10 @@ class ShopPlatformSandboxTest {
             assertThat(zero.body()).contains("stock > 0");
             assertThat(call(shop, "rw", "PUT", ORG + "/products/P1", "{\"price\":9.999}").statusCode()).as("two places").isEqualTo(422);
             assertThat(call(shop, "rw", "PUT", ORG + "/products/P1", "{\"stock_quantity\":3,\"price\":9.99}").statusCode()).isEqualTo(200);
+            assertThat(call(shop, "rw", "GET", ORG + "/products/P1?shop_id=shop1", null).body())
+                    .as("stock_quantity is not among PUT's fields (S l. 87): accepted, ignored").contains("\"stock_quantity\":0");
+            shop.setStockOnPut(true);
+            assertThat(call(shop, "rw", "PUT", ORG + "/products/P1", "{\"stock_quantity\":3,\"price\":9.99}").statusCode()).isEqualTo(200);
             assertThat(call(shop, "rw", "POST", ORG + "/shops/attach-product",
                     "{\"shop_id\":\"shop1\",\"p1_id\":\"P1\",\"overrides\":{\"a\":{\"x\":1}}}").statusCode()).isEqualTo(200);
             assertThat(call(shop, "rw", "POST", ORG + "/shops/product-overrides",
