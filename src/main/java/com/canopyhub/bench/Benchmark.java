@@ -577,6 +577,12 @@ public class Benchmark implements Callable<Integer> {
                 }
                 System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages, + each sub-resource once) |%n",
                         "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
+                // the endpoints without a time filter: read once a pass (pages of 20), not once per 24 h slice
+                long filterless = m.served().stream().filter(x -> x.pathAndQuery().startsWith("/items/v2/inactive?")
+                        || x.pathAndQuery().startsWith("/transfers/v2/rejected?")).count();
+                System.out.printf(Locale.ROOT, "| %-44s | %10d | pages of /items/v2/inactive and /transfers/v2/rejected |%n",
+                        "  of which endpoints without a time filter", filterless);
+                figures.put("metrc one-licence filterless requests", Long.toString(filterless));
                 figures.put("metrc one-licence backfill requests", Long.toString(requests));
                 figures.put("metrc one-licence backfill minimum", Long.toString(minimum));
             }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,10 +123,5 @@ public class Absences {
             }
         }
         return missing;
-    }
-
-    /** For logs: a few ids. */
-    static String sample(List<String> ids) {
-        return ids.stream().limit(3).collect(Collectors.joining(", ")) + (ids.size() > 3 ? ", …" : "");
     }
 }

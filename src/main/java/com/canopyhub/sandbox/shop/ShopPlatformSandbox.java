@@ -205,7 +205,7 @@ public final class ShopPlatformSandbox implements AutoCloseable {
                 inventory.put(p1, p);
                 out = JsonAnswers.JSON.createObjectNode();
                 out.set("data", json(p, null));
-                status = 201;
+                status = 200; // the reference gives no status codes: 200, not the 201 a client might assume
             }
         }
         answers.send(ex, status, out);

@@ -205,7 +205,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         this.referenceFilter = honoured;
     }
 
-    /** For tests: creates of a reference this answers (non-null) get that body with 201 and create nothing. */
+    /** For tests: creates of a reference this answers (non-null) get that body with 200 and create nothing. */
     private volatile java.util.function.Function<String, String> createAnswers = r -> null;
 
     public void answerCreates(java.util.function.Function<String, String> bodyForReference) {
@@ -247,7 +247,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
         if (canned != null) {
             byte[] raw = canned.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(201, raw.length);
+            ex.sendResponseHeaders(200, raw.length);
             ex.getResponseBody().write(raw);
             ex.close();
             return;
@@ -264,13 +264,13 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 Listing l = listing("prod_" + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
                 listings.put(l.id(), l);
                 out.set("data", json(l));
-                status = 201;
+                status = 200; // the reference gives no status codes: 200, not the 201 a client might assume
             }
         }
-        if (status == 201 && orders != null && listings.size() % orders.every() == 1) {
+        if (status == 200 && orders != null && listings.size() % orders.every() == 1) {
             placeOrder(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
         }
-        if (status == 201) {
+        if (status == 200) {
             onCreated.accept(listings.values().stream().filter(l -> reference.equals(l.externalReference())).findFirst().orElseThrow());
         }
         answers.send(ex, status, out); // outside the lock: a slow answer must not hold up other requests
@@ -346,7 +346,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 ObjectNode data = out.putObject("data");
                 data.put("id", e.id()).put("product_id", productId).put("type", type).put("quantity_lbs", quantity)
                         .put("quantity_lbs_after", after);
-                status = 201;
+                status = 200;
             }
         }
         answers.send(ex, status, out);

@@ -65,6 +65,10 @@ public final class MarketplaceOrders {
     /** The body member that carries the signature in {@link Form#BODY}. */
     public static final String SIGNATURE_MEMBER = "signature";
 
+    /** What a body-signed event signs, and the signature it carries. */
+    record Signed(byte[] bytes, String signature) {
+    }
+
     /** Where the signature travels (hub.terravault.webhook-signature). */
     public enum Form {
         BODY, HEADER;
@@ -136,9 +140,9 @@ public final class MarketplaceOrders {
      * rest of the body is never re-serialised. Null when the body is not a JSON object with one string
      * {@code signature} member.
      *
-     * @return {@code [signed bytes, signature value]}, or null
+     * @return the signed bytes and the member's value, or null
      */
-    static Object[] signedBytes(byte[] body) {
+    static Signed signedBytes(byte[] body) {
         if (body == null) {
             return null;
         }
@@ -191,7 +195,7 @@ public final class MarketplaceOrders {
             byte[] signed = new byte[body.length - (int) (cutTo - cutFrom)];
             System.arraycopy(body, 0, signed, 0, (int) cutFrom);
             System.arraycopy(body, (int) cutTo, signed, (int) cutFrom, body.length - (int) cutTo);
-            return new Object[] {signed, value};
+            return new Signed(signed, value);
         } catch (java.io.IOException e) {
             return null;
         }
@@ -220,13 +224,13 @@ public final class MarketplaceOrders {
         if (none != null) {
             return none;
         }
-        Object[] signed = signedBytes(body);
+        Signed signed = signedBytes(body);
         if (signed == null) {
             return "unsigned (a JSON object with a \"" + SIGNATURE_MEMBER + "\": \"sha256=…\" member is required; "
                     + "hub." + marketplace + ".webhook-signature=body)";
         }
-        byte[] expected = bodySignature(secret.get(), (byte[]) signed[0]).getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(expected, ((String) signed[1]).trim().getBytes(StandardCharsets.UTF_8))) {
+        byte[] expected = bodySignature(secret.get(), signed.bytes()).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, signed.signature().trim().getBytes(StandardCharsets.UTF_8))) {
             return "the signature does not match the body";
         }
         return null;

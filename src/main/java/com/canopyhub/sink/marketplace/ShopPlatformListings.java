@@ -142,11 +142,11 @@ public final class ShopPlatformListings implements MarketplaceAdapter {
         String p1 = p.path("p1").asText();
         switch (request.action()) {
             case "add-to-inventory" -> {
-                if (status != 201 && status != 409) { // 409: already in the org's inventory (a repeat after a lost answer)
+                if (status / 100 != 2 && status != 409) { // 409: already in the org's inventory (a repeat after a lost answer)
                     return null;
                 }
                 remote.put("inventory", true);
-                if (status == 201) {
+                if (status / 100 == 2) {
                     remote.put("stock", request.body().path("initial_stock").asInt());
                 }
                 // the PUT that follows sets name, price, availability and stock, whatever the add did

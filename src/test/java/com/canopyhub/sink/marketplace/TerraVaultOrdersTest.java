@@ -76,7 +76,7 @@ class TerraVaultOrdersTest {
     }
 
     private static String signed(String body) {
-        return new String((byte[]) MarketplaceOrders.signedBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))[0],
+        return new String(MarketplaceOrders.signedBytes(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).bytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
