@@ -664,7 +664,7 @@ public class Benchmark implements Callable<Integer> {
             Map<String, Instant> stored = new HashMap<>(records * 2);
             try (Connection conn = ds.getConnection(); Statement st = conn.createStatement();
                  ResultSet rs = st.executeQuery("SELECT source_id, source_updated_at FROM reporting."
-                         + (c == SandboxCollection.PRODUCTS ? "products" : "inventory_lots"))) {
+                         + (c == SandboxCollection.PRODUCTS ? "products" : "inventory_lots") + " WHERE source_system = 'distru'")) {
                 while (rs.next()) {
                     stored.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
                 }

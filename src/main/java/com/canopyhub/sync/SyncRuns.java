@@ -322,8 +322,8 @@ public class SyncRuns {
         LOG.warn("{}/{}: the upstream refuses this stream (HTTP {}); the partition's other streams go on, this one is asked "
                 + "again after {}: {}", sync.sourceSystem(), sync.label(), status, retry.truncatedTo(ChronoUnit.SECONDS), message);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO hub.stream_unavailable (source_system, stream, partition, http_status, reason, retry_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_system, stream, partition) DO UPDATE SET "
+                "INSERT INTO hub.stream_unavailable (source_system, stream, partition, http_status, reason, retry_at, since) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_system, stream, partition) DO UPDATE SET "
                         + "http_status = EXCLUDED.http_status, reason = EXCLUDED.reason, retry_at = EXCLUDED.retry_at")) {
             ps.setString(1, sync.sourceSystem());
             ps.setString(2, sync.entity());
@@ -331,6 +331,7 @@ public class SyncRuns {
             ps.setInt(4, status);
             ps.setString(5, message);
             ps.setObject(6, timestamp(retry));
+            ps.setObject(7, timestamp(clock.instant())); // the hub's clock, like retry_at (kept from the first refusal)
             ps.executeUpdate();
         } catch (SQLException e) {
             LOG.warn("{}/{}: could not record that the stream is unavailable ({}); it is asked again next pass",
