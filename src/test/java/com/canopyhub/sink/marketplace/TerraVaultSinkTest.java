@@ -145,9 +145,10 @@ class TerraVaultSinkTest {
     @Test
     void one_poisoned_listing_is_dead_lettered_after_its_attempts_while_every_other_listing_is_listed() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
-             HubHarness h = harness(tv, 24, "hub.marketplaces.listing-attempts", "3").start()) {
-            // the first listed product's create is answered with a listing id another product will hold: saving it
-            // breaks the id map's uniqueness, every time it is tried
+             HubHarness h = harness(tv, 24, "hub.marketplaces.listing-attempts", "3", "hub.marketplaces.senders", "1").start()) {
+            // a create after the first is answered with the id of a listing the hub already holds: saving it breaks
+            // the id map's uniqueness, every time it is tried (one sender, so the other listing's answer is recorded
+            // first and the poison lands on this listing, not on whichever of the two is saved second)
             String[] poisoned = new String[1];
             tv.answerCreates(reference -> {
                 synchronized (poisoned) {
