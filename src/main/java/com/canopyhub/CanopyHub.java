@@ -185,7 +185,8 @@ public class CanopyHub implements Callable<Integer> {
         @Option(names = "--once", required = true, description = "One pass, then exit.")
         boolean once;
 
-        @Option(names = "--source", description = "Source to sync (default: every source of hub.sync.sources, one after the other).")
+        @Option(names = "--source", description = "Source to sync (default: every source of hub.sync.sources, one after the other); "
+                + "only that source is started and checked.")
         String source;
 
         @Option(names = "--entity", split = ",", description = "Streams to sync (default: all configured), e.g. products,packages; "
@@ -198,13 +199,13 @@ public class CanopyHub implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             checkSourceAndEntities(spec, source, entities);
+            if (source != null) {
+                // this invocation syncs that source only: the others are neither started nor checked
+                common.overrides.put("hub.sync.sources", source);
+            }
             try (HubRuntime hub = common.startWithoutSchedules()) {
                 HubSettings settings = hub.bean("hubSettings", HubSettings.class);
                 List<String> configuredSources = settings.getList("hub.sync.sources");
-                if (source != null && !configuredSources.contains(source)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--source " + source + ": not in "
-                            + "hub.sync.sources (" + String.join(",", configuredSources) + ")");
-                }
                 Map<String, List<String>> plan = new LinkedHashMap<>();
                 for (String s : source != null ? List.of(source) : configuredSources) {
                     List<String> configured = settings.getList(HubSettings.module(s).streamsKey());

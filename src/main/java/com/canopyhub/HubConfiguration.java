@@ -54,6 +54,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +79,8 @@ public class HubConfiguration implements CamelConfiguration {
     public static final String CHECK_ONLY_BEAN = "hubCheckOnly";
     /** Registry name under which a test may bind the environment variables the hub checks for typos. */
     public static final String ENVIRONMENT_BEAN = "hubEnvironment";
+    /** The overrides the hub was started with (--set, a verb's own, tests'): they win over files and environment. */
+    public static final String OVERRIDES_BEAN = "hubOverrides";
     /** Registry name of the flag {@link HubRuntime#requestStop()} raises: passes end after the page in flight. */
     public static final String STOP_FLAG_BEAN = "hubStopFlag";
 
@@ -87,7 +90,11 @@ public class HubConfiguration implements CamelConfiguration {
         Set<String> present = pc.loadProperties(k -> k.startsWith("hub.")).stringPropertyNames();
         @SuppressWarnings("unchecked")
         Map<String, String> environment = context.getRegistry().lookupByNameAndType(ENVIRONMENT_BEAN, Map.class);
-        HubSettings settings = HubSettings.resolve(pc::resolveProperty, present, environment != null ? environment : System.getenv());
+        @SuppressWarnings("unchecked")
+        Map<String, String> overrides = context.getRegistry().lookupByNameAndType(OVERRIDES_BEAN, Map.class);
+        Map<String, String> first = overrides != null ? overrides : Map.of();
+        HubSettings settings = HubSettings.resolve(k -> first.containsKey(k) ? Optional.of(first.get(k)) : pc.resolveProperty(k),
+                present, environment != null ? environment : System.getenv());
         SecretRedactor redactor = SecretRedactor.of(settings);
         Clock clock = context.getRegistry().lookupByNameAndType(CLOCK_BEAN, Clock.class);
         if (clock == null) {
@@ -136,6 +143,10 @@ public class HubConfiguration implements CamelConfiguration {
                 default -> throw new IllegalStateException("hub.sync.sources: no module for source '" + name + "'");
             };
             sources.put(name, source);
+        }
+        // a source the hub does not sync gets no schedule route (routes/source-schedule.camel.yaml's precondition)
+        for (String known : HubSettings.KNOWN_SOURCES) {
+            context.getPropertiesComponent().addOverrideProperty("hub." + known + ".synced", Boolean.toString(sources.containsKey(known)));
         }
 
         var registry = context.getRegistry();

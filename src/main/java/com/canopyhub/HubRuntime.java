@@ -56,6 +56,8 @@ public final class HubRuntime implements AutoCloseable {
         }
         main.setPropertyPlaceholderLocations(locations);
         overrides.forEach(main::addOverrideProperty);
+        // the hub's settings read these first: Camel's own lookup lets a HUB_* environment variable win over them
+        main.bind(HubConfiguration.OVERRIDES_BEAN, Map.copyOf(overrides));
         beans.forEach(main::bind);
         HubRuntime runtime = new HubRuntime(main);
         main.start();

@@ -88,6 +88,18 @@ class CommandLineTest {
     }
 
     @Test
+    void sync_once_with_a_source_starts_and_checks_only_that_source() throws Exception {
+        Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
+                "HUB_SYNC_SOURCES", "distru,metrc", "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2");
+        Result both = run(env, "sync", "--once");
+        assertThat(both.exit()).as(both.output()).isEqualTo(2);
+        assertThat(both.output()).contains("hub.metrc.base-url: empty").contains("hub.sync.sources");
+        Result distru = run(env, "sync", "--once", "--source", "distru", "--entity", "products");
+        assertThat(distru.exit()).as(distru.output()).isZero();
+        assertThat(distru.output()).contains("distru   products").doesNotContain("metrc");
+    }
+
+    @Test
     void an_unknown_entity_or_source_exits_2_at_once_naming_the_known_ones() throws Exception {
         Result entity = run(Map.of(), "sync", "--once", "--source", "distru", "--entity", "produtcs");
         assertThat(entity.exit()).as(entity.output()).isEqualTo(2);

@@ -44,8 +44,8 @@ public final class HubSettings {
     /** The hub's own settings (sync, routes, retries, reporting database); each source module adds its own group. */
     private static final List<Setting> CORE = List.of(
             // sync
-            setting("hub.sync.sources", "distru,metrc", "Comma-separated sources the hub syncs. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
-                    v -> unknownOf(v, KNOWN_SOURCES, "source")),
+            setting("hub.sync.sources", "", "Comma-separated sources the hub syncs. Empty: every source whose base URL is set (hub.<source>.base-url), or, when none is, every source on its built-in sandbox. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
+                    v -> v.isBlank() ? Optional.empty() : unknownOf(v, KNOWN_SOURCES, "source")),
             setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
                     HubSettings::bool),
             setting("hub.schedule.store", "memory", "Where Quartz keeps the schedules: memory (one node) or jdbc (the hub's PostgreSQL, clustered: several nodes share the schedules, each sync fires on exactly one of them, a surviving node takes over a dead node's).",
@@ -143,6 +143,7 @@ public final class HubSettings {
                 .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
                         .orElse("") + " (see the configuration reference in README.md)"));
         credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
+        values.put("hub.sync.sources", effectiveSources(values.get("hub.sync.sources"), values));
         for (SourceModule module : SOURCES) {
             module.crossCheck(values, problems);
         }
@@ -158,6 +159,20 @@ public final class HubSettings {
             throw new ConfigException(problems);
         }
         return new HubSettings(values);
+    }
+
+    /**
+     * The sources to sync: as configured, or (empty) every source whose base URL is set, or (none is) every source on
+     * its sandbox. So the README's Distru and PostgreSQL variables alone make a Distru-only hub: no other source is
+     * started, checked or scheduled.
+     */
+    static String effectiveSources(String configured, Map<String, String> values) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        List<String> withUrl = SOURCES.stream().filter(m -> !values.getOrDefault(m.baseUrlKey(), "").isEmpty())
+                .map(SourceModule::source).toList();
+        return String.join(",", withUrl.isEmpty() ? List.copyOf(KNOWN_SOURCES) : withUrl);
     }
 
     /**
@@ -196,7 +211,9 @@ public final class HubSettings {
             problems.add(baseUrl + ": empty, so the built-in " + display + " sandbox would write generated data into the "
                     + "external database of hub.reporting.jdbc-url. Set " + String.join(" and ", keys) + " (env "
                     + String.join(", ", keys.stream().map(k -> find(k).orElseThrow().environmentVariable()).toList())
-                    + ") to sync real " + display + ", or " + sandbox + "=true to feed that database from the sandbox on purpose");
+                    + ") to sync real " + display + ", leave " + source + " out of hub.sync.sources (env HUB_SYNC_SOURCES; by default "
+                    + "only sources with a base URL sync when any has one), or " + sandbox + "=true to feed that database from "
+                    + "the sandbox on purpose");
         }
         if ("true".equals(values.get(sandbox)) && !values.get(baseUrl).isEmpty()) {
             problems.add(sandbox + ": true, but " + baseUrl + " is set: the hub would sync real " + display + ", not "

@@ -28,6 +28,11 @@ public interface SourceModule {
     default void crossCheck(Map<String, String> values, List<String> problems) {
     }
 
+    /** The key of the source's base URL (empty: its built-in sandbox); a set one makes the source sync by default. */
+    default String baseUrlKey() {
+        return "hub." + source() + ".base-url";
+    }
+
     /** Whether the source is configured to sync ({@code hub.sync.sources} lists it). */
     default boolean enabled(Map<String, String> values) {
         return HubSettings.splitList(values.get("hub.sync.sources")).contains(source());
