@@ -75,6 +75,7 @@ public class CanopyHub implements Callable<Integer> {
         HubRuntime startWithoutSchedules(Map<String, Object> beans) throws Exception {
             Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
             all.put("hub.schedule.enabled", "false");
+            all.putAll(HubRuntime.NO_HTTP_SERVER);
             return HubRuntime.start(configDir, profile, all, beans);
         }
 
@@ -85,7 +86,7 @@ public class CanopyHub implements Callable<Integer> {
         HubRuntime startForOperations() throws Exception {
             Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
             all.put("hub.schedule.enabled", "false");
-            all.put("hub.http.enabled", "false");
+            all.putAll(HubRuntime.NO_HTTP_SERVER);
             return HubRuntime.start(configDir, profile, all, Map.of());
         }
 
@@ -96,7 +97,7 @@ public class CanopyHub implements Callable<Integer> {
         HubRuntime startToLook() throws Exception {
             Map<String, String> all = new LinkedHashMap<>(checkedOverrides());
             all.put("camel.main.auto-startup", "false");
-            all.put("hub.http.enabled", "false");
+            all.putAll(HubRuntime.NO_HTTP_SERVER);
             return HubRuntime.start(configDir, profile, all, Map.of(HubConfiguration.CHECK_ONLY_BEAN, Boolean.TRUE));
         }
     }

@@ -96,6 +96,13 @@ public class HubConfiguration implements CamelConfiguration {
         HubSettings settings = HubSettings.resolve(k -> first.containsKey(k) ? Optional.of(first.get(k)) : pc.resolveProperty(k),
                 present, environment != null ? environment : System.getenv());
         SecretRedactor redactor = SecretRedactor.of(settings);
+        // the HTTP server runs for `run` only (every other verb starts with camel.server.enabled=false); its routes
+        // follow hub.http.listen. A port that is taken fails startup here, naming the setting, before anything opens
+        boolean listen = settings.getBoolean("hub.http.enabled") && !"false".equals(first.get("camel.server.enabled"));
+        pc.addOverrideProperty("hub.http.listen", Boolean.toString(listen));
+        if (listen) {
+            HttpPortCheck.requireFree(settings.getInt("hub.http.port"));
+        }
         Clock clock = context.getRegistry().lookupByNameAndType(CLOCK_BEAN, Clock.class);
         if (clock == null) {
             clock = Clock.systemUTC();

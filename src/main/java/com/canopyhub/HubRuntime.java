@@ -41,6 +41,13 @@ public final class HubRuntime implements AutoCloseable {
      * @param overrides properties that win over the files and the environment (tests, command-line flags)
      * @param beans     beans bound before wiring, e.g. a test clock under {@link HubConfiguration#CLOCK_BEAN}
      */
+    /**
+     * The overrides of every verb but {@code run}: no HTTP server (only {@code run} owns hub.http.port, so a one-off
+     * sync, status or bench never takes the port from, or fails on, a running hub). hub.http.enabled keeps its
+     * configured value (check-config prints it as configured).
+     */
+    public static final Map<String, String> NO_HTTP_SERVER = Map.of("camel.server.enabled", "false");
+
     public static HubRuntime start(Path configDir, String profile, Map<String, String> overrides, Map<String, Object> beans)
             throws Exception {
         Main main = new Main();

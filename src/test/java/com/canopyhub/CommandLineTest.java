@@ -88,6 +88,23 @@ class CommandLineTest {
     }
 
     @Test
+    void only_run_owns_the_http_port_and_a_taken_port_fails_run_naming_the_setting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Map<String, String> env = new java.util.HashMap<>(freshSandboxDatabase(2));
+            env.put("HUB_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+            env.put("HUB_SYNC_SOURCES", "distru");
+            Result sync = run(env, "sync", "--once", "--entity", "products");
+            assertThat(sync.exit()).as("sync --once does not listen: " + sync.output()).isZero();
+            Result check = run(env, "check-config");
+            assertThat(check.output()).as("printed as configured").contains("hub.http.enabled = true");
+            Result hub = run(env, "run");
+            assertThat(hub.exit()).as(hub.output()).isEqualTo(2);
+            assertThat(hub.output()).contains("hub.http.port: " + taken.getLocalPort() + " is in use")
+                    .doesNotContain("HTTP endpoints summary").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void sync_once_with_a_source_starts_and_checks_only_that_source() throws Exception {
         Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
                 "HUB_SYNC_SOURCES", "distru,metrc", "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2");

@@ -139,7 +139,7 @@ public class Benchmark implements Callable<Integer> {
                     "hub.distru.entities", "products,packages", "hub.distru.requests-per-second", "1000",
                     "hub.schedule.enabled", "false", "hub.sync.progress-interval-seconds", "5", "hub.sync.sources", "distru");
             resetPeaks();
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+            try (HubRuntime hub = startHub(overrides)) {
                 SyncReport full = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
                 require(full);
                 long fullRows = full.total(EntityResult::written);
@@ -226,7 +226,7 @@ public class Benchmark implements Callable<Integer> {
             overrides.put("hub.webhooks.secret-key-file", dir.resolve("key").toString());
             overrides.put("hub.webhooks.sandbox-receiver", "false");
             overrides.put("hub.reporting.pool-size", "8");
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+            try (HubRuntime hub = startHub(overrides)) {
                 require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
                 long expected = webhookEvents * 10L;
                 long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -281,7 +281,7 @@ public class Benchmark implements Callable<Integer> {
                     "hub.terravault.enabled", "true", "hub.terravault.base-url", tv.baseUrl().toString(),
                     "hub.terravault.api-key", tvOptions.firstKey(), "hub.terravault.requests-per-minute", Integer.toString(limit),
                     "hub.shop-platform.enabled", "false"));
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of());
+            try (HubRuntime hub = startHub(overrides);
                  java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
                 require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
                 awaitMarketplace(c, Duration.ofMinutes(30));
@@ -323,7 +323,7 @@ public class Benchmark implements Callable<Integer> {
             overrides.putAll(Map.of("hub.webhooks.sandbox-receiver", "false", "hub.http.enabled", "false",
                     "hub.terravault.enabled", "false", "hub.shop-platform.enabled", "false",
                     "hub.kafka.bootstrap-servers", kafkaBootstrapServers, "hub.kafka.topic-prefix", prefix));
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of());
+            try (HubRuntime hub = startHub(overrides);
                  java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
                 require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
                 long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -506,7 +506,7 @@ public class Benchmark implements Callable<Integer> {
                     "hub.metrc.user-key", many.userKey(), "hub.metrc.start-date", start,
                     "hub.sync.parallel-partitions", Integer.toString(metrcFacilities), "hub.reporting.pool-size", "20"));
             overrides.put("hub.sync.progress-interval-seconds", "30");
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+            try (HubRuntime hub = startHub(overrides)) {
                 long t0 = System.nanoTime();
                 SyncReport report = hub.sync(new SyncRequest("metrc", List.of(), false, "bench"));
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -547,7 +547,7 @@ public class Benchmark implements Callable<Integer> {
                     "hub.metrc.base-url", m.baseUrl().toString(), "hub.metrc.integrator-key", one.integratorKey(),
                     "hub.metrc.user-key", one.userKey(), "hub.metrc.start-date", start,
                     "hub.metrc.license-numbers", "SBX-0001"));
-            try (HubRuntime hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of())) {
+            try (HubRuntime hub = startHub(overrides)) {
                 // a licence of another sandbox: cursors of SBX-0001 above belong to another upstream port, so it backfills
                 require(hub.sync(new SyncRequest("metrc", List.of(), true, "bench")));
                 long requests = 0;
@@ -656,6 +656,13 @@ public class Benchmark implements Callable<Integer> {
      * After one more incremental pass (nothing changing), the records whose stored version is not the one the
      * sandbox serves: a record lost at a page boundary would show here.
      */
+    /** A hub for a measurement: the bench never takes the HTTP port (a running hub may own it). */
+    private static HubRuntime startHub(Map<String, String> overrides) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        all.putAll(HubRuntime.NO_HTTP_SERVER);
+        return HubRuntime.start(Path.of("config"), null, all, Map.of());
+    }
+
     private long staleRecords(DataSource ds, DistruSandbox sandbox, HubRuntime hub) throws Exception {
         Thread.sleep(2_600);
         require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));

@@ -91,7 +91,7 @@ public final class HubSettings {
             setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
             setting("hub.http.enabled", "true", "The hub's own HTTP server (camel-platform-http): inbound marketplace webhooks (POST /webhooks/terravault).",
                     HubSettings::bool),
-            setting("hub.http.port", "8080", "Port of the hub's HTTP server (run and sync --once listen on it; status, check-config and the webhooks verbs do not). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535))
+            setting("hub.http.port", "8080", "Port of the hub's HTTP server (only `run` listens on it; sync --once, status, check-config, bench and the other verbs do not, so they run beside a hub that does; a taken port fails `run` at startup). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535))
     );
 
     /** Every setting: the hub's own, then each source module's. */

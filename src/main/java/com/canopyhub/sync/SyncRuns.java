@@ -468,8 +468,8 @@ public class SyncRuns {
     private long insertRun(EntitySync sync, SyncStatus status, SyncWindow window, String error) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO hub.sync_runs (pass_id, source_system, stream, partition, "
-                     + "trigger, started_at, finished_at, status, window_start, window_end, error, host, pid) "
-                     + "VALUES (?, ?, ?, ?, ?, now(), CASE WHEN ? THEN NULL ELSE now() END, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                     + "trigger, started_at, finished_at, status, window_start, window_end, error, host, pid, scheduled_for) "
+                     + "VALUES (?, ?, ?, ?, ?, now(), CASE WHEN ? THEN NULL ELSE now() END, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setObject(1, sync.pass().id());
             ps.setString(2, sync.sourceSystem());
             ps.setString(3, sync.entity());
@@ -482,6 +482,7 @@ public class SyncRuns {
             ps.setString(10, error);
             ps.setString(11, host);
             ps.setLong(12, pid);
+            ps.setObject(13, timestamp(sync.pass().request().scheduledFor()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

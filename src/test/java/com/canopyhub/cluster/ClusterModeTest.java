@@ -10,7 +10,6 @@ import com.canopyhub.testing.HubHarness;
 import com.canopyhub.testing.HubProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,27 +53,13 @@ class ClusterModeTest {
                 b.waitFor(Duration.ofSeconds(60));
             }
 
-            List<Map<String, Object>> runs = h.rows("SELECT started_at, status, pid FROM hub.sync_runs "
+            List<Map<String, Object>> runs = h.rows("SELECT scheduled_for, status, pid FROM hub.sync_runs "
                     + "WHERE trigger = 'schedule' AND stream = 'products' ORDER BY started_at");
             assertThat(runs).as("no firing ran twice at once (the loser would be SKIPPED)")
                     .allSatisfy(r -> assertThat(r.get("status")).isEqualTo("SUCCEEDED"));
             assertThat(runs.stream().map(r -> r.get("pid")).distinct().count()).as("the survivor ran some").isGreaterThanOrEqualTo(1);
-            OffsetDateTime first = (OffsetDateTime) runs.get(0).get("started_at");
-            OffsetDateTime last = (OffsetDateTime) runs.get(runs.size() - 1).get("started_at");
-            long periods = Duration.between(first, last).toSeconds() / PERIOD_SECONDS + 1;
-            assertThat((long) runs.size()).as("once per period across both nodes, %d periods", periods)
-                    .isLessThanOrEqualTo(periods + 1)
-                    .isGreaterThanOrEqualTo(periods - 3); // the takeover after the kill may skip a period or two
-            // passes come a period apart; only the takeover may add one early pass (Quartz fires a misfired trigger once
-            // at recovery, then keeps the schedule); two nodes firing the same period would make one every period
-            int early = 0;
-            for (int i = 1; i < runs.size(); i++) {
-                Duration gap = Duration.between((OffsetDateTime) runs.get(i - 1).get("started_at"), (OffsetDateTime) runs.get(i).get("started_at"));
-                if (gap.compareTo(Duration.ofMillis(PERIOD_SECONDS * 1000L - 900)) < 0) {
-                    early++;
-                }
-            }
-            assertThat(early).as("passes closer than a period").isLessThanOrEqualTo(1);
+            // the invariant itself, free of wall-clock gaps: each of the schedule's fire times ran once, on one node
+            assertThat(runs).extracting(r -> r.get("scheduled_for")).doesNotContainNull().doesNotHaveDuplicates();
 
             // the feed: each event published once by the two nodes (nobody was killed mid-round here)
             List<ConsumerRecord<String, String>> messages = kafka.readAll(List.of(KafkaFeed.topic("cluster", "product")));

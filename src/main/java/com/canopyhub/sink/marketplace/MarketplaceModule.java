@@ -136,7 +136,8 @@ public final class MarketplaceModule {
      */
     private static void inbound(CamelContext context, HubSettings settings, HubDatabase db, String sink, TerraVaultSandbox sandbox,
                                 boolean checkOnly, Clock clock) {
-        boolean on = settings.getBoolean("hub.http.enabled") && !checkOnly;
+        // hub.http.listen: the HTTP server runs (only `run` starts it; HubConfiguration sets this)
+        boolean on = "true".equals(context.getPropertiesComponent().resolveProperty("hub.http.listen").orElse("false")) && !checkOnly;
         context.getPropertiesComponent().addOverrideProperty("hub." + sink + ".inbound", Boolean.toString(on));
         if (!on) {
             return;
