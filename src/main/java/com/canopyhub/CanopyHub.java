@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * before anything starts.
  */
 @Command(name = "canopy-hub", mixinStandardHelpOptions = true, version = "Canopy Hub 0.1.0",
-        description = "Syncs Distru (and later Metrc, OriginTrace) into the canonical model and its sinks. "
+        description = "Syncs Distru and Metrc (OriginTrace next) into the canonical model and its sinks. "
                 + "Without a verb: run.",
         subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, WebhooksCommand.class, FeedCommand.class, CanopyHub.CheckConfig.class,
                 Benchmark.class, CanopyHub.ConfigReference.class, CommandLine.HelpCommand.class})
@@ -267,8 +267,11 @@ public class CanopyHub implements Callable<Integer> {
         List<String> unknown = entities.stream()
                 .filter(e -> sources.stream().noneMatch(s -> HubSettings.streamsOf(s).contains(e))).toList();
         if (!unknown.isEmpty()) {
+            List<String> known = sources.stream().flatMap(s -> HubSettings.streamsOf(s).stream()).toList();
+            String hint = unknown.size() == 1 ? HubSettings.closest(unknown.get(0), known).map(m -> "; did you mean " + m + "?")
+                    .orElse("") : "";
             throw new CommandLine.ParameterException(spec.commandLine(), "--entity " + String.join(",", unknown)
-                    + ": unknown " + (source != null ? source + " " : "") + "entit" + (unknown.size() == 1 ? "y" : "ies")
+                    + ": unknown " + (source != null ? source + " " : "") + "entit" + (unknown.size() == 1 ? "y" : "ies") + hint
                     + " (known: " + String.join("; ", sources.stream()
                     .map(s -> (sources.size() > 1 ? s + ": " : "") + String.join(", ", HubSettings.streamsOf(s))).toList()) + ")");
         }

@@ -31,7 +31,7 @@ public class FeedCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--type", required = true, description = "The canonical type: product, inventory-lot, stock-level, order, transfer, marketplace-order.")
+        @Option(names = "--type", required = true, description = "The canonical type: product, inventory-lot, stock-level, order, transfer, document, marketplace-order.")
         String type;
 
         @Option(names = "--since", description = "Only records whose last change is at or after this time, e.g. 2026-11-27T00:00:00Z.")
@@ -40,9 +40,9 @@ public class FeedCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             String aggregate = type.toLowerCase(Locale.ROOT).replace('-', '_');
-            if (!KafkaFeed.TYPES.contains(aggregate) || aggregate.equals("document")) {
+            if (!KafkaFeed.TYPES.contains(aggregate)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--type " + type
-                        + ": not one of product, inventory-lot, stock-level, order, transfer, marketplace-order");
+                        + ": not one of product, inventory-lot, stock-level, order, transfer, document, marketplace-order");
             }
             Instant from = null;
             if (since != null) {

@@ -120,8 +120,8 @@ class CommandLineTest {
     void an_unknown_entity_or_source_exits_2_at_once_naming_the_known_ones() throws Exception {
         Result entity = run(Map.of(), "sync", "--once", "--source", "distru", "--entity", "produtcs");
         assertThat(entity.exit()).as(entity.output()).isEqualTo(2);
-        assertThat(entity.output()).contains("--entity produtcs: unknown distru entity (known: strains, companies, locations, "
-                + "products, batches, packages, inventory, orders)").doesNotContain("Exception");
+        assertThat(entity.output()).contains("--entity produtcs: unknown distru entity; did you mean products? (known: strains, "
+                + "companies, locations, products, batches, packages, inventory, orders)").doesNotContain("Exception");
         Result anywhere = run(Map.of(), "sync", "--once", "--entity", "plants");
         assertThat(anywhere.exit()).as(anywhere.output()).isEqualTo(2);
         assertThat(anywhere.output()).contains("--entity plants: unknown entity (known: distru: strains,")
@@ -182,6 +182,9 @@ class CommandLineTest {
         Result off = run(freshSandboxDatabase(1), "feed", "republish", "--type", "product");
         assertThat(off.exit()).as(off.output()).isEqualTo(2);
         assertThat(off.output()).contains("the Kafka feed is off: set hub.kafka.bootstrap-servers");
+        Result document = run(freshSandboxDatabase(1), "feed", "republish", "--type", "document");
+        assertThat(document.output()).as("document is a type the feed has").doesNotContain("--type document")
+                .contains("the Kafka feed is off");
     }
 
     @Test

@@ -102,7 +102,9 @@ public class SafeRouteReload extends RouteWatcherReloadStrategy {
         try (Reader in = new InputStreamReader(resource.getInputStream(), StandardCharsets.UTF_8)) {
             root = new Compose(LoadSettings.builder().build()).composeReader(in).orElse(null);
         } catch (IOException | RuntimeException e) {
-            problems.add(resource.getLocation() + ": not valid YAML (" + firstLine(e.getMessage()) + ")");
+            String line = e instanceof org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException marked
+                    ? marked.getProblemMark().map(m -> " line " + (m.getLine() + 1)).orElse("") : "";
+            problems.add(resource.getLocation() + line + ": not valid YAML (" + firstLine(e.getMessage()) + ")");
             return problems;
         }
         if (root != null) {

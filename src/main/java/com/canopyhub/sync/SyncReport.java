@@ -48,11 +48,17 @@ public record SyncReport(UUID passId, String source, String trigger, List<Entity
         sb.append(String.format(Locale.ROOT, fmt, "total", "", outcome(), total(EntityResult::fetched),
                 total(EntityResult::changed), total(EntityResult::written), total(EntityResult::deadLettered),
                 String.format(Locale.ROOT, "%.2f", seconds)));
+        // one line per distinct error, naming every run it ended (an unreachable upstream skips every stream with the
+        // same reason: one line, not one per stream)
+        java.util.Map<String, java.util.List<String>> byError = new java.util.LinkedHashMap<>();
         for (EntityResult r : results) {
             if (r.error() != null) {
-                sb.append(String.format("%s/%s: %s%n", r.sourceSystem(), r.label(), r.error()));
+                String reason = r.error().startsWith("skipped: ") ? r.error().substring("skipped: ".length()) : r.error();
+                byError.computeIfAbsent(reason, k -> new java.util.ArrayList<>()).add(r.sourceSystem() + "/" + r.label());
             }
         }
+        byError.forEach((error, runs) -> sb.append(String.format("%s: %s%n", runs.size() <= 3 ? String.join(", ", runs)
+                : runs.get(0) + " and " + (runs.size() - 1) + " more", error)));
         return sb.toString();
     }
 }

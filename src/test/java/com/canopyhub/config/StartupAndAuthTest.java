@@ -148,6 +148,9 @@ class StartupAndAuthTest {
             assertThat(report.results().subList(1, report.results().size())).hasSize(7)
                     .allMatch(r -> r.status() == SyncStatus.SKIPPED && r.error().contains("unreachable"));
             assertThat(report.table()).containsPattern("total\\s+FAILED");
+            // the summary says the reason once, not once per stream
+            assertThat(report.table().lines().filter(l -> l.contains("Connection refused"))).as(report.table()).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).startsWith("distru/strains and 7 more: "));
         }
     }
 

@@ -171,12 +171,14 @@ public final class KafkaFeed implements AutoCloseable {
 
     private static final String LAST_EVENT_OF_EACH = "SELECT DISTINCT ON (aggregate_id) seq, id, aggregate_type, aggregate_id, type, "
             + "payload, occurred_at FROM hub.outbox WHERE aggregate_type = ? AND aggregate_id > ? "
-            + "AND type NOT IN ('inventory.low_stock', 'document.expiring') ORDER BY aggregate_id, seq DESC LIMIT 1000";
+            + "AND (aggregate_type = 'document' OR type NOT IN ('inventory.low_stock', 'document.expiring')) "
+            + "ORDER BY aggregate_id, seq DESC LIMIT 1000";
 
     /**
      * Publishes the current state of every record of a type again: the last event of each (its payload carries the
      * record as of its last change), with its own event id, in pages of 1000 by canonical id. Derived events
-     * (inventory.low_stock, document.expiring) carry no record and are not taken.
+     * (inventory.low_stock) carry no record and are not taken; a document's events are all document.expiring, so for
+     * documents the last of those is its current state.
      *
      * @param since null, or only records whose last event is at or after it
      * @return the records published
