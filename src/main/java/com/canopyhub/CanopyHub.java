@@ -52,7 +52,7 @@ public class CanopyHub implements Callable<Integer> {
          * The --set overrides, checked: a key outside hub.* and camel.* would be read by nothing, so it is an error
          * (unknown hub.* keys are caught with the rest of the settings, with a suggestion).
          */
-        Map<String, String> checkedOverrides() {
+        public Map<String, String> checkedOverrides() {
             List<String> problems = overrides.keySet().stream().filter(k -> !k.startsWith("hub.") && !k.startsWith("camel."))
                     .map(k -> k + ": unknown key given with --set (hub settings start with hub., Camel's with camel.)"
                             + HubSettings.suggestion("hub." + k).map(m -> "; did you mean " + m + "?").orElse(""))

@@ -105,6 +105,19 @@ class CommandLineTest {
     }
 
     @Test
+    void bench_completes_with_its_metrc_part_on_a_small_run_and_takes_set_like_every_verb() throws Exception {
+        Result bench = run(Map.of(), "bench", "--records", "2000", "--metrc-facilities", "1", "--webhook-events", "0",
+                "--marketplace-products", "0", "--set", "hub.sync.progress-interval-seconds=30");
+        assertThat(bench.exit()).as(bench.output()).isZero();
+        assertThat(bench.output()).contains("metrc one-licence backfill requests: ")
+                .contains("records missing or stale after the busy window and one more pass: 0")
+                .contains("full sync records/s: ");
+        Result typo = run(Map.of(), "bench", "--records", "10", "--set", "hub.sync.progres-interval-seconds=30");
+        assertThat(typo.exit()).as(typo.output()).isEqualTo(2);
+        assertThat(typo.output()).contains("hub.sync.progres-interval-seconds").contains("did you mean");
+    }
+
+    @Test
     void sync_once_with_a_source_starts_and_checks_only_that_source() throws Exception {
         Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
                 "HUB_SYNC_SOURCES", "distru,metrc", "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2");

@@ -64,6 +64,10 @@ import picocli.CommandLine.Option;
         + "incremental windows of several pages cost, quiet and busy; prints tables.")
 public class Benchmark implements Callable<Integer> {
 
+    /** --config-dir, --profile and --set, like every verb: the bench's own keys (scratch database, sizes) win. */
+    @picocli.CommandLine.Mixin
+    com.canopyhub.CanopyHub.Common common = new com.canopyhub.CanopyHub.Common();
+
     @Option(names = "--records", defaultValue = "200000", description = "Products and packages each (default: ${DEFAULT-VALUE}).")
     int records;
 
@@ -75,9 +79,13 @@ public class Benchmark implements Callable<Integer> {
             description = "Facilities of the Metrc throughput run (0 skips the Metrc runs; default: ${DEFAULT-VALUE}).")
     int metrcFacilities;
 
-    @Option(names = "--metrc-records", defaultValue = "300",
-            description = "Records per endpoint and facility in the Metrc runs, over 30 days (default: ${DEFAULT-VALUE}).")
-    int metrcRecords;
+    @Option(names = "--metrc-records",
+            description = "Records per endpoint and facility in the Metrc runs, over 30 days (default: follows --records, "
+                    + "300 at 200,000, at least 20).")
+    Integer metrcRecordsOption;
+
+    /** The Metrc runs' size: as given, or in step with --records (a small bench is a small bench throughout). */
+    private int metrcRecords;
 
     @Option(names = "--webhook-events", defaultValue = "5000",
             description = "Product events delivered to 10 webhook subscriptions on a local receiver (0 skips; default: ${DEFAULT-VALUE}).")
@@ -107,6 +115,7 @@ public class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        metrcRecords = metrcRecordsOption != null ? metrcRecordsOption : Math.max(20, Math.min(300, records * 3 / 2000));
         watchGarbageCollections();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("canopy-bench") : workDir;
@@ -657,10 +666,11 @@ public class Benchmark implements Callable<Integer> {
      * sandbox serves: a record lost at a page boundary would show here.
      */
     /** A hub for a measurement: the bench never takes the HTTP port (a running hub may own it). */
-    private static HubRuntime startHub(Map<String, String> overrides) throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(overrides);
+    private HubRuntime startHub(Map<String, String> overrides) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(common.checkedOverrides());
+        all.putAll(overrides);
         all.putAll(HubRuntime.NO_HTTP_SERVER);
-        return HubRuntime.start(Path.of("config"), null, all, Map.of());
+        return HubRuntime.start(common.configDir, common.profile, all, Map.of());
     }
 
     private long staleRecords(DataSource ds, DistruSandbox sandbox, HubRuntime hub) throws Exception {
