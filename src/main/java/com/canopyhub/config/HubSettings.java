@@ -91,7 +91,9 @@ public final class HubSettings {
             setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
             setting("hub.http.enabled", "true", "The hub's own HTTP server (camel-platform-http): inbound marketplace webhooks (POST /webhooks/terravault).",
                     HubSettings::bool),
-            setting("hub.http.port", "8080", "Port of the hub's HTTP server (only `run` listens on it; sync --once, status, check-config, bench and the other verbs do not, so they run beside a hub that does; a taken port fails `run` at startup). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535))
+            setting("hub.http.port", "8080", "Port of the hub's HTTP server (only `run` listens on it; sync --once, status, check-config, bench and the other verbs do not, so they run beside a hub that does; a taken port fails `run` at startup). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
+            setting("hub.http.max-body-bytes", "1048576", "Largest request body the hub's HTTP server takes (TerraVault's order events are a few kB). A larger one is refused with 413 by its Content-Length, or as soon as a chunked body passes the limit: never read whole into memory.",
+                    v -> longBetween(v, 1024, 104_857_600))
     );
 
     /** Every setting: the hub's own, then each source module's. */

@@ -87,6 +87,30 @@ public final class MarketplaceOrders {
     private final Duration tolerance;
     private final Clock clock;
     private final Form form;
+    /** Refusals are said once a minute per reason, with their count: a flood of bad requests is one line, not a flood. */
+    private final RefusalLog refusals = new RefusalLog();
+
+    /** One WARN per refusal reason per minute, counting the refusals it stands for. */
+    private final class RefusalLog {
+        private final java.util.Map<String, long[]> byReason = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void note(String reason) {
+            long now = System.nanoTime();
+            long[] state = byReason.computeIfAbsent(reason, r -> new long[] {now - 60_000_000_000L, 0});
+            long count;
+            synchronized (state) {
+                state[1]++;
+                if (now - state[0] < 60_000_000_000L) {
+                    return;
+                }
+                state[0] = now;
+                count = state[1];
+                state[1] = 0;
+            }
+            LOG.warn("{} webhook refused (401): {}{}", marketplace, reason,
+                    count > 1 ? " (" + count + " refused for this reason since the last such line)" : "");
+        }
+    }
 
     /** @param secret the shared secret (empty: every request is refused, with a clear reason) */
     public MarketplaceOrders(String marketplace, DataSource dataSource, Supplier<String> secret, Duration tolerance, Clock clock) {
@@ -210,7 +234,7 @@ public final class MarketplaceOrders {
                         exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class), body);
         if (refused != null) {
             exchange.setProperty(REFUSED, refused);
-            LOG.warn("{} webhook refused (401): {}", marketplace, refused);
+            refusals.note(refused);
         }
     }
 

@@ -64,6 +64,36 @@ class TerraVaultOrdersTest {
     }
 
     @Test
+    void an_oversized_body_is_refused_by_its_length_and_a_flood_of_refusals_is_one_warning() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MarketplaceOrders.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = inbound(tv, "body").set("hub.http.max-body-bytes", "4096").start()) {
+            URI url = url(h);
+            byte[] big = new byte[64 * 1024];
+            java.util.Arrays.fill(big, (byte) ' ');
+            big[0] = '{';
+            big[big.length - 1] = '}';
+            HttpResponse<String> tooBig = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(tooBig.statusCode()).as("refused by its Content-Length").isEqualTo(413);
+
+            for (int i = 0; i < 20; i++) {
+                ObjectNode unsigned = tv.orderEvent("evt_u" + i, "order.created", "ord_u" + i, LISTING, BigDecimal.ONE);
+                assertThat(tv.sendSignedOrderEvent(url, null, unsigned)).isEqualTo(401);
+            }
+            assertThat(h.count("SELECT count(*) FROM hub.inbound_events")).isZero();
+            assertThat(lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN))
+                    .as("twenty unsigned requests, one line").hasSize(1);
+        } finally {
+            log.detachAppender(lines);
+        }
+    }
+
+    @Test
     void the_signed_bytes_are_the_body_as_received_without_its_signature_member() {
         assertThat(signed("{\"id\":\"e\",\"signature\":\"sha256=ab\"}")).isEqualTo("{\"id\":\"e\"}");
         assertThat(signed("{\"signature\":\"sha256=ab\", \"id\" : \"e\" }")).isEqualTo("{\"id\" : \"e\" }");
