@@ -195,6 +195,13 @@ public final class TerraVaultSandbox implements AutoCloseable {
     }
 
     /**
+     * A tag of this sandbox instance in every id it issues: a sandbox starts empty, and ids a previous one issued (still
+     * in the hub's id map) must never name a new listing; the hub then meets a 404 for the old id and lists again.
+     */
+    private final String instance = Long.toString(java.util.concurrent.ThreadLocalRandom.current()
+            .nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36) + "_";
+
+    /**
      * Whether {@code GET /api/v1/products} filters by {@code external_reference}. The reference promises "filtering"
      * but names no parameter: by default the sandbox ignores it, as many APIs ignore parameters they do not know (the
      * least convenient plausible answer: the hub must verify what it adopts).
@@ -261,7 +268,7 @@ public final class TerraVaultSandbox implements AutoCloseable {
                 out.put("id", existing.id());
                 status = 409;
             } else {
-                Listing l = listing("prod_" + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
+                Listing l = listing("prod_" + instance + Long.toString(36L * 36 * 36 + ids.incrementAndGet(), 36), in);
                 listings.put(l.id(), l);
                 out.set("data", json(l));
                 status = 200; // the reference gives no status codes: 200, not the 201 a client might assume

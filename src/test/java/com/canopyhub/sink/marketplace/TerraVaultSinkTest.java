@@ -175,6 +175,34 @@ class TerraVaultSinkTest {
     }
 
     @Test
+    void a_second_demo_run_on_a_fresh_sandbox_lists_again_without_colliding_with_the_first_runs_ids() throws Exception {
+        HubHarness h = harness(null, 12);
+        try (TerraVaultSandbox first = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC())) {
+            h.set("hub.terravault.base-url", first.baseUrl().toString()).start();
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            assertThat(first.listings()).hasSize(6);
+            h.stopHub();
+        }
+        try (TerraVaultSandbox second = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness hub = h) {
+            // like the default run's second start: a new, empty sandbox; the id map still holds the first one's ids
+            hub.set("hub.terravault.base-url", second.baseUrl().toString()).start();
+            for (int i : new int[] {2, 3, 4}) {
+                hub.sandbox.touch(SandboxCollection.PRODUCTS, i);
+            }
+            hub.passSafetyLag();
+            assertThat(hub.sync().ok()).isTrue();
+            awaitSettled(hub, "terravault");
+            assertThat(second.listings()).as("the changed products are listed again").hasSize(3);
+            assertThat(hub.count("SELECT count(*) FROM hub.dead_letters WHERE stream = 'sink:terravault' "
+                    + "AND reason NOT LIKE '%not a weight%'")).as("no collision, no dead letter").isZero();
+            assertThat(hub.count("SELECT count(*) FROM hub.marketplace_requests WHERE error LIKE '%marketplace_listings_remote%'"))
+                    .isZero();
+        }
+    }
+
+    @Test
     void a_429_waits_for_retry_after_and_a_503_is_retried_after_a_lookup_without_a_second_listing() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = harness(tv, 3).start()) {
