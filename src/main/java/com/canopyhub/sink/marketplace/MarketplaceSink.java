@@ -122,6 +122,18 @@ public final class MarketplaceSink implements AutoCloseable {
             ps.setString(1, adapter.sink());
             ps.executeUpdate();
         }
+        // requests whose outcome a stopped process never learnt (a create that may have made a listing) are resolved
+        // first, ahead of any backlog: the marketplace may hold listings the hub does not know about until then
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE hub.marketplace_listings SET next_attempt_at = timestamptz 'epoch' WHERE sink = ? AND pending IS NOT NULL "
+                        + "AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT application_name FROM pg_stat_activity "
+                        + "WHERE application_name IS NOT NULL))")) {
+            ps.setString(1, adapter.sink());
+            int n = ps.executeUpdate();
+            if (n > 0) {
+                LOG.info("{}: {} listing(s) with a request of unknown outcome are looked at first", adapter.sink(), n);
+            }
+        }
     }
 
     public String sink() {
@@ -149,14 +161,18 @@ public final class MarketplaceSink implements AutoCloseable {
         if (stoppedReason != null || room <= 0) {
             return out;
         }
+        // RETURNING gives rows in no particular order: the outer SELECT hands them on oldest due first, so what is most
+        // overdue (a request of unknown outcome, due since the epoch after a restart) is sent first
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH claimed AS (
                 UPDATE hub.marketplace_listings l SET claimed_by = ?, lease_until = now() + ? * interval '1 millisecond'
                   FROM (SELECT canonical_id FROM hub.marketplace_listings
                          WHERE sink = ? AND dirty AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()
                                   OR claimed_by NOT IN (SELECT application_name FROM pg_stat_activity))
                          ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due
                  WHERE l.sink = ? AND l.canonical_id = due.canonical_id
-                RETURNING l.canonical_id, l.changes
+                RETURNING l.canonical_id, l.changes, l.next_attempt_at)
+                SELECT canonical_id, changes FROM claimed ORDER BY next_attempt_at
                 """)) {
             ps.setString(1, node);
             ps.setLong(2, lease.toMillis());

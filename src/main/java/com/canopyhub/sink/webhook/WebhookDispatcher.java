@@ -225,7 +225,8 @@ public class WebhookDispatcher implements AutoCloseable {
 
     /**
      * Deliveries a node claimed and will never finish: it died (its sessions left pg_stat_activity) or hangs (lease
-     * expired). The lost attempt is recorded UNKNOWN and the delivery is due again as that same attempt.
+     * expired). The lost attempt is recorded UNKNOWN and the delivery is due again as that same attempt, ahead of any
+     * backlog (due since the epoch: the claim takes the oldest due first), so an unknown outcome is settled first.
      */
     private static final String RECLAIM = """
             WITH gone AS (SELECT d.id FROM hub.webhook_deliveries d
@@ -238,7 +239,7 @@ public class WebhookDispatcher implements AutoCloseable {
                             'the node stopped before recording the outcome; sent again with the same webhook-id'
                        FROM hub.webhook_deliveries d JOIN gone ON gone.id = d.id)
             UPDATE hub.webhook_deliveries d SET status = 'PENDING', attempts = d.attempts - 1, lease_until = NULL,
-                   claimed_by = NULL, next_attempt_at = now()
+                   claimed_by = NULL, next_attempt_at = timestamptz 'epoch'
               FROM gone WHERE d.id = gone.id
             """;
 

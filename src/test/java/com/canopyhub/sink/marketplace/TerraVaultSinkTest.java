@@ -203,6 +203,32 @@ class TerraVaultSinkTest {
     }
 
     @Test
+    void after_a_restart_a_request_of_unknown_outcome_is_resolved_before_the_backlog() throws Exception {
+        try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
+             HubHarness h = harness(tv, 12, "hub.marketplaces.senders", "1").start()) {
+            assertThat(h.sync().ok()).isTrue();
+            awaitSettled(h, "terravault");
+            h.stopHub();
+            // as a killed process leaves it: five listings with an update due long ago (a backlog), and one whose create
+            // was sent a moment ago and never answered
+            h.execute("UPDATE hub.marketplace_listings SET dirty = true, changes = changes + 1, pushed_hash = 'stale', "
+                    + "next_attempt_at = now() - interval '1 hour' WHERE sink = 'terravault' AND remote_id IS NOT NULL "
+                    + "AND canonical_id IN (SELECT canonical_id FROM hub.marketplace_listings WHERE sink = 'terravault' "
+                    + "AND remote_id IS NOT NULL ORDER BY canonical_id LIMIT 5)");
+            h.execute("UPDATE hub.marketplace_listings SET dirty = true, changes = changes + 1, "
+                    + "pending = '{\"action\":\"create\",\"hash\":\"x\"}', next_attempt_at = now(), claimed_by = 'a-dead-node' "
+                    + "WHERE sink = 'terravault' AND remote_id IS NOT NULL AND canonical_id = (SELECT canonical_id "
+                    + "FROM hub.marketplace_listings WHERE sink = 'terravault' AND remote_id IS NOT NULL ORDER BY canonical_id DESC LIMIT 1)");
+            int before = tv.requests().size();
+            h.start();
+            awaitSettled(h, "terravault");
+            List<String> after = tv.requests().subList(before, tv.requests().size());
+            assertThat(after).as("the unknown outcome first, then the backlog").startsWith("GET /api/v1/products")
+                    .filteredOn(r -> r.equals("PUT /api/v1/products")).hasSize(5);
+        }
+    }
+
+    @Test
     void a_429_waits_for_retry_after_and_a_503_is_retried_after_a_lookup_without_a_second_listing() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = harness(tv, 3).start()) {
