@@ -118,6 +118,31 @@ class CommandLineTest {
     }
 
     @Test
+    void status_runs_beside_run_on_the_embedded_database_and_a_restart_right_after_kill_9_works() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("embedded").resolve("postgres");
+        Map<String, String> env = Map.of("HUB_EMBEDDED_DATA_DIR", dir.toString(), "HUB_SANDBOX_RECORDS", "2",
+                "HUB_SYNC_SOURCES", "distru", "HUB_TERRAVAULT_ENABLED", "false", "HUB_SHOP_PLATFORM_ENABLED", "false");
+        HubProcess hub = HubProcess.start(env, "run");
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> hub.output().contains("Canopy Hub running") || !hub.process.isAlive());
+            assertThat(hub.process.isAlive()).as(hub.output()).isTrue();
+
+            Result status = run(env, "status");
+            assertThat(status.exit()).as(status.output()).isZero();
+            assertThat(status.output()).contains("embedded PostgreSQL of hub process " + hub.process.pid());
+
+            hub.process.destroyForcibly(); // kill -9: its PostgreSQL lives on, orphaned
+            assertThat(hub.waitFor(java.time.Duration.ofSeconds(30))).isTrue();
+            Result again = run(env, "sync", "--once", "--entity", "products");
+            assertThat(again.exit()).as(again.output()).isZero();
+            assertThat(again.output()).contains("no hub owns it");
+        } finally {
+            hub.process.destroyForcibly();
+        }
+    }
+
+    @Test
     void sync_once_with_a_source_starts_and_checks_only_that_source() throws Exception {
         Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
                 "HUB_SYNC_SOURCES", "distru,metrc", "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2");

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -40,6 +41,8 @@ public final class HubDatabase implements AutoCloseable {
     }
 
     private final EmbeddedPostgres embedded;
+    /** The lock that says this process runs the embedded server (released after the server stopped). */
+    private EmbeddedOwnership ownership;
     private final String jdbcUrl;
     private final Properties connectionProperties;
     private final HikariDataSource pool;
@@ -91,9 +94,25 @@ public final class HubDatabase implements AutoCloseable {
                 "PostgreSQL at " + where(jdbcUrl) + (username == null || username.isEmpty() ? "" : " as " + username), lazy);
     }
 
-    /** Starts (or reopens) an embedded PostgreSQL with its data in {@code dataDir}. */
+    /**
+     * Starts (or reopens) an embedded PostgreSQL with its data in {@code dataDir}; a server a killed hub left running
+     * there is stopped first. When a live hub already runs it (status, webhooks or a sync beside `run`), connects to
+     * that server instead (EmbeddedOwnership).
+     */
     public static HubDatabase embedded(Path dataDir, int port, int poolSize, Timeouts timeouts) throws IOException {
         Files.createDirectories(dataDir);
+        Optional<EmbeddedOwnership> ownership = EmbeddedOwnership.take(dataDir);
+        if (ownership.isEmpty()) {
+            EmbeddedOwnership.LiveServer live = EmbeddedOwnership.liveServer(dataDir).orElseThrow(() -> new IllegalStateException(
+                    "The embedded database in " + dataDir.toAbsolutePath() + " (hub.embedded.data-dir) belongs to another hub "
+                            + "process that is starting or stopping; try again in a moment"));
+            String url = "jdbc:postgresql://localhost:" + live.port() + "/postgres";
+            LOG.info("The embedded database in {} is run by hub process {}: connecting to it (localhost:{})",
+                    dataDir.toAbsolutePath(), live.ownerPid(), live.port());
+            return new HubDatabase(null, url, "postgres", "", poolSize, timeouts, "embedded PostgreSQL of hub process "
+                    + live.ownerPid() + " at localhost:" + live.port() + "/postgres with its data in " + dataDir.toAbsolutePath(),
+                    false);
+        }
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false);
@@ -104,12 +123,15 @@ public final class HubDatabase implements AutoCloseable {
         try {
             pg = builder.start();
         } catch (IOException | RuntimeException e) {
+            ownership.get().close();
             throw new IllegalStateException(embeddedStartFailure(e, dataDir), e);
         }
         String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-        return new HubDatabase(pg, url, "postgres", "", poolSize, timeouts,
+        HubDatabase db = new HubDatabase(pg, url, "postgres", "", poolSize, timeouts,
                 "embedded PostgreSQL at localhost:" + pg.getPort() + "/postgres with its data in " + dataDir.toAbsolutePath(),
                 false);
+        db.ownership = ownership.get();
+        return db;
     }
 
     /**
@@ -253,8 +275,14 @@ public final class HubDatabase implements AutoCloseable {
     public void close() throws IOException {
         sidePools.forEach(HikariDataSource::close);
         pool.close();
-        if (embedded != null) {
-            embedded.close();
+        try {
+            if (embedded != null) {
+                embedded.close();
+            }
+        } finally {
+            if (ownership != null) {
+                ownership.close();
+            }
         }
         LOG.debug("Closed {}", description);
     }
