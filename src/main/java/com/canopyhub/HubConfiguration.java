@@ -185,6 +185,17 @@ public class HubConfiguration implements CamelConfiguration {
             sinks.add(new LowStockSink(webhookConfig::lowStock, skipInitialLoad));
         }
         sinks.add(deadLetters);
+        java.util.function.Function<String, java.time.Duration> age =
+                k -> com.canopyhub.sink.webhook.WebhookSettings.duration(settings.get(k)).orElseThrow();
+        registry.bind("retention", new com.canopyhub.retention.Retention(db.dataSource(), new com.canopyhub.retention.Retention.Ages(
+                age.apply("hub.retention.outbox"), age.apply("hub.retention.webhook-deliveries"),
+                age.apply("hub.retention.marketplace-requests"), age.apply("hub.retention.record-changes"),
+                age.apply("hub.retention.sync-runs")), settings.getInt("hub.retention.batch-size"),
+                () -> settings.getBoolean("hub.webhooks.enabled"),
+                () -> registry.lookupByName("terravaultSink") != null || registry.lookupByName("shop-platformSink") != null,
+                () -> !settings.get("hub.kafka.bootstrap-servers").isEmpty()));
+        context.getPropertiesComponent().addOverrideProperty("hub.retention.interval-ms",
+                Long.toString(age.apply("hub.retention.interval").toMillis()));
         ChangeStream changeStream = new ChangeStream(db.dataSource(), sinks, deadLetters);
         registry.bind("changeStream", changeStream);
         registry.bind("absences", new com.canopyhub.sync.Absences(db.dataSource(), sources,

@@ -191,6 +191,20 @@ public class Benchmark implements Callable<Integer> {
                 figures.put("busy window request overhead %", String.format(Locale.ROOT, "%.1f", busy.overheadPercent()));
                 figures.put("busy window changes during the pass", Long.toString(busy.churned()));
                 figures.put("records missing or stale after the busy window and one more pass", Long.toString(stale));
+
+                // retention over everything the runs above wrote, as if it had all aged past its keep time
+                try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    st.execute("UPDATE hub.outbox SET occurred_at = now() - interval '400 days'");
+                    st.execute("UPDATE hub.record_changes SET changed_at = now() - interval '400 days'");
+                    st.execute("UPDATE hub.sync_runs SET finished_at = now() - interval '400 days' WHERE status <> 'RUNNING'");
+                }
+                long purgeStarted = System.nanoTime();
+                Map<String, Long> purged = hub.bean("retention", com.canopyhub.retention.Retention.class).purge();
+                double purgeSeconds = (System.nanoTime() - purgeStarted) / 1e9;
+                long purgedRows = purged.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf(Locale.ROOT, "%nretention round: %d rows purged in %.2f s (%s)%n", purgedRows, purgeSeconds, purged);
+                figures.put("retention rows purged", Long.toString(purgedRows));
+                figures.put("retention seconds", String.format(Locale.ROOT, "%.2f", purgeSeconds));
             }
         } finally {
             if (temporary) {
