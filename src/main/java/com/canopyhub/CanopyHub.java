@@ -230,6 +230,7 @@ public class CanopyHub implements Callable<Integer> {
                 HubRuntime.onStopSignals(signal -> {
                     if (signalled.compareAndSet(null, signal)) {
                         System.err.println("SIG" + signal + " received: finishing the page in flight (again to stop at once)");
+                        HubRuntime.exitIfStillRunningAfterStopBudget(signal);
                         hub.requestStop();
                     } else {
                         hub.close();

@@ -106,6 +106,29 @@ public final class HubRuntime implements AutoCloseable {
         }
     }
 
+    /** Whatever state the hub is in, a stop signal ends the process within this (docker stop waits 10 s, then kills). */
+    static final java.time.Duration STOP_BUDGET = java.time.Duration.ofSeconds(9);
+
+    /**
+     * After a stop signal: if the process still runs when the budget is spent (a database that does not answer, an
+     * HTTP call that hangs), it says so and exits with the signal's status. Everything the hub owns survives that
+     * (cursors move only after the sinks committed; unknown outcomes are settled at the next start).
+     */
+    public static void exitIfStillRunningAfterStopBudget(String signal) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(STOP_BUDGET.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            LOG.error("Still stopping {} s after SIG{}: exiting now; the next start resumes where this one stopped",
+                    STOP_BUDGET.toSeconds(), signal);
+            Runtime.getRuntime().halt(exitStatusOf(signal));
+        }, "canopy-hub-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
     /** The exit status of a process a signal stopped: 128 + the signal's number (SIGINT 130, SIGTERM 143). */
     public static int exitStatusOf(String signal) {
         return "INT".equals(signal) ? 130 : 143;
@@ -123,6 +146,7 @@ public final class HubRuntime implements AutoCloseable {
         onStopSignals(signal -> {
             if (by.compareAndSet(null, signal)) {
                 LOG.info("SIG{} received: finishing the page in flight, then stopping", signal);
+                exitIfStillRunningAfterStopBudget(signal);
                 try {
                     close();
                 } finally {

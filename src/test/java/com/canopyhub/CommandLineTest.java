@@ -143,6 +143,35 @@ class CommandLineTest {
     }
 
     @Test
+    void sigterm_ends_run_within_10_seconds_while_the_database_is_down() throws Exception {
+        try (com.canopyhub.testing.FreezableProxy proxy = new com.canopyhub.testing.FreezableProxy(TestPostgres.port())) {
+            String url = TestPostgres.freshDatabase().replace(":" + TestPostgres.port() + "/", ":" + proxy.port() + "/");
+            Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", url, "HUB_REPORTING_USERNAME", "postgres",
+                    "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2", "HUB_SYNC_SOURCES", "distru",
+                    "HUB_TERRAVAULT_ENABLED", "false", "HUB_SHOP_PLATFORM_ENABLED", "false",
+                    "HUB_DISTRU_SCHEDULE", "0/2 * * * * ?");
+            HubProcess hub = HubProcess.start(env, "run");
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                        .until(() -> hub.output().contains("Canopy Hub running") || !hub.process.isAlive());
+                assertThat(hub.process.isAlive()).as(hub.output()).isTrue();
+                proxy.close(); // the database goes away: every pooled connection breaks, new ones are refused
+                // a scheduled pass meets it (passes every 2 s): then the stop signal, with the pass on its way down
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> hub.output().contains("reporting database is unreachable") || !hub.process.isAlive());
+                long signalled = System.nanoTime();
+                hub.terminate();
+                assertThat(hub.waitFor(java.time.Duration.ofSeconds(30))).isTrue();
+                java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - signalled);
+                assertThat(took).as(hub.output()).isLessThanOrEqualTo(java.time.Duration.ofSeconds(10));
+                assertThat(hub.process.exitValue()).isIn(0, 143);
+            } finally {
+                hub.process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void sync_once_with_a_source_starts_and_checks_only_that_source() throws Exception {
         Map<String, String> env = Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
                 "HUB_SYNC_SOURCES", "distru,metrc", "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", "2");

@@ -39,6 +39,21 @@ public final class DatabaseErrors {
     }
 
     /**
+     * Whether {@code t} says the database cannot be reached (a connection refused or lost, a pool that could open none,
+     * a socket timeout): asking it again at once would only wait out another timeout.
+     */
+    public static boolean unreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SocketTimeoutException || c instanceof java.net.ConnectException
+                    || c instanceof java.sql.SQLTransientConnectionException
+                    || (c instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * SQLSTATE classes that blame the data: 22 (data exception, e.g. a NUL byte, numeric overflow), 23 (integrity
      * constraint) and 54 (program limit, e.g. an index row too large). Anything else (connection, timeout, lock)
      * is not a record's fault.

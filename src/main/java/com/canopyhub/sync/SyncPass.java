@@ -23,6 +23,8 @@ public final class SyncPass {
     private final Map<String, List<EntitySync>> byPartition = new LinkedHashMap<>();
     private final long startedNanos = System.nanoTime();
     private volatile String abortReason;
+    /** Set when the reporting database stopped answering: the rest of the pass is skipped without asking it again. */
+    private volatile String databaseDown;
     private final Map<String, String> partitionAbortReasons = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param streams partition to the streams this pass syncs in it, in dependency order */
@@ -35,6 +37,17 @@ public final class SyncPass {
             }
             byPartition.put(partition, List.copyOf(runs));
         });
+    }
+
+    /** The database is unreachable: the remaining runs are skipped in memory (each would wait a connect timeout). */
+    public void databaseDown(String reason) {
+        this.databaseDown = reason;
+        abort("skipped: " + reason);
+    }
+
+    /** Why the database is taken to be down for the rest of this pass, or null. */
+    public String databaseDown() {
+        return databaseDown;
     }
 
     public UUID id() {

@@ -276,6 +276,10 @@ public class SyncRuns {
     /** Ends a run that failed: the cursor stays, so the next run re-reads the same window. */
     public void fail(SyncPass pass, EntitySync sync, Throwable error) {
         String message = redactor.redact(error == null ? "unknown error" : describe(error));
+        if (pass != null && error != null && DatabaseErrors.unreachable(error) && pass.databaseDown() == null) {
+            // the database is gone: the rest of the pass is skipped at once, not a connect timeout per stream
+            pass.databaseDown(message);
+        }
         if (error instanceof com.canopyhub.source.UpstreamAuthException refused && sync != null && pass != null
                 && (sync.status() == SyncStatus.RUNNING || sync.status() == SyncStatus.PENDING)
                 && source(pass.request().source()).accessPerStream()) {
@@ -438,6 +442,9 @@ public class SyncRuns {
 
     private void skip(EntitySync sync, String reason) {
         sync.finish(SyncStatus.SKIPPED, reason);
+        if (sync.pass().databaseDown() != null) {
+            return; // nothing to record it in
+        }
         try {
             insertRun(sync, SyncStatus.SKIPPED, null, reason);
         } catch (SQLException e) {
@@ -451,6 +458,11 @@ public class SyncRuns {
      */
     private void finish(EntitySync sync, SyncStatus status, String error) {
         sync.finish(status, error);
+        if (sync.pass().databaseDown() != null) {
+            // the database is down: the run stays RUNNING there until a later process marks it ABANDONED
+            sync.releaseLock();
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
             if (sync.runId() > 0) {
                 updateRun(c, sync, status, error);

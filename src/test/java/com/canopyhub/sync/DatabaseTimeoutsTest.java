@@ -81,4 +81,27 @@ class DatabaseTimeoutsTest {
             assertThat(h.count("SELECT count(*) FROM reporting.products")).isEqualTo(50);
         }
     }
+
+    @Test
+    void a_database_that_goes_away_fails_the_pass_at_once_not_a_connect_timeout_per_stream() throws Exception {
+        FreezableProxy proxy = new FreezableProxy(TestPostgres.port());
+        try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(5), "hub.distru.entities",
+                "strains,companies,locations,products,batches,packages,inventory,orders",
+                "hub.reporting.connect-timeout-seconds", "3", "hub.reporting.statement-timeout-seconds", "2",
+                "hub.reporting.socket-timeout-seconds", "3", "hub.webhooks.enabled", "false")) {
+            h.set("hub.reporting.jdbc-url", h.jdbcUrl.replace(":" + TestPostgres.port() + "/", ":" + proxy.port() + "/")).start();
+            proxy.close(); // the database is gone: connections refused
+
+            long started = System.nanoTime();
+            SyncReport report = h.sync();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(report.ok()).isFalse();
+            assertThat(report.results().get(0).status()).isEqualTo(SyncStatus.FAILED);
+            assertThat(report.results().subList(1, report.results().size())).hasSize(7)
+                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(SyncStatus.SKIPPED));
+            // eight streams, each asking the database twice, would wait 8 x 2 x 3 s
+            assertThat(took).as(report.table()).isLessThan(Duration.ofSeconds(15));
+        }
+    }
 }
