@@ -161,6 +161,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("hubDataSource", db.dataSource());
         registry.bind("hubDatabase", db);
         registry.bind("hubHealth", new HubHealth(context, db.dataSource()));
+        registry.bind("outages", new com.canopyhub.ops.Outages(java.time.Duration.ofMinutes(5)));
         Pager pager = new Pager(sources);
         resources.add(pager);
         registry.bind("pager", pager);
