@@ -260,12 +260,15 @@ public class SyncRuns {
                         source.upstream());
             }
             updateRun(c, sync, SyncStatus.SUCCEEDED, held == null ? null : "cursor kept: " + held);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub.stream_unavailable WHERE source_system = ? "
-                    + "AND stream = ? AND partition = ?")) {
-                ps.setString(1, sync.sourceSystem());
-                ps.setString(2, sync.entity());
-                ps.setString(3, sync.partition());
-                ps.executeUpdate();
+            if (source.accessPerStream()) {
+                // a stream refused earlier answers again: no longer unavailable
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub.stream_unavailable WHERE source_system = ? "
+                        + "AND stream = ? AND partition = ?")) {
+                    ps.setString(1, sync.sourceSystem());
+                    ps.setString(2, sync.entity());
+                    ps.setString(3, sync.partition());
+                    ps.executeUpdate();
+                }
             }
             c.commit();
         }

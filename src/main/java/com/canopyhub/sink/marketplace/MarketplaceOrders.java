@@ -133,14 +133,7 @@ public final class MarketplaceOrders {
 
     /** {@code sha256=} and the hex HMAC-SHA256 of {@code timestamp.body} keyed with the secret. */
     public static String signature(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return sha256(secret, (timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
     }
 
     /**
@@ -148,10 +141,18 @@ public final class MarketplaceOrders {
      * {@link #signedBytes} returns).
      */
     public static String bodySignature(String secret, byte[] signed) {
+        return sha256(secret, signed);
+    }
+
+    /** {@code sha256=} and the hex HMAC-SHA256, keyed with the secret, of the parts one after the other. */
+    private static String sha256(String secret, byte[]... parts) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(signed));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
