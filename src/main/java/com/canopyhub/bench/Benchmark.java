@@ -1,14 +1,14 @@
 package com.canopyhub.bench;
 
-import com.canopyhub.HubRuntime;
+import com.canopyhub.app.HubRuntime;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxCollection;
 import com.canopyhub.sandbox.distru.SandboxSizes;
-import com.canopyhub.sync.EntityResult;
-import com.canopyhub.sync.SyncReport;
-import com.canopyhub.sync.SyncRequest;
+import com.canopyhub.engine.run.StreamResult;
+import com.canopyhub.engine.run.SyncReport;
+import com.canopyhub.engine.run.SyncRequest;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -66,7 +66,7 @@ public class Benchmark implements Callable<Integer> {
 
     /** --config-dir, --profile and --set, like every verb: the bench's own keys (scratch database, sizes) win. */
     @picocli.CommandLine.Mixin
-    com.canopyhub.CanopyHub.Common common = new com.canopyhub.CanopyHub.Common();
+    com.canopyhub.app.CanopyHub.Common common = new com.canopyhub.app.CanopyHub.Common();
 
     @Option(names = "--records", defaultValue = "200000", description = "Products and packages each (default: ${DEFAULT-VALUE}).")
     int records;
@@ -151,8 +151,8 @@ public class Benchmark implements Callable<Integer> {
             try (HubRuntime hub = startHub(overrides)) {
                 SyncReport full = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
                 require(full);
-                long fullRows = full.total(EntityResult::written);
-                double fullSeconds = full.results().stream().mapToDouble(EntityResult::seconds).sum();
+                long fullRows = full.total(StreamResult::written);
+                double fullSeconds = full.results().stream().mapToDouble(StreamResult::seconds).sum();
                 double copySeconds = copyBaseline(db.dataSource(), dir);
                 SyncReport noop = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
                 require(noop);
@@ -163,14 +163,14 @@ public class Benchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, fmt, "-".repeat(28), "-".repeat(10), "-".repeat(9), "-".repeat(12));
                 row(fmt, "full sync (hub, end to end)", fullRows, fullSeconds);
                 row(fmt, "COPY into scratch tables", fullRows, copySeconds);
-                row(fmt, "no-op incremental sync", noop.total(EntityResult::written), noop.results().stream().mapToDouble(EntityResult::seconds).sum());
+                row(fmt, "no-op incremental sync", noop.total(StreamResult::written), noop.results().stream().mapToDouble(StreamResult::seconds).sum());
                 figures.put("records per entity", Integer.toString(records));
                 figures.put("full sync records/s", String.format(Locale.ROOT, "%.0f", fullRate));
                 figures.put("COPY records/s", String.format(Locale.ROOT, "%.0f", copyRate));
                 figures.put("full sync / COPY ratio", String.format(Locale.ROOT, "%.2f", fullRate / copyRate));
-                figures.put("no-op sync seconds", String.format(Locale.ROOT, "%.3f", noop.results().stream().mapToDouble(EntityResult::seconds).sum()));
-                figures.put("no-op sync records fetched", Long.toString(noop.total(EntityResult::fetched)));
-                figures.put("no-op sync rows written", Long.toString(noop.total(EntityResult::written)));
+                figures.put("no-op sync seconds", String.format(Locale.ROOT, "%.3f", noop.results().stream().mapToDouble(StreamResult::seconds).sum()));
+                figures.put("no-op sync records fetched", Long.toString(noop.total(StreamResult::fetched)));
+                figures.put("no-op sync rows written", Long.toString(noop.total(StreamResult::written)));
                 figures.put("peak heap used MB", Long.toString(peakHeapUsed() / (1024 * 1024)));
                 figures.put("peak live heap after GC MB", Long.toString(liveHeapAfterGc.get() / (1024 * 1024)));
                 figures.put("max heap MB", Long.toString(Runtime.getRuntime().maxMemory() / (1024 * 1024)));
@@ -201,7 +201,7 @@ public class Benchmark implements Callable<Integer> {
                     st.execute("UPDATE hub.sync_runs SET finished_at = now() - interval '400 days' WHERE status <> 'RUNNING'");
                 }
                 long purgeStarted = System.nanoTime();
-                Map<String, Long> purged = hub.bean("retention", com.canopyhub.retention.Retention.class).purge();
+                Map<String, Long> purged = hub.bean("retention", com.canopyhub.ops.Retention.class).purge();
                 double purgeSeconds = (System.nanoTime() - purgeStarted) / 1e9;
                 long purgedRows = purged.values().stream().mapToLong(Long::longValue).sum();
                 System.out.printf(Locale.ROOT, "%nretention round: %d rows purged in %.2f s (%s)%n", purgedRows, purgeSeconds, purged);
@@ -232,7 +232,7 @@ public class Benchmark implements Callable<Integer> {
     private void webhookRuns(HubDatabase db, Map<String, String> figures) throws Exception {
         String url = scratchDatabase(db, "bench_webhooks");
         Path dir = Files.createTempDirectory("bench-webhooks");
-        String secret = com.canopyhub.sink.webhook.SigningSecrets.generate();
+        String secret = com.canopyhub.delivery.webhook.SigningSecrets.generate();
         try (com.canopyhub.sandbox.webhook.WebhookReceiver receiver = com.canopyhub.sandbox.webhook.WebhookReceiver.start(secret).keepBodies(false);
              DistruSandbox sandbox = DistruSandbox.start(DistruSandbox.Options.defaults(0).withSizes(SandboxSizes.uniform(0)
                      .with(SandboxCollection.PRODUCTS, webhookEvents)), Clock.systemUTC())) {
@@ -379,8 +379,8 @@ public class Benchmark implements Callable<Integer> {
                 long last = 0;
                 try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
                     List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
-                    for (String topic : List.of(com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "product"),
-                            com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "stock_level"))) {
+                    for (String topic : List.of(com.canopyhub.delivery.kafka.KafkaFeed.topic(prefix, "product"),
+                            com.canopyhub.delivery.kafka.KafkaFeed.topic(prefix, "stock_level"))) {
                         consumer.partitionsFor(topic).forEach(i -> parts.add(new org.apache.kafka.common.TopicPartition(topic, i.partition())));
                     }
                     consumer.assign(parts);
@@ -425,7 +425,7 @@ public class Benchmark implements Callable<Integer> {
         p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("enable.auto.commit", "false");
         List<Long> micros = new java.util.ArrayList<>();
-        String topic = com.canopyhub.sink.kafka.KafkaFeed.topic(prefix, "product");
+        String topic = com.canopyhub.delivery.kafka.KafkaFeed.topic(prefix, "product");
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p);
              java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
             List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
@@ -442,7 +442,7 @@ public class Benchmark implements Callable<Integer> {
                     ps.executeUpdate();
                 }
                 try (java.sql.Statement st = c.createStatement()) {
-                    st.execute("NOTIFY " + com.canopyhub.outbox.OutboxSink.CHANNEL);
+                    st.execute("NOTIFY " + com.canopyhub.events.OutboxSink.CHANNEL);
                 }
                 c.commit();
                 long t0 = System.nanoTime();
@@ -499,10 +499,10 @@ public class Benchmark implements Callable<Integer> {
                 long before = receiver.requests();
                 try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, "
                         + "payload, source_system, stream) VALUES (?, 'product', gen_random_uuid(), 'product.updated', '{}', 'bench', 'products')")) {
-                    ps.setString(1, com.canopyhub.outbox.OutboxSink.eventId());
+                    ps.setString(1, com.canopyhub.events.OutboxSink.eventId());
                     ps.executeUpdate();
                 }
-                com.canopyhub.outbox.OutboxSink.notifyCommit(c);
+                com.canopyhub.events.OutboxSink.notifyCommit(c);
                 c.commit();
                 long committed = System.nanoTime();
                 long deadline = committed + Duration.ofSeconds(30).toNanos();
@@ -550,7 +550,7 @@ public class Benchmark implements Callable<Integer> {
                         + metrcFacilities + " facilities x 30 days", "requests", "seconds", "GET/s", "/ limit", "429s",
                         "peak/facility", "peak/integrator");
                 System.out.printf(Locale.ROOT, "| %-44s | %10d | %8.1f | %9.1f | %8.2f | %5d | %13d | %15d |%n",
-                        "records " + report.total(EntityResult::written) + ", whole pass", requests, seconds, requests / seconds,
+                        "records " + report.total(StreamResult::written) + ", whole pass", requests, seconds, requests / seconds,
                         requests / seconds / binding, tooMany, peakFacility, m.peakIntegratorInFlight());
                 System.out.printf(Locale.ROOT, "| %-44s | %10d | %8.1f | %9.1f | %8.2f | %5d | %13d | %15d |%n",
                         "first to last request", requests, readingSeconds, requests / readingSeconds,

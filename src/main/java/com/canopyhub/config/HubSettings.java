@@ -113,9 +113,9 @@ public final class HubSettings {
 
     /** Every setting: the hub's own, then each source module's. */
     public static final List<Setting> ALL = java.util.stream.Stream.of(CORE.stream(),
-            com.canopyhub.sink.webhook.WebhookSettings.SETTINGS.stream(),
-            com.canopyhub.sink.marketplace.MarketplaceSettings.SETTINGS.stream(),
-            com.canopyhub.sink.kafka.KafkaSettings.SETTINGS.stream(),
+            com.canopyhub.delivery.webhook.WebhookSettings.SETTINGS.stream(),
+            com.canopyhub.delivery.marketplace.MarketplaceSettings.SETTINGS.stream(),
+            com.canopyhub.delivery.kafka.KafkaSettings.SETTINGS.stream(),
             SOURCES.stream().flatMap(m -> m.settings().stream())).flatMap(s -> s).toList();
 
     private static final Map<String, Setting> BY_KEY =
@@ -362,7 +362,7 @@ public final class HubSettings {
 
     /** A duration such as 500ms, 5s, 1m, 1h30m, 5d. */
     public static Optional<String> duration(String v) {
-        return com.canopyhub.sink.webhook.WebhookSettings.duration(v).isPresent() ? Optional.empty()
+        return com.canopyhub.delivery.webhook.WebhookSettings.duration(v).isPresent() ? Optional.empty()
                 : Optional.of("'" + v + "' is not a duration such as 30s, 1m, 12h or 5d");
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.canopyhub.sandbox.distru.DistruSandbox;
-import com.canopyhub.sink.kafka.EmbeddedKafka;
-import com.canopyhub.sink.kafka.KafkaFeed;
+import com.canopyhub.delivery.kafka.EmbeddedKafka;
+import com.canopyhub.delivery.kafka.KafkaFeed;
 import com.canopyhub.testing.HubHarness;
 import com.canopyhub.testing.HubProcess;
 import java.nio.charset.StandardCharsets;

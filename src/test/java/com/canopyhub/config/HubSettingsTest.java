@@ -3,7 +3,7 @@ package com.canopyhub.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.canopyhub.CanopyHub;
+import com.canopyhub.app.CanopyHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.canopyhub.sandbox.distru.DistruSandbox;
-import com.canopyhub.sync.SyncReport;
+import com.canopyhub.engine.run.SyncReport;
 import com.canopyhub.testing.HubHarness;
 import java.util.HashMap;
 import java.util.List;

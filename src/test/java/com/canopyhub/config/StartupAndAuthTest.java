@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.canopyhub.HubRuntime;
+import com.canopyhub.app.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
-import com.canopyhub.sync.EntityResult;
-import com.canopyhub.sync.SyncReport;
-import com.canopyhub.sync.SyncStatus;
+import com.canopyhub.engine.run.StreamResult;
+import com.canopyhub.engine.run.SyncReport;
+import com.canopyhub.engine.run.SyncStatus;
 import com.canopyhub.testing.HubHarness;
 import com.canopyhub.testing.TestPostgres;
 import java.nio.file.Files;
@@ -111,7 +111,7 @@ class StartupAndAuthTest {
             SyncReport report = h.sync();
 
             assertThat(report.ok()).isFalse();
-            EntityResult first = report.results().get(0);
+            StreamResult first = report.results().get(0);
             assertThat(first.status()).isEqualTo(SyncStatus.FAILED);
             assertThat(first.error()).contains("HTTP 401").contains("not authorised").contains("check hub.distru.api-key");
             assertThat(report.results().subList(1, report.results().size()))
@@ -142,7 +142,7 @@ class StartupAndAuthTest {
             SyncReport report = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
                     () -> h.sync());
 
-            EntityResult first = report.results().get(0);
+            StreamResult first = report.results().get(0);
             assertThat(first.status()).isEqualTo(SyncStatus.FAILED);
             assertThat(first.error()).contains("unreachable").contains("Connection refused").contains("hub.distru.base-url");
             assertThat(report.results().subList(1, report.results().size())).hasSize(7)

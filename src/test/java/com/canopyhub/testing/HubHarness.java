@@ -1,11 +1,11 @@
 package com.canopyhub.testing;
 
-import com.canopyhub.HubConfiguration;
-import com.canopyhub.HubRuntime;
+import com.canopyhub.app.HubConfiguration;
+import com.canopyhub.app.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.metrc.MetrcSandbox;
-import com.canopyhub.sync.SyncReport;
-import com.canopyhub.sync.SyncRequest;
+import com.canopyhub.engine.run.SyncReport;
+import com.canopyhub.engine.run.SyncRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,6 @@
 package com.canopyhub.testing;
 
-import com.canopyhub.CanopyHub;
+import com.canopyhub.app.CanopyHub;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

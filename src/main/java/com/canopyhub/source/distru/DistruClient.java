@@ -3,8 +3,8 @@ package com.canopyhub.source.distru;
 import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamUnreachableException;
-import com.canopyhub.sync.PageRequest;
-import com.canopyhub.sync.SourcePage;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,11 +80,11 @@ public class DistruClient implements AutoCloseable {
     }
 
     /** Fetches one page of {@code entity}: page {@code request.number()} of the records updated in its range. */
-    public SourcePage fetchPage(DistruEntity entity, PageRequest request) {
+    public SourcePage fetchPage(DistruStream entity, PageRequest request) {
         return fetch(entity, request, pathAndQuery(entity, request));
     }
 
-    private SourcePage fetch(DistruEntity entity, PageRequest request, String pathAndQuery) {
+    private SourcePage fetch(DistruStream entity, PageRequest request, String pathAndQuery) {
         String requestLine = "GET " + pathAndQuery;
         RateLimiter.waitForPermission(pacing);
         HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
@@ -112,7 +112,7 @@ public class DistruClient implements AutoCloseable {
         }
     }
 
-    private SourcePage parse(DistruEntity entity, PageRequest request, InputStream in, String requestLine) throws IOException {
+    private SourcePage parse(DistruStream entity, PageRequest request, InputStream in, String requestLine) throws IOException {
         JsonNode root;
         try {
             root = json.readTree(in);
@@ -139,15 +139,15 @@ public class DistruClient implements AutoCloseable {
      * snapshot did not serve is really gone.
      */
     public SourcePage fetchInventoryOf(java.util.Collection<String> productIds) {
-        StringBuilder q = new StringBuilder(pathAndQuery(DistruEntity.INVENTORY, new PageRequest(null, null, 1)));
+        StringBuilder q = new StringBuilder(pathAndQuery(DistruStream.INVENTORY, new PageRequest(null, null, 1)));
         for (String id : productIds) {
             q.append("&product_ids%5B%5D=").append(URLEncoder.encode(id, StandardCharsets.UTF_8));
         }
-        return fetch(DistruEntity.INVENTORY, new PageRequest(null, null, 1), q.toString());
+        return fetch(DistruStream.INVENTORY, new PageRequest(null, null, 1), q.toString());
     }
 
     /** The request path: {@code updated_datetime=START,END} with an empty side for an unbounded one. */
-    static String pathAndQuery(DistruEntity entity, PageRequest request) {
+    static String pathAndQuery(DistruStream entity, PageRequest request) {
         StringBuilder q = new StringBuilder(entity.path()).append("?page%5Bnumber%5D=").append(request.number());
         for (String fixed : entity.fixedQuery()) {
             q.append('&').append(fixed.replace("[", "%5B").replace("]", "%5D"));

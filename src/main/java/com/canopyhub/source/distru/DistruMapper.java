@@ -23,11 +23,11 @@ import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.StockLevel;
 import com.canopyhub.canonical.Strain;
 import com.canopyhub.canonical.TestResult;
-import com.canopyhub.mapping.ExtraFields;
+import com.canopyhub.source.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
-import com.canopyhub.sync.MappedPage;
-import com.canopyhub.sync.RejectedRecord;
-import com.canopyhub.sync.SourcePage;
+import com.canopyhub.engine.spi.MappedPage;
+import com.canopyhub.engine.spi.RejectedRecord;
+import com.canopyhub.engine.spi.SourcePage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -55,12 +55,12 @@ public class DistruMapper {
     }
 
     /** The record's extra fields declared for its stream (empty unless a mapping file declares some). */
-    private Map<String, JsonNode> attributes(DistruEntity entity, JsonNode raw) {
+    private Map<String, JsonNode> attributes(DistruStream entity, JsonNode raw) {
         return extraFields.extract(DistruClient.SYSTEM, entity.configName(), raw);
     }
 
     public MappedPage map(SourcePage page) {
-        DistruEntity entity = DistruEntity.byConfigName(page.stream());
+        DistruStream entity = DistruStream.byConfigName(page.stream());
         List<CanonicalRecord> records = new ArrayList<>(page.records().size());
         List<RejectedRecord> rejects = new ArrayList<>();
         for (JsonNode raw : page.records()) {
@@ -75,7 +75,7 @@ public class DistruMapper {
                 page.request().number(), records, rejects);
     }
 
-    CanonicalRecord map(DistruEntity entity, JsonNode r) {
+    CanonicalRecord map(DistruStream entity, JsonNode r) {
         return switch (entity) {
             case STRAINS -> strain(r);
             case COMPANIES -> company(r);
@@ -91,7 +91,7 @@ public class DistruMapper {
     Strain strain(JsonNode r) {
         String id = requiredText(r, "id");
         return new Strain(id(EntityType.STRAIN, id), provenance(id, null), text(r, "name"), instant(r, "updated_datetime"),
-                attributes(DistruEntity.STRAINS, r));
+                attributes(DistruStream.STRAINS, r));
     }
 
     Company company(JsonNode r) {
@@ -101,14 +101,14 @@ public class DistruMapper {
                 text(r, "name"), text(r, "legal_business_name"), text(r, "category"),
                 text(r, "relationship_type", "name"), text(r, "default_email"), text(r, "phone_number"),
                 text(r, "website"), licenses, customData(r, "custom_data"), instant(r, "updated_datetime"),
-                attributes(DistruEntity.COMPANIES, r));
+                attributes(DistruStream.COMPANIES, r));
     }
 
     Location location(JsonNode r) {
         String id = requiredText(r, "id");
         return new Location(id(EntityType.LOCATION, id), provenance(id, text(r, "license", "license_number")),
                 text(r, "name"), text(r, "address"), text(r, "company_id"), text(r, "license_id"),
-                instant(r, "updated_datetime"), attributes(DistruEntity.LOCATIONS, r));
+                instant(r, "updated_datetime"), attributes(DistruStream.LOCATIONS, r));
     }
 
     Product product(JsonNode r) {
@@ -119,7 +119,7 @@ public class DistruMapper {
                 text(r, "strain", "id"), text(r, "strain", "name"), text(r, "unit_type", "name"),
                 money(decimal(r, "unit_price")), money(decimal(r, "msrp")), decimal(r, "units_per_case"),
                 textsOf(r, "images", "url"), customData(r, "custom_data"), instant(r, "updated_datetime"),
-                attributes(DistruEntity.PRODUCTS, r));
+                attributes(DistruStream.PRODUCTS, r));
     }
 
     Batch batch(JsonNode r) {
@@ -127,7 +127,7 @@ public class DistruMapper {
         return new Batch(id(EntityType.BATCH, id), provenance(id, null), text(r, "name"), text(r, "batch_number"),
                 text(r, "product_id"), text(r, "description"), instant(r, "expiration_date"), text(r, "owner_id"),
                 testResult(r.get("primary_test_result")), customData(r, "custom_data"), instant(r, "updated_datetime"),
-                attributes(DistruEntity.BATCHES, r));
+                attributes(DistruStream.BATCHES, r));
     }
 
     InventoryLot inventoryLot(JsonNode r) {
@@ -142,7 +142,7 @@ public class DistruMapper {
                 quantity(decimal(r, "quantity_assembling"), unit),
                 quantity(decimal(r, "product_unit_quantity"), text(r, "product_unit_type", "name")),
                 instant(r, "expiration_date"), bool(r, "is_trade_sample"), testResult(r.get("primary_test_result")),
-                customData(r, "custom_data"), instant(r, "updated_datetime"), attributes(DistruEntity.PACKAGES, r));
+                customData(r, "custom_data"), instant(r, "updated_datetime"), attributes(DistruStream.PACKAGES, r));
     }
 
     StockLevel stockLevel(JsonNode r) {
@@ -154,7 +154,7 @@ public class DistruMapper {
         return new StockLevel(id(EntityType.STOCK_LEVEL, id), provenance(id, null), productId, locationId, batchNumber,
                 quantity(requireDecimal(r, "active"), Quantity.PRODUCT_UNIT),
                 quantity(requireDecimal(r, "available"), Quantity.PRODUCT_UNIT), instant(r, "updated_datetime"),
-                attributes(DistruEntity.INVENTORY, r));
+                attributes(DistruStream.INVENTORY, r));
     }
 
     Order order(JsonNode r) {
@@ -181,7 +181,7 @@ public class DistruMapper {
                 text(r, "shipping_location", "id"), instant(r, "order_datetime"), instant(r, "due_datetime"),
                 instant(r, "delivery_datetime"), instant(r, "inserted_datetime"), money(decimal(r, "total")),
                 text(r, "internal_notes"), List.copyOf(lines), customData(r, "custom_data"), instant(r, "updated_datetime"),
-                attributes(DistruEntity.ORDERS, r));
+                attributes(DistruStream.ORDERS, r));
     }
 
     private static TestResult testResult(JsonNode t) {

@@ -1,11 +1,11 @@
 package com.canopyhub.source.distru;
 
 import com.canopyhub.config.HubSettings;
-import com.canopyhub.mapping.ExtraFields;
+import com.canopyhub.source.ExtraFields;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.distru.SandboxSizes;
 import com.canopyhub.source.Upstreams;
-import com.canopyhub.sync.Source;
+import com.canopyhub.engine.spi.Source;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Clock;

@@ -1,16 +1,16 @@
 package com.canopyhub.source.distru;
 
-import com.canopyhub.sync.MappedPage;
-import com.canopyhub.sync.SourcePage;
-import com.canopyhub.sync.Source;
-import com.canopyhub.sync.StreamKey;
-import com.canopyhub.sync.StreamReader;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.MappedPage;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.Source;
+import com.canopyhub.engine.spi.StreamKey;
+import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Windowing;
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.Quantity;
 import com.canopyhub.canonical.StockLevel;
-import com.canopyhub.sync.GoneState;
+import com.canopyhub.engine.spi.GoneState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class DistruSource implements Source {
                         Duration overlap, String upstream) {
         this.client = client;
         this.streams = List.copyOf(streams);
-        Arrays.stream(DistruEntity.values()).forEach(e -> readers.put(e.configName(), new DistruStreamReader(client, e)));
+        Arrays.stream(DistruStream.values()).forEach(e -> readers.put(e.configName(), new DistruStreamReader(client, e)));
         this.mapper = mapper;
         this.safetyLag = safetyLag;
         this.overlap = overlap;
@@ -119,7 +119,7 @@ public final class DistruSource implements Source {
      */
     @Override
     public GoneState goneState(String stream) {
-        if (!DistruEntity.INVENTORY.configName().equals(stream)) {
+        if (!DistruStream.INVENTORY.configName().equals(stream)) {
             return null;
         }
         return new GoneState(EntityType.STOCK_LEVEL, last -> {

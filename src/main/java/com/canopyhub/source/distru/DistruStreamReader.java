@@ -1,9 +1,9 @@
 package com.canopyhub.source.distru;
 
-import com.canopyhub.sync.PageRequest;
-import com.canopyhub.sync.SourcePage;
-import com.canopyhub.sync.StreamReader;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Windowing;
 
 /**
  * One Distru collection as a stream of the engine. Distru filters {@code updated_datetime=START,} with an open
@@ -13,9 +13,9 @@ import com.canopyhub.sync.Windowing;
 public final class DistruStreamReader implements StreamReader {
 
     private final DistruClient client;
-    private final DistruEntity entity;
+    private final DistruStream entity;
 
-    public DistruStreamReader(DistruClient client, DistruEntity entity) {
+    public DistruStreamReader(DistruClient client, DistruStream entity) {
         this.client = client;
         this.entity = entity;
     }

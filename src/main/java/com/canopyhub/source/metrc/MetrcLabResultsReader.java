@@ -1,9 +1,9 @@
 package com.canopyhub.source.metrc;
 
-import com.canopyhub.sync.PageRequest;
-import com.canopyhub.sync.SourcePage;
-import com.canopyhub.sync.StreamReader;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Windowing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,10 +1,10 @@
 package com.canopyhub.source.metrc;
 
-import com.canopyhub.sync.MappedPage;
-import com.canopyhub.sync.Source;
-import com.canopyhub.sync.SourcePage;
-import com.canopyhub.sync.StreamReader;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.MappedPage;
+import com.canopyhub.engine.spi.Source;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Windowing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

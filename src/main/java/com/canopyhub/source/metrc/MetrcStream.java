@@ -1,7 +1,7 @@
 package com.canopyhub.source.metrc;
 
 import com.canopyhub.canonical.EntityType;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.Windowing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

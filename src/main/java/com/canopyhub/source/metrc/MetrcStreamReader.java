@@ -1,9 +1,9 @@
 package com.canopyhub.source.metrc;
 
-import com.canopyhub.sync.PageRequest;
-import com.canopyhub.sync.SourcePage;
-import com.canopyhub.sync.StreamReader;
-import com.canopyhub.sync.Windowing;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Windowing;
 
 /** One Metrc list endpoint as a stream of the engine; the partition is the licence number. */
 public final class MetrcStreamReader implements StreamReader {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.canopyhub.canonical.InventoryLot;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.Product;
-import com.canopyhub.sync.MappedPage;
+import com.canopyhub.engine.spi.MappedPage;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,18 +27,18 @@ class DistruMapperTest {
         return JSON.readTree(s.replace('\'', '"'));
     }
 
-    private MappedPage page(DistruEntity entity, String... records) throws Exception {
+    private MappedPage page(DistruStream entity, String... records) throws Exception {
         List<JsonNode> nodes = new java.util.ArrayList<>();
         for (String r : records) {
             nodes.add(json(r));
         }
-        return mapper.map(new com.canopyhub.sync.SourcePage(entity.configName(), new com.canopyhub.sync.PageRequest(null, null, 1),
-                nodes, false, com.canopyhub.sync.SourcePage.UNKNOWN_TOTAL));
+        return mapper.map(new com.canopyhub.engine.spi.SourcePage(entity.configName(), new com.canopyhub.engine.spi.PageRequest(null, null, 1),
+                nodes, false, com.canopyhub.engine.spi.SourcePage.UNKNOWN_TOTAL));
     }
 
     @Test
     void decimals_stay_exact_whether_sent_as_strings_or_numbers() throws Exception {
-        MappedPage p = page(DistruEntity.PRODUCTS,
+        MappedPage p = page(DistruStream.PRODUCTS,
                 "{'id':'p1','unit_price':'1.500000000','msrp':100.10,'units_per_case':6,'unit_type':{'name':'Gram'},"
                         + "'brand':{'name':'B'},'category':{'name':'Flower','type':'FLOWER'},'custom_data':[{'id':1,'name':'Tier','value':'gold'}],"
                         + "'images':[{'url':'https://x/1.jpg'}],'is_active':true,'updated_datetime':'2023-11-01T00:00:00.000000Z'}");
@@ -52,12 +52,12 @@ class DistruMapperTest {
         assertThat(product.imageUrls()).containsExactly("https://x/1.jpg");
         assertThat(product.sourceUpdatedAt()).isEqualTo(Instant.parse("2023-11-01T00:00:00Z"));
         assertThat(product.provenance().sourceSystem()).isEqualTo("distru");
-        assertThat(product.canonicalId()).isEqualTo(((Product) page(DistruEntity.PRODUCTS, "{'id':'p1'}").records().get(0)).canonicalId());
+        assertThat(product.canonicalId()).isEqualTo(((Product) page(DistruStream.PRODUCTS, "{'id':'p1'}").records().get(0)).canonicalId());
     }
 
     @Test
     void a_bad_record_is_rejected_with_the_field_and_the_rest_of_the_page_maps() throws Exception {
-        MappedPage p = page(DistruEntity.PACKAGES,
+        MappedPage p = page(DistruStream.PACKAGES,
                 "{'id':'a','quantity':'2.5','unit_type':{'name':'Gram'},'compliance_label':'1A4','license':{'license_number':'C-1'}}",
                 "{'id':'b','quantity':'12,5 g','unit_type':{'name':'Gram'}}",
                 "{'quantity':'1','unit_type':{'name':'Gram'}}",
@@ -77,7 +77,7 @@ class DistruMapperTest {
 
     @Test
     void values_postgres_cannot_store_are_rejected_naming_the_field() throws Exception {
-        MappedPage p = page(DistruEntity.PRODUCTS,
+        MappedPage p = page(DistruStream.PRODUCTS,
                 "{'id':'nul','name':'Blue\\u0000Dream'}",
                 "{'id':'huge','unit_price':1e200000}",
                 "{'id':'huge-text','msrp':'1e200000'}",
@@ -97,16 +97,16 @@ class DistruMapperTest {
 
     @Test
     void dates_with_typographic_hyphens_from_distru_examples_parse_and_nonsense_is_rejected() throws Exception {
-        Order order = (Order) page(DistruEntity.ORDERS, "{'id':'o','order_datetime':'2022\u201007\u201002T00:00:00Z','items':[]}")
+        Order order = (Order) page(DistruStream.ORDERS, "{'id':'o','order_datetime':'2022\u201007\u201002T00:00:00Z','items':[]}")
                 .records().get(0);
         assertThat(order.orderedAt()).isEqualTo(Instant.parse("2022-07-02T00:00:00Z"));
-        assertThat(page(DistruEntity.ORDERS, "{'id':'o','order_datetime':'yesterday'}").rejects().get(0).reason())
+        assertThat(page(DistruStream.ORDERS, "{'id':'o','order_datetime':'yesterday'}").rejects().get(0).reason())
                 .contains("order_datetime");
     }
 
     @Test
     void order_lines_keep_exact_quantities_prices_and_labels() throws Exception {
-        Order order = (Order) page(DistruEntity.ORDERS, "{'id':'o1','total':'11.00','items':[{'id':'l1','quantity':'1.000000000',"
+        Order order = (Order) page(DistruStream.ORDERS, "{'id':'o1','total':'11.00','items':[{'id':'l1','quantity':'1.000000000',"
                 + "'price':'10.000000000','price_base':'10','product':{'id':'p','name':'P1','sku':'S'},"
                 + "'package':{'compliance_label':'1A4X'},'batch':{'id':'b','batch_number':'BN'}}]}").records().get(0);
         assertThat(order.total().amount()).isEqualTo(new BigDecimal("11.00"));
@@ -121,16 +121,16 @@ class DistruMapperTest {
 
     @Test
     void page_queries_carry_the_window_in_microseconds_and_the_inventory_grouping() {
-        var openEnded = new com.canopyhub.sync.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"), null, 3);
-        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, openEnded))
+        var openEnded = new com.canopyhub.engine.spi.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"), null, 3);
+        assertThat(DistruClient.pathAndQuery(DistruStream.PRODUCTS, openEnded))
                 .isEqualTo("/public/v1/products?page%5Bnumber%5D=3&updated_datetime=2025-04-18T15%3A18%3A55.722452Z%2C");
-        var closed = new com.canopyhub.sync.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"),
+        var closed = new com.canopyhub.engine.spi.PageRequest(Instant.parse("2025-04-18T15:18:55.722452Z"),
                 Instant.parse("2025-04-18T16:00:00Z"), 1);
-        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, closed)).endsWith(
+        assertThat(DistruClient.pathAndQuery(DistruStream.PRODUCTS, closed)).endsWith(
                 "&updated_datetime=2025-04-18T15%3A18%3A55.722452Z%2C2025-04-18T16%3A00%3A00.000000Z");
-        assertThat(DistruClient.pathAndQuery(DistruEntity.PRODUCTS, new com.canopyhub.sync.PageRequest(null, null, 1)))
+        assertThat(DistruClient.pathAndQuery(DistruStream.PRODUCTS, new com.canopyhub.engine.spi.PageRequest(null, null, 1)))
                 .as("an unbounded read sends no filter").isEqualTo("/public/v1/products?page%5Bnumber%5D=1");
-        assertThat(DistruClient.pathAndQuery(DistruEntity.INVENTORY, openEnded.withNumber(1)))
+        assertThat(DistruClient.pathAndQuery(DistruStream.INVENTORY, openEnded.withNumber(1)))
                 .isEqualTo("/public/v1/inventory?page%5Bnumber%5D=1&grouping%5B%5D=PRODUCT&grouping%5B%5D=LOCATION"
                         + "&grouping%5B%5D=BATCH_NUMBER");
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.canopyhub.canonical.Product;
 import com.canopyhub.canonical.Transfer;
-import com.canopyhub.mapping.ExtraFields;
-import com.canopyhub.sync.MappedPage;
-import com.canopyhub.sync.PageRequest;
-import com.canopyhub.sync.SourcePage;
+import com.canopyhub.source.ExtraFields;
+import com.canopyhub.engine.spi.MappedPage;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;

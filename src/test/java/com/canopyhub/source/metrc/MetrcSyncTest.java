@@ -9,9 +9,9 @@ import com.canopyhub.sandbox.Fault;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.metrc.MetrcSandbox;
 import com.canopyhub.sandbox.metrc.MetrcSandbox.Endpoint;
-import com.canopyhub.sync.EntityResult;
-import com.canopyhub.sync.SyncReport;
-import com.canopyhub.sync.SyncStatus;
+import com.canopyhub.engine.run.StreamResult;
+import com.canopyhub.engine.run.SyncReport;
+import com.canopyhub.engine.run.SyncStatus;
 import com.canopyhub.testing.HubHarness;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
@@ -109,12 +109,12 @@ class MetrcSyncTest {
             h.passSafetyLag();
             SyncReport second = h.syncSource("metrc");
             assertThat(second.ok()).isTrue();
-            assertThat(second.total(EntityResult::written)).as("a no-op pass writes nothing").isZero();
+            assertThat(second.total(StreamResult::written)).as("a no-op pass writes nothing").isZero();
 
             m.touch(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2);
             h.clock.advance(Duration.ofSeconds(10));
             SyncReport third = h.syncSource("metrc");
-            assertThat(third.total(EntityResult::written)).isEqualTo(1);
+            assertThat(third.total(StreamResult::written)).isEqualTo(1);
             assertThat(h.rows("SELECT quantity FROM reporting.inventory_lots WHERE source_system = 'metrc' AND source_id = ?",
                     Long.toString(m.recordId(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2))).get(0).get("quantity").toString())
                     .isEqualTo(m.quantity(DISPENSARY, Endpoint.PACKAGES_ACTIVE, 2).toPlainString());
@@ -265,7 +265,7 @@ class MetrcSyncTest {
                     .noneMatch(r -> r.pathAndQuery().startsWith("/harvests/v2/active") && "MB-0001".equals(r.license()));
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             try (java.sql.Connection c = h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class).dataSource().getConnection()) {
-                com.canopyhub.StatusCommandAccess.print(c, h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class),
+                com.canopyhub.app.StatusCommandAccess.print(c, h.hub().bean("hubDatabase", com.canopyhub.db.HubDatabase.class),
                         new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
             }
             assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Unavailable streams")
@@ -439,7 +439,7 @@ class MetrcSyncTest {
             h.metrc.forbid(DISPENSARY);
             SyncReport report = h.syncSource("metrc");
             assertThat(report.ok()).as("refusals are recorded, nothing is lost").isTrue();
-            for (EntityResult r : report.results()) {
+            for (StreamResult r : report.results()) {
                 if (r.partition().equals(DISPENSARY)) {
                     assertThat(r.status()).isEqualTo(SyncStatus.UNAVAILABLE);
                     assertThat(r.error()).contains("HTTP 403").contains("no access to this facility");

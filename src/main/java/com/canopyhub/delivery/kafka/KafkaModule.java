@@ -1,0 +1,115 @@
+package com.canopyhub.delivery.kafka;
+
+import com.canopyhub.config.HubSettings;
+import com.canopyhub.db.HubDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the Kafka feed when {@code hub.kafka.bootstrap-servers} is set: the {@link KafkaFeed} bean, the topics (created
+ * if absent), and {@code hub.kafka.active} for the route's precondition. Without it the feed's routes do not exist.
+ */
+public final class KafkaModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaModule.class);
+    /** Wakes a publishing round (a commit wrote events); folds into one pending wake-up. */
+    public static final String WAKE_URI = "seda:kafka-publish?size=1&discardWhenFull=true";
+
+    private KafkaModule() {
+    }
+
+    /** Returns whether the feed runs. */
+    public static boolean wire(CamelContext context, HubSettings settings, HubDatabase db, Consumer<AutoCloseable> closeOnStop,
+                               boolean checkOnly) throws Exception {
+        String bootstrap = settings.get("hub.kafka.bootstrap-servers");
+        boolean on = !bootstrap.isBlank() && !checkOnly;
+        context.getPropertiesComponent().addOverrideProperty("hub.kafka.active", Boolean.toString(on));
+        if (!on) {
+            return false;
+        }
+        String prefix = settings.get("hub.kafka.topic-prefix");
+        KafkaFeed feed = new KafkaFeed(db.dataSource(), db::openDedicatedConnection, prefix, settings.getInt("hub.kafka.batch-size"));
+        closeOnStop.accept(feed);
+        context.getRegistry().bind("kafkaFeed", feed);
+        feed.firstRun(bootstrap);
+        // security passes through to the client as set (only what is set: camel-kafka would pass empty values on)
+        var configuration = context.getComponent("kafka", org.apache.camel.component.kafka.KafkaComponent.class).getConfiguration();
+        Map<String, Object> security = clientSecurity(settings);
+        configuration.setSecurityProtocol((String) security.get("security.protocol"));
+        if (security.containsKey("sasl.mechanism")) {
+            configuration.setSaslMechanism((String) security.get("sasl.mechanism"));
+        }
+        if (security.containsKey("sasl.jaas.config")) {
+            configuration.setSaslJaasConfig((String) security.get("sasl.jaas.config"));
+        }
+        if (security.containsKey("ssl.truststore.location")) {
+            configuration.setSslTruststoreLocation((String) security.get("ssl.truststore.location"));
+            configuration.setSslTruststorePassword((String) security.get("ssl.truststore.password"));
+        }
+        if (settings.getBoolean("hub.kafka.create-topics")) {
+            createTopics(settings, bootstrap, prefix);
+        }
+        LOG.info("Kafka feed: {} (topics {}.<type>.v1)", bootstrap, prefix);
+        return true;
+    }
+
+    /** The Kafka client security settings, as the hub passes them through (docs/kafka-feed.md). */
+    public static Map<String, Object> clientSecurity(HubSettings settings) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        String protocol = settings.get("hub.kafka.security-protocol");
+        p.put("security.protocol", protocol);
+        if (protocol.startsWith("SASL")) {
+            p.put("sasl.mechanism", settings.get("hub.kafka.sasl-mechanism"));
+            if (!settings.get("hub.kafka.sasl-jaas-config").isEmpty()) {
+                p.put("sasl.jaas.config", settings.get("hub.kafka.sasl-jaas-config"));
+            }
+        }
+        if (protocol.endsWith("SSL") && !settings.get("hub.kafka.ssl-truststore-location").isEmpty()) {
+            p.put("ssl.truststore.location", settings.get("hub.kafka.ssl-truststore-location"));
+            p.put("ssl.truststore.password", settings.get("hub.kafka.ssl-truststore-password"));
+        }
+        return p;
+    }
+
+    /**
+     * Creates the feed's topics that do not exist. A broker that cannot be reached now is not fatal: the hub syncs
+     * on, the feed publishes once the broker answers (creating topics then, if the broker auto-creates them, or
+     * failing each round with the broker's reason).
+     */
+    private static void createTopics(HubSettings settings, String bootstrap, String prefix) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        props.putAll(clientSecurity(settings));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String type : KafkaFeed.TYPES) {
+                String topic = KafkaFeed.topic(prefix, type);
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, settings.getInt("hub.kafka.topic-partitions"),
+                            (short) settings.getInt("hub.kafka.topic-replication")));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("Kafka feed: created {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (Exception e) {
+            LOG.error("Kafka feed: could not check or create its topics at {} ({}); publishing waits for the broker",
+                    bootstrap, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
+    }
+}

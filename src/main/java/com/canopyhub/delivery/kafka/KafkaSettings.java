@@ -1,0 +1,38 @@
+package com.canopyhub.delivery.kafka;
+
+import com.canopyhub.config.HubSettings;
+import com.canopyhub.config.Setting;
+import java.util.List;
+import java.util.Optional;
+
+/** The settings of the normalized Kafka feed (docs/kafka-feed.md), declared next to the component that reads them. */
+public final class KafkaSettings {
+
+    public static final List<Setting> SETTINGS = List.of(
+            Setting.of("hub.kafka.bootstrap-servers", "", "Kafka brokers (host:port,...) the outbox is published to (routes/kafka-feed.camel.yaml). Empty: no feed; nothing else depends on it.",
+                    HubSettings::any),
+            Setting.of("hub.kafka.topic-prefix", "canopy", "Topics are <prefix>.<canonical type>.v1, e.g. canopy.product.v1, canopy.inventory-lot.v1.",
+                    v -> v.matches("[A-Za-z0-9._-]{1,200}") ? Optional.empty() : Optional.of("'" + v + "' is not a topic name prefix (letters, digits, . _ -)")),
+            Setting.of("hub.kafka.create-topics", "true", "Create the feed's topics at startup when absent (with the partitions and replication below). false: they must exist (docs/kafka-feed.md lists them).",
+                    HubSettings::bool),
+            Setting.of("hub.kafka.topic-partitions", "6", "Partitions of a topic the hub creates. Events of one record share a key, so they stay in order on one partition.",
+                    v -> HubSettings.longBetween(v, 1, 10_000)),
+            Setting.of("hub.kafka.topic-replication", "1", "Replication factor of a topic the hub creates (3 in production clusters).",
+                    v -> HubSettings.longBetween(v, 1, 100)),
+            Setting.of("hub.kafka.batch-size", "500", "Outbox events one publishing round takes (in event order, one node at a time).",
+                    v -> HubSettings.longBetween(v, 1, 100_000)),
+            Setting.of("hub.kafka.poll-interval-ms", "1000", "The feed looks for unpublished events this often, besides being woken when a page commits.",
+                    v -> HubSettings.longBetween(v, 50, 3_600_000)),
+            Setting.of("hub.kafka.security-protocol", "PLAINTEXT", "Kafka client security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
+                    HubSettings.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")),
+            Setting.of("hub.kafka.sasl-mechanism", "GSSAPI", "Kafka client sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, ...), with a SASL protocol.",
+                    HubSettings::nonBlank),
+            Setting.secretOf("hub.kafka.sasl-jaas-config", "", "Kafka client sasl.jaas.config (holds credentials: never logged)."),
+            Setting.of("hub.kafka.ssl-truststore-location", "", "Kafka client ssl.truststore.location, with SSL or SASL_SSL.", HubSettings::any),
+            Setting.secretOf("hub.kafka.ssl-truststore-password", "", "Kafka client ssl.truststore.password.")
+    );
+
+    private KafkaSettings() {
+    }
+
+}

@@ -1,0 +1,392 @@
+package com.canopyhub.delivery.webhook;
+
+import com.canopyhub.config.ConfigException;
+import com.canopyhub.events.EventTypes;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * {@code config/webhooks.yaml} (path: {@code hub.webhooks.file}): the subscriptions, and the rules of the derived
+ * events {@code inventory.low_stock} and {@code document.expiring}. Validated whole at startup; every problem names
+ * the file and line. docs/webhooks.md describes the file.
+ */
+public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowStock, List<Integer> expiringDays) {
+
+    /**
+     * @param secret the secret as resolved (a literal, or the value of {@code ${env:NAME}}); null: the hub generates one
+     */
+    public record Subscription(String id, String url, String secret, List<String> events, boolean enabled,
+                               String description, Integer maxInFlight) {
+        @Override
+        public String toString() {
+            return "Subscription[" + id + " " + url + " " + events + "]"; // never the secret
+        }
+    }
+
+    /**
+     * Thresholds of {@code inventory.low_stock}, in each product's own stock unit: by SKU first, then by category,
+     * then the global one (null: no event for products without a specific threshold).
+     */
+    public record LowStockRule(BigDecimal threshold, Map<String, BigDecimal> categories, Map<String, BigDecimal> products) {
+        public static final LowStockRule NONE = new LowStockRule(null, Map.of(), Map.of());
+
+        public boolean any() {
+            return threshold != null || !categories.isEmpty() || !products.isEmpty();
+        }
+
+        public BigDecimal thresholdOf(String sku, String category) {
+            if (sku != null && products.containsKey(sku)) {
+                return products.get(sku);
+            }
+            if (category != null && categories.containsKey(category)) {
+                return categories.get(category);
+            }
+            return threshold;
+        }
+    }
+
+    public static final List<Integer> DEFAULT_EXPIRING_DAYS = List.of(30);
+    public static final WebhookConfig EMPTY = new WebhookConfig(List.of(), LowStockRule.NONE, DEFAULT_EXPIRING_DAYS);
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** Reads the file; a missing file means no subscriptions and no rules. */
+    public static WebhookConfig load(Path file, Map<String, String> environment) {
+        if (!Files.exists(file)) {
+            return EMPTY;
+        }
+        Node root;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Compose(LoadSettings.builder().setAllowDuplicateKeys(false).build()).composeReader(in).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            throw new ConfigException(List.of(file + " line " + e.getProblemMark().map(m -> m.getLine() + 1).orElse(0) + ": " + e.getProblem()));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(List.of(file + ": not valid YAML (" + e.getMessage() + ")"));
+        }
+        if (root == null) {
+            return EMPTY;
+        }
+        Reading r = new Reading(file, environment);
+        WebhookConfig config = r.config(root);
+        if (!r.problems.isEmpty()) {
+            throw new ConfigException(r.problems);
+        }
+        return config;
+    }
+
+    /** Whether an event type matches a subscription's pattern: exact, {@code *}, or {@code prefix.*}. */
+    public static boolean matches(String pattern, String type) {
+        if (pattern.equals("*")) {
+            return true;
+        }
+        if (pattern.endsWith(".*")) {
+            return type.startsWith(pattern.substring(0, pattern.length() - 1));
+        }
+        return pattern.equals(type);
+    }
+
+    /** The same pattern for SQL {@code LIKE}: {@code order.*} is {@code order.%}; underscores are escaped. */
+    public static String likePattern(String pattern) {
+        String escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return escaped.endsWith("*") ? escaped.substring(0, escaped.length() - 1) + "%" : escaped;
+    }
+
+    private static final class Reading {
+        final Path file;
+        final Map<String, String> environment;
+        final List<String> problems = new ArrayList<>();
+
+        Reading(Path file, Map<String, String> environment) {
+            this.file = file;
+            this.environment = environment;
+        }
+
+        void problem(Node at, String message) {
+            problems.add(file + " line " + at.getStartMark().map(m -> m.getLine() + 1).orElse(0) + ": " + message);
+        }
+
+        WebhookConfig config(Node root) {
+            if (!(root instanceof MappingNode top)) {
+                problem(root, "expected keys subscriptions, low_stock, document_expiring");
+                return EMPTY;
+            }
+            List<Subscription> subscriptions = new ArrayList<>();
+            LowStockRule lowStock = LowStockRule.NONE;
+            List<Integer> days = DEFAULT_EXPIRING_DAYS;
+            for (NodeTuple t : top.getValue()) {
+                String key = scalar(t.getKeyNode());
+                switch (key == null ? "" : key) {
+                    case "subscriptions" -> subscriptions = subscriptions(t.getValueNode());
+                    case "low_stock" -> lowStock = lowStock(t.getValueNode());
+                    case "document_expiring" -> days = expiring(t.getValueNode());
+                    default -> problem(t.getKeyNode(), "unknown key '" + key + "' (known: subscriptions, low_stock, document_expiring)");
+                }
+            }
+            return new WebhookConfig(List.copyOf(subscriptions), lowStock, days);
+        }
+
+        List<Subscription> subscriptions(Node node) {
+            List<Subscription> out = new ArrayList<>();
+            if (isNull(node)) {
+                return out;
+            }
+            if (!(node instanceof SequenceNode seq)) {
+                problem(node, "subscriptions: expected a list of subscriptions (- id: ..., url: ..., events: [...])");
+                return out;
+            }
+            Set<String> ids = new HashSet<>();
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof MappingNode m)) {
+                    problem(item, "a subscription is a mapping with id, url, events (and secret, enabled, description, max_in_flight)");
+                    continue;
+                }
+                Map<String, Node> fields = fields(m, Set.of("id", "url", "secret", "events", "enabled", "description", "max_in_flight"), "subscription");
+                String id = text(fields.get("id"));
+                if (id == null) {
+                    problem(m, "subscription without id");
+                    continue;
+                }
+                if (!ID.matcher(id).matches()) {
+                    problem(fields.get("id"), "id '" + id + "': lower-case letters, digits, - and _ (at most 63)");
+                } else if (id.equals("sandbox")) {
+                    problem(fields.get("id"), "id 'sandbox' is the built-in receiver's (hub.webhooks.sandbox-receiver)");
+                } else if (!ids.add(id)) {
+                    problem(fields.get("id"), "id '" + id + "' appears twice");
+                }
+                String url = text(fields.get("url"));
+                if (url == null) {
+                    problem(m, "subscription " + id + ": url is required");
+                } else {
+                    String bad = urlProblem(url);
+                    if (bad != null) {
+                        problem(fields.get("url"), "subscription " + id + ": url " + bad);
+                    }
+                }
+                String secret = secret(id, fields.get("secret"));
+                List<String> events = events(id, fields.get("events"), m);
+                boolean enabled = true;
+                if (fields.containsKey("enabled")) {
+                    String e = text(fields.get("enabled"));
+                    if (!"true".equals(e) && !"false".equals(e)) {
+                        problem(fields.get("enabled"), "subscription " + id + ": enabled is true or false");
+                    }
+                    enabled = !"false".equals(e);
+                }
+                Integer maxInFlight = null;
+                if (fields.containsKey("max_in_flight")) {
+                    String v = text(fields.get("max_in_flight"));
+                    try {
+                        maxInFlight = Integer.parseInt(v);
+                        if (maxInFlight < 1 || maxInFlight > 1000) {
+                            throw new NumberFormatException();
+                        }
+                    } catch (NumberFormatException ex) {
+                        problem(fields.get("max_in_flight"), "subscription " + id + ": max_in_flight is a whole number 1..1000");
+                        maxInFlight = null;
+                    }
+                }
+                out.add(new Subscription(id, url, secret, events, enabled, text(fields.get("description")), maxInFlight));
+            }
+            return out;
+        }
+
+        String secret(String id, Node node) {
+            if (node == null || isNull(node)) {
+                return null;
+            }
+            String raw = text(node);
+            String value = raw;
+            Matcher env = ENV.matcher(raw == null ? "" : raw);
+            if (env.matches()) {
+                value = environment.get(env.group(1));
+                if (value == null || value.isBlank()) {
+                    problem(node, "subscription " + id + ": secret ${env:" + env.group(1) + "}: the environment variable is not set");
+                    return null;
+                }
+                value = value.trim();
+            }
+            String bad = value == null ? "is empty" : SigningSecrets.problem(value);
+            if (bad != null) {
+                // never echo the value itself
+                problem(node, "subscription " + id + ": secret: " + bad);
+                return null;
+            }
+            return value;
+        }
+
+        List<String> events(String id, Node node, Node owner) {
+            if (node == null) {
+                problem(owner, "subscription " + id + ": events is required, e.g. [\"product.*\", \"inventory.low_stock\"] or [\"*\"]");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            List<Node> items = node instanceof SequenceNode s ? s.getValue() : List.of(node);
+            for (Node item : items) {
+                String p = text(item);
+                if (p == null || p.isBlank()) {
+                    problem(item, "subscription " + id + ": an event type or pattern is text, e.g. order.*");
+                    continue;
+                }
+                if (EventTypes.ALL.stream().noneMatch(t -> matches(p, t))) {
+                    problem(item, "subscription " + id + ": '" + p + "' matches no event type (known: " + String.join(", ", EventTypes.ALL)
+                            + "; patterns: *, order.*)");
+                    continue;
+                }
+                out.add(p);
+            }
+            if (out.isEmpty() && items.isEmpty()) {
+                problem(node, "subscription " + id + ": events must name at least one event type or pattern");
+            }
+            return List.copyOf(out);
+        }
+
+        LowStockRule lowStock(Node node) {
+            if (isNull(node)) {
+                return LowStockRule.NONE;
+            }
+            if (!(node instanceof MappingNode m)) {
+                problem(node, "low_stock: expected threshold, categories, products");
+                return LowStockRule.NONE;
+            }
+            Map<String, Node> fields = fields(m, Set.of("threshold", "categories", "products"), "low_stock");
+            BigDecimal threshold = fields.containsKey("threshold") ? number(fields.get("threshold"), "low_stock.threshold") : null;
+            return new LowStockRule(threshold, numbers(fields.get("categories"), "low_stock.categories"),
+                    numbers(fields.get("products"), "low_stock.products"));
+        }
+
+        List<Integer> expiring(Node node) {
+            if (isNull(node)) {
+                return DEFAULT_EXPIRING_DAYS;
+            }
+            if (!(node instanceof MappingNode m)) {
+                problem(node, "document_expiring: expected days: [30, 7]");
+                return DEFAULT_EXPIRING_DAYS;
+            }
+            Map<String, Node> fields = fields(m, Set.of("days"), "document_expiring");
+            Node days = fields.get("days");
+            if (days == null) {
+                return DEFAULT_EXPIRING_DAYS;
+            }
+            TreeSet<Integer> out = new TreeSet<>(java.util.Comparator.reverseOrder());
+            for (Node item : days instanceof SequenceNode s ? s.getValue() : List.of(days)) {
+                try {
+                    int d = Integer.parseInt(String.valueOf(text(item)));
+                    if (d < 1 || d > 3650) {
+                        throw new NumberFormatException();
+                    }
+                    out.add(d);
+                } catch (NumberFormatException e) {
+                    problem(item, "document_expiring.days: whole numbers of days, 1..3650");
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        Map<String, BigDecimal> numbers(Node node, String what) {
+            Map<String, BigDecimal> out = new LinkedHashMap<>();
+            if (node == null || isNull(node)) {
+                return out;
+            }
+            if (!(node instanceof MappingNode m)) {
+                problem(node, what + ": expected name: threshold pairs");
+                return out;
+            }
+            for (NodeTuple t : m.getValue()) {
+                BigDecimal n = number(t.getValueNode(), what + "." + scalar(t.getKeyNode()));
+                if (n != null) {
+                    out.put(scalar(t.getKeyNode()), n);
+                }
+            }
+            return out;
+        }
+
+        BigDecimal number(Node node, String what) {
+            try {
+                BigDecimal n = new BigDecimal(String.valueOf(text(node)));
+                if (n.signum() < 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                problem(node, what + ": a number >= 0 (in the product's own stock unit)");
+                return null;
+            }
+        }
+
+        Map<String, Node> fields(MappingNode m, Set<String> known, String what) {
+            Map<String, Node> out = new LinkedHashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                String key = scalar(t.getKeyNode());
+                if (!known.contains(key)) {
+                    problem(t.getKeyNode(), what + ": unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                    continue;
+                }
+                out.put(key, t.getValueNode());
+            }
+            return out;
+        }
+
+        String text(Node node) {
+            if (node == null || isNull(node)) {
+                return null;
+            }
+            if (node instanceof ScalarNode s) {
+                return s.getValue();
+            }
+            problem(node, "expected a single value");
+            return null;
+        }
+
+        static String scalar(Node node) {
+            return node instanceof ScalarNode s ? s.getValue() : null;
+        }
+
+        static boolean isNull(Node node) {
+            return node instanceof ScalarNode s && (s.getValue().isEmpty() || s.getValue().equals("null") || s.getValue().equals("~"))
+                    && s.getTag().getValue().endsWith("null");
+        }
+    }
+
+    /** Why a URL cannot be a subscription's (not http(s), no host, credentials in it), or null. */
+    static String urlProblem(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return "is not a valid URL";
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
+            return "must start with https:// (http:// only for hosts in hub.webhooks.allowed-private-hosts)";
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            return "has no host";
+        }
+        if (uri.getUserInfo() != null) {
+            return "must not carry credentials (the signature authenticates the hub)";
+        }
+        return null;
+    }
+}

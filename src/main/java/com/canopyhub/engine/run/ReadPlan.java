@@ -1,0 +1,146 @@
+package com.canopyhub.engine.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import com.canopyhub.engine.spi.PageRequest;
+import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.engine.spi.SyncWindow;
+import com.canopyhub.engine.spi.Windowing;
+
+/**
+ * Which pages one run reads, decided page by page, so that the read is complete although the upstream's
+ * offset-paged results change while they are read. The argument is in docs/sync-engine.md ("Complete passes"):
+ * <ul>
+ *   <li>{@link Windowing#SNAPSHOT} and {@link Windowing#OPEN_END}: pages 1, 2, … until the upstream has no more.
+ *       An open-ended set only grows while it is paged, so no record present at the start is skipped.</li>
+ *   <li>{@link Windowing#CLOSED}: a slice served in one page is a consistent snapshot. A slice that needs several
+ *       pages is trusted only if the upstream's totals show it did not change while it was paged (every page
+ *       reported the same total, and that many records were served); otherwise, or when the upstream reports no
+ *       totals, the slice is re-read as two halves, recursively, until each half fits one page. Re-reads write
+ *       nothing new: change detection drops records already taken.</li>
+ * </ul>
+ */
+public final class ReadPlan {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadPlan.class);
+    /** Below this a slice is not cut further: more than a page of records modified within it is paged as is. */
+    static final Duration MIN_SLICE = Duration.ofMillis(2);
+
+    private final String name;
+    private final Windowing windowing;
+    private final Deque<Slice> pending = new ArrayDeque<>();
+    private Slice slice;
+    private int number = 1;
+    private long firstTotal = SourcePage.UNKNOWN_TOTAL;
+    private boolean totalsAgree = true;
+    private long servedInSlice;
+    private long requests;
+    private long bisections;
+
+    /** One time range of the run's window, both bounds inclusive; null is unbounded. */
+    private record Slice(Instant from, Instant to) {
+    }
+
+    public ReadPlan(String name, Windowing windowing, SyncWindow window) {
+        this.name = name;
+        this.windowing = windowing;
+        this.slice = switch (windowing) {
+            case SNAPSHOT -> new Slice(null, null);
+            case OPEN_END -> new Slice(window.start(), null);
+            case CLOSED -> new Slice(window.start(), window.end());
+        };
+    }
+
+    /** The page to read next, or null once the read is complete. */
+    public PageRequest next() {
+        return slice == null ? null : new PageRequest(slice.from(), slice.to(), number);
+    }
+
+    public boolean complete() {
+        return slice == null;
+    }
+
+    /** Takes what the page for {@link #next()} returned, and decides what comes after it. */
+    public void served(SourcePage page) {
+        PageRequest expected = next();
+        if (expected == null || !expected.equals(page.request())) {
+            throw new IllegalStateException(name + ": served " + page.request() + " but the plan expected " + expected);
+        }
+        requests++;
+        servedInSlice += page.records().size();
+        if (page.total() != SourcePage.UNKNOWN_TOTAL) {
+            if (firstTotal == SourcePage.UNKNOWN_TOTAL) {
+                firstTotal = page.total();
+            } else if (page.total() != firstTotal) {
+                totalsAgree = false;
+            }
+        }
+        if (windowing != Windowing.CLOSED) {
+            if (page.hasMore()) {
+                number++;
+            } else {
+                nextSlice();
+            }
+            return;
+        }
+        boolean severalPages = page.hasMore() || number > 1;
+        boolean provedStill = page.total() != SourcePage.UNKNOWN_TOTAL && totalsAgree
+                && (page.hasMore() || servedInSlice == firstTotal);
+        if (!severalPages || provedStill) {
+            if (page.hasMore()) {
+                number++;
+            } else {
+                nextSlice();
+            }
+        } else if (bisectable()) {
+            bisect();
+        } else {
+            // more than a page modified within MIN_SLICE: nothing finer to cut; page it and say so
+            LOG.warn("{}: slice {} holds more than a page within {} ms and its totals changed while paged; read as is",
+                    name, slice, MIN_SLICE.toMillis());
+            if (page.hasMore()) {
+                number++;
+            } else {
+                nextSlice();
+            }
+        }
+    }
+
+    /** Requests made so far (pages read, re-reads included). */
+    public long requests() {
+        return requests;
+    }
+
+    /** How many times a slice was cut in halves and re-read. */
+    public long bisections() {
+        return bisections;
+    }
+
+    private boolean bisectable() {
+        return slice.from() != null && slice.to() != null
+                && Duration.between(slice.from(), slice.to()).compareTo(MIN_SLICE) > 0;
+    }
+
+    private void bisect() {
+        bisections++;
+        long micros = ChronoUnit.MICROS.between(slice.from(), slice.to());
+        Instant mid = slice.from().plus(micros / 2, ChronoUnit.MICROS);
+        LOG.debug("{}: slice {} changed while it was paged; re-reading it by halves at {}", name, slice, mid);
+        pending.addFirst(new Slice(mid.plus(1, ChronoUnit.MICROS), slice.to()));
+        pending.addFirst(new Slice(slice.from(), mid));
+        nextSlice();
+    }
+
+    private void nextSlice() {
+        slice = pending.poll();
+        number = 1;
+        firstTotal = SourcePage.UNKNOWN_TOTAL;
+        totalsAgree = true;
+        servedInSlice = 0;
+    }
+}

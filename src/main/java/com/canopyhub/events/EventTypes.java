@@ -1,0 +1,88 @@
+package com.canopyhub.events;
+
+import com.canopyhub.canonical.CanonicalRecord;
+import com.canopyhub.canonical.InventoryLot;
+import com.canopyhub.canonical.Order;
+import com.canopyhub.canonical.Product;
+import com.canopyhub.canonical.StockLevel;
+import com.canopyhub.canonical.Transfer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which events a change means, in TerraVault's vocabulary (../shared/reference/terravault-partner-api.txt), so a
+ * consumer that knows its events knows the hub's. docs/events.md is the table.
+ * <ul>
+ *   <li>Product: {@code product.created}, {@code product.updated} (from product records only).</li>
+ *   <li>InventoryLot, StockLevel: {@code inventory.updated} (a lot or stock change never emits product.*); a Metrc
+ *       package also {@code package.created} / {@code package.updated}.</li>
+ *   <li>Order: {@code order.created}; then its status transitions (Distru): into PROCESSING {@code order.confirmed},
+ *       into READY_TO_SHIP or DELIVERING {@code order.shipped}, into DELIVERED or COMPLETED {@code order.delivered}
+ *       (once: not again from DELIVERED to COMPLETED). Other changes of an order, and CANCELED, emit nothing.</li>
+ *   <li>Transfer (Metrc): {@code transfer.created}, {@code transfer.updated}.</li>
+ * </ul>
+ * Other records (strains, companies, locations, batches, harvests, plants, ...) emit no event.
+ */
+public final class EventTypes {
+
+    /** Every event type the hub emits (docs/events.md); subscriptions name these or patterns of them. */
+    public static final List<String> ALL = List.of("product.created", "product.updated", "inventory.updated",
+            "inventory.low_stock", "package.created", "package.updated", "order.created", "order.confirmed", "order.shipped",
+            "order.delivered", "transfer.created", "transfer.updated", "document.expiring", "marketplace_order.created",
+            "marketplace_order.confirmed", "marketplace_order.shipped", "marketplace_order.delivered", "marketplace_order.disputed");
+
+    private static final Set<String> SHIPPED = Set.of("READY_TO_SHIP", "DELIVERING");
+    private static final Set<String> DELIVERED = Set.of("DELIVERED", "COMPLETED");
+
+    private EventTypes() {
+    }
+
+    /**
+     * @param previousStatus the order's status before this change (null for a new order or another record)
+     */
+    public static List<String> of(CanonicalRecord record, boolean created, String previousStatus) {
+        List<String> types = new ArrayList<>(2);
+        if (record instanceof Product) {
+            types.add(created ? "product.created" : "product.updated");
+        } else if (record instanceof InventoryLot lot) {
+            types.add("inventory.updated");
+            if ("metrc".equals(lot.provenance().sourceSystem())) {
+                types.add(created ? "package.created" : "package.updated");
+            }
+        } else if (record instanceof StockLevel) {
+            types.add("inventory.updated");
+        } else if (record instanceof Order order) {
+            if (created) {
+                types.add("order.created");
+            } else {
+                String transition = transition(previousStatus, order.status());
+                if (transition != null) {
+                    types.add(transition);
+                }
+            }
+        } else if (record instanceof Transfer) {
+            types.add(created ? "transfer.created" : "transfer.updated");
+        }
+        return types;
+    }
+
+    static String transition(String before, String after) {
+        String from = before == null ? "" : before.toUpperCase(Locale.ROOT);
+        String to = after == null ? "" : after.toUpperCase(Locale.ROOT);
+        if (from.equals(to)) {
+            return null;
+        }
+        if (to.equals("PROCESSING")) {
+            return "order.confirmed";
+        }
+        if (SHIPPED.contains(to) && !SHIPPED.contains(from)) {
+            return "order.shipped";
+        }
+        if (DELIVERED.contains(to) && !DELIVERED.contains(from)) {
+            return "order.delivered";
+        }
+        return null;
+    }
+}

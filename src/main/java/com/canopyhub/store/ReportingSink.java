@@ -1,0 +1,65 @@
+package com.canopyhub.store;
+
+import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.Order;
+import com.canopyhub.canonical.OrderLine;
+import com.canopyhub.engine.changes.Change;
+import com.canopyhub.engine.changes.ChangeBatch;
+import com.canopyhub.engine.changes.ChangeSink;
+import com.canopyhub.engine.changes.ContentHasher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes changed canonical records into the reporting tables, never a round-trip per record: new records by one
+ * COPY per page, changed ones by one COPY into a staging table and one merging upsert. Order lines follow their order.
+ */
+public class ReportingSink implements ChangeSink {
+
+    @Override
+    public String name() {
+        return "reporting";
+    }
+
+    @Override
+    public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        TableSpec<Change> spec = ReportingTables.BY_TYPE.get(batch.type());
+        if (spec == null) {
+            throw new IllegalStateException("No reporting table for " + batch.type());
+        }
+        List<Change> created = new ArrayList<>();
+        List<Change> updated = new ArrayList<>();
+        for (Change c : batch.changes()) {
+            (c.created() ? created : updated).add(c);
+        }
+        spec.insertNew(tx, created);
+        spec.upsert(tx, updated);
+        if (batch.type() == EntityType.ORDER) {
+            writeOrderLines(tx, batch);
+        }
+    }
+
+    /** Upserts the lines of each changed order and deletes lines that are no longer on it. */
+    private static void writeOrderLines(Connection tx, ChangeBatch batch) throws SQLException {
+        List<ReportingTables.LineRow> lines = new ArrayList<>();
+        List<String> orderIds = new ArrayList<>();
+        for (Change c : batch.changes()) {
+            Order order = (Order) c.record();
+            orderIds.add(order.provenance().sourceId());
+            for (OrderLine line : order.lines()) {
+                lines.add(new ReportingTables.LineRow(order, line, ContentHasher.hash(line)));
+            }
+        }
+        try (PreparedStatement ps = tx.prepareStatement("DELETE FROM reporting.order_lines WHERE source_system = ? "
+                + "AND order_source_id = ANY(?) AND NOT (source_id = ANY(?))")) {
+            ps.setString(1, batch.sourceSystem());
+            ps.setArray(2, tx.createArrayOf("text", orderIds.toArray()));
+            ps.setArray(3, tx.createArrayOf("text", lines.stream().map(l -> l.line().sourceId()).toArray()));
+            ps.executeUpdate();
+        }
+        ReportingTables.ORDER_LINES.upsert(tx, lines);
+    }
+}
