@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import com.canopyhub.source.distru.DistruSettings;
-import com.canopyhub.source.metrc.MetrcSettings;
 
 /**
  * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
@@ -23,8 +21,16 @@ import com.canopyhub.source.metrc.MetrcSettings;
  */
 public final class HubSettings {
 
+    /**
+     * Every settings group the modules on the classpath registered (META-INF/services), in their order: the hub's
+     * own come first, in {@link #CORE}.
+     */
+    public static final List<SettingsGroup> GROUPS = java.util.ServiceLoader.load(SettingsGroup.class, HubSettings.class.getClassLoader())
+            .stream().map(java.util.ServiceLoader.Provider::get).sorted(java.util.Comparator.comparingInt(SettingsGroup::order)).toList();
+
     /** Every source module the hub has: each declares its settings, its streams and its cross-checks. */
-    public static final List<SourceModule> SOURCES = List.of(DistruSettings.MODULE, MetrcSettings.MODULE);
+    public static final List<SourceModule> SOURCES = GROUPS.stream().filter(SourceModule.class::isInstance)
+            .map(SourceModule.class::cast).toList();
 
     /** The names of the known sources, in declaration order. */
     public static final Set<String> KNOWN_SOURCES =
@@ -112,11 +118,8 @@ public final class HubSettings {
     );
 
     /** Every setting: the hub's own, then each source module's. */
-    public static final List<Setting> ALL = java.util.stream.Stream.of(CORE.stream(),
-            com.canopyhub.delivery.webhook.WebhookSettings.SETTINGS.stream(),
-            com.canopyhub.delivery.marketplace.MarketplaceSettings.SETTINGS.stream(),
-            com.canopyhub.delivery.kafka.KafkaSettings.SETTINGS.stream(),
-            SOURCES.stream().flatMap(m -> m.settings().stream())).flatMap(s -> s).toList();
+    public static final List<Setting> ALL = java.util.stream.Stream.concat(CORE.stream(),
+            GROUPS.stream().flatMap(g -> g.settings().stream())).toList();
 
     private static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -161,8 +164,8 @@ public final class HubSettings {
                         .orElse("") + " (see the configuration reference in README.md)"));
         credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
         values.put("hub.sync.sources", effectiveSources(values.get("hub.sync.sources"), values));
-        for (SourceModule module : SOURCES) {
-            module.crossCheck(values, problems);
+        for (SettingsGroup group : GROUPS) {
+            group.crossCheck(values, problems);
         }
         if (problems.stream().noneMatch(p -> p.startsWith("hub.reporting.socket-timeout-seconds")
                 || p.startsWith("hub.reporting.statement-timeout-seconds"))
@@ -362,7 +365,7 @@ public final class HubSettings {
 
     /** A duration such as 500ms, 5s, 1m, 1h30m, 5d. */
     public static Optional<String> duration(String v) {
-        return com.canopyhub.delivery.webhook.WebhookSettings.duration(v).isPresent() ? Optional.empty()
+        return Durations.parse(v).isPresent() ? Optional.empty()
                 : Optional.of("'" + v + "' is not a duration such as 30s, 1m, 12h or 5d");
     }
 

@@ -8,15 +8,13 @@ import java.util.Map;
  * it offers, and the checks that span several keys. {@link HubSettings} gathers every module's keys into one
  * validated whole and one configuration reference.
  */
-public interface SourceModule {
+public interface SourceModule extends SettingsGroup {
 
     /** The source's name, as in {@code hub.sync.sources}. */
     String source();
 
     /** Every stream the source offers, in sync order. */
     List<String> streams();
-
-    List<Setting> settings();
 
     /** The key that lists the streams to sync, e.g. {@code hub.distru.entities}. */
     String streamsKey();
@@ -25,6 +23,7 @@ public interface SourceModule {
      * Adds a problem for every combination of values that cannot work (e.g. a base URL without its key). Runs
      * after each key was validated on its own; {@code problems} holds what was found so far.
      */
+    @Override
     default void crossCheck(Map<String, String> values, List<String> problems) {
     }
 

@@ -4,7 +4,6 @@ import com.canopyhub.canonical.CanonicalModel;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.InventoryLot;
 import com.canopyhub.canonical.StockLevel;
-import com.canopyhub.delivery.webhook.WebhookConfig;
 import com.canopyhub.engine.changes.Change;
 import com.canopyhub.engine.changes.ChangeBatch;
 import com.canopyhub.engine.changes.ChangeSink;
@@ -43,10 +42,10 @@ public class LowStockSink implements ChangeSink {
              WHERE p.source_system = ? AND p.source_id = ANY(?)
             """;
 
-    private final Supplier<WebhookConfig.LowStockRule> rule;
+    private final Supplier<LowStockRule> rule;
     private final boolean skipInitialLoad;
 
-    public LowStockSink(Supplier<WebhookConfig.LowStockRule> rule, boolean skipInitialLoad) {
+    public LowStockSink(Supplier<LowStockRule> rule, boolean skipInitialLoad) {
         this.rule = rule;
         this.skipInitialLoad = skipInitialLoad;
     }
@@ -58,7 +57,7 @@ public class LowStockSink implements ChangeSink {
 
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
-        WebhookConfig.LowStockRule thresholds = rule.get();
+        LowStockRule thresholds = rule.get();
         if (!thresholds.any() || (batch.type() != EntityType.STOCK_LEVEL && batch.type() != EntityType.INVENTORY_LOT)) {
             return;
         }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The persisted dead-letter store ({@code hub.dead_letters}). The same failure seen again (same record, or the
  * same kind of run failure) bumps {@code attempts} on its open row instead of piling up duplicates.
  */
-public class DeadLetterStore implements ChangeSink {
+public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
     private static final String UPSERT = "INSERT INTO hub.dead_letters (fingerprint, source_system, stream, partition, "
@@ -70,6 +70,7 @@ public class DeadLetterStore implements ChangeSink {
      * Stores the changes the reporting database rejected (after the rest of their page was isolated from them),
      * inside the page's transaction: the canonical record as payload, the database's reason, the source id.
      */
+    @Override
     public void storeRejectedChanges(Connection tx, ChangeBatch batch, List<ChangeStream.RejectedChange> rejected)
             throws SQLException {
         if (rejected.isEmpty()) {

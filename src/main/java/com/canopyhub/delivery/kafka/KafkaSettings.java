@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The settings of the normalized Kafka feed (docs/kafka-feed.md), declared next to the component that reads them. */
-public final class KafkaSettings {
+public final class KafkaSettings implements com.canopyhub.config.SettingsGroup {
 
     public static final List<Setting> SETTINGS = List.of(
             Setting.of("hub.kafka.bootstrap-servers", "", "Kafka brokers (host:port,...) the outbox is published to (routes/kafka-feed.camel.yaml). Empty: no feed; nothing else depends on it.",
@@ -32,7 +32,18 @@ public final class KafkaSettings {
             Setting.secretOf("hub.kafka.ssl-truststore-password", "", "Kafka client ssl.truststore.password.")
     );
 
-    private KafkaSettings() {
+    @Override
+    public List<Setting> settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public int order() {
+        return 30;
+    }
+
+    /** Registered in META-INF/services/com.canopyhub.config.SettingsGroup. */
+    public KafkaSettings() {
     }
 
 }

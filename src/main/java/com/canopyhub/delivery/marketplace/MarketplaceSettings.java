@@ -5,7 +5,7 @@ import com.canopyhub.config.Setting;
 import java.util.List;
 
 /** The settings of the marketplace sinks (docs/marketplaces.md), declared next to the components that read them. */
-public final class MarketplaceSettings {
+public final class MarketplaceSettings implements com.canopyhub.config.SettingsGroup {
 
     public static final List<Setting> SETTINGS = List.of(
             Setting.of("hub.marketplaces.senders", "4", "Threads sending marketplace requests on this node, per marketplace (each waits for its slot in the key's shared rate limit).",
@@ -61,7 +61,18 @@ public final class MarketplaceSettings {
                     HubSettings::nonBlank)
     );
 
-    private MarketplaceSettings() {
+    @Override
+    public List<Setting> settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    /** Registered in META-INF/services/com.canopyhub.config.SettingsGroup. */
+    public MarketplaceSettings() {
     }
 
 }

@@ -2,6 +2,7 @@ package com.canopyhub.delivery.webhook;
 
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.events.EventTypes;
+import com.canopyhub.events.LowStockRule;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -49,24 +50,6 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
      * Thresholds of {@code inventory.low_stock}, in each product's own stock unit: by SKU first, then by category,
      * then the global one (null: no event for products without a specific threshold).
      */
-    public record LowStockRule(BigDecimal threshold, Map<String, BigDecimal> categories, Map<String, BigDecimal> products) {
-        public static final LowStockRule NONE = new LowStockRule(null, Map.of(), Map.of());
-
-        public boolean any() {
-            return threshold != null || !categories.isEmpty() || !products.isEmpty();
-        }
-
-        public BigDecimal thresholdOf(String sku, String category) {
-            if (sku != null && products.containsKey(sku)) {
-                return products.get(sku);
-            }
-            if (category != null && categories.containsKey(category)) {
-                return categories.get(category);
-            }
-            return threshold;
-        }
-    }
-
     public static final List<Integer> DEFAULT_EXPIRING_DAYS = List.of(30);
     public static final WebhookConfig EMPTY = new WebhookConfig(List.of(), LowStockRule.NONE, DEFAULT_EXPIRING_DAYS);
 

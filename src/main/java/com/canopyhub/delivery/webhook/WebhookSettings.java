@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The settings of signed webhooks (docs/webhooks.md), declared next to the component that reads them. */
-public final class WebhookSettings {
+public final class WebhookSettings implements com.canopyhub.config.SettingsGroup {
 
     /** Attempts at 0, 5 s, ~5 min, ~30 min, ~2 h, ~5 h, ~10 h and ~24 h after the first: 8 attempts over a day. */
     public static final String DEFAULT_SCHEDULE = "5s,5m,25m,1h30m,3h,5h,14h";
@@ -50,36 +50,24 @@ public final class WebhookSettings {
                     HubSettings.oneOf("auto", "true", "false"))
     );
 
-    private WebhookSettings() {
+    @Override
+    public List<Setting> settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    /** Registered in META-INF/services/com.canopyhub.config.SettingsGroup. */
+    public WebhookSettings() {
     }
 
 
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
     /** {@code 500ms}, {@code 5s}, {@code 1h30m}, {@code 5d}: empty if the text is not such a duration. */
     public static Optional<Duration> duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.isEmpty()) {
-            return Optional.empty();
-        }
-        Matcher m = PART.matcher(t);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end) {
-                return Optional.empty();
-            }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        return end == t.length() ? Optional.of(total) : Optional.empty();
+        return com.canopyhub.config.Durations.parse(text);
     }
 
     /** The delays of a retry schedule, in order. */

@@ -1,7 +1,6 @@
 package com.canopyhub.engine.run;
 
 import com.canopyhub.db.DatabaseErrors;
-import com.canopyhub.store.DeadLetterStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -28,9 +27,17 @@ public class ChangeStream {
 
     private final DataSource dataSource;
     private final List<ChangeSink> sinks;
-    private final DeadLetterStore deadLetters;
+    private final RejectedChanges deadLetters;
 
-    public ChangeStream(DataSource dataSource, List<ChangeSink> sinks, DeadLetterStore deadLetters) {
+    /**
+     * Where the changes the database rejected go, inside the page's transaction (the dead-letter store). An interface
+     * of the engine's, so the engine does not depend on the store that implements it.
+     */
+    public interface RejectedChanges {
+        void storeRejectedChanges(Connection tx, ChangeBatch batch, List<RejectedChange> rejected) throws SQLException;
+    }
+
+    public ChangeStream(DataSource dataSource, List<ChangeSink> sinks, RejectedChanges deadLetters) {
         this.dataSource = dataSource;
         this.sinks = List.copyOf(sinks);
         this.deadLetters = deadLetters;

@@ -55,7 +55,13 @@ public final class DistruSettings implements SourceModule {
         );
     }
 
-    private DistruSettings() {
+    @Override
+    public int order() {
+        return 100;
+    }
+
+    /** Registered in META-INF/services/com.canopyhub.config.SettingsGroup ({@link #MODULE} is the same settings). */
+    public DistruSettings() {
     }
 
     @Override

@@ -64,7 +64,13 @@ public final class MetrcSettings implements SourceModule {
         );
     }
 
-    private MetrcSettings() {
+    @Override
+    public int order() {
+        return 110;
+    }
+
+    /** Registered in META-INF/services/com.canopyhub.config.SettingsGroup ({@link #MODULE} is the same settings). */
+    public MetrcSettings() {
     }
 
     @Override
