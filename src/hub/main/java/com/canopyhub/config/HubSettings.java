@@ -1,0 +1,459 @@
+package com.canopyhub.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
+ * validation, resolved through Camel's properties component (so environment variables override the
+ * properties file), and validated as a whole so one startup error names every bad key.
+ */
+public final class HubSettings {
+
+    /**
+     * Every settings group the modules on the classpath registered (META-INF/services), in their order: the hub's
+     * own come first, in {@link #CORE}.
+     */
+    public static final List<SettingsGroup> GROUPS = java.util.ServiceLoader.load(SettingsGroup.class, HubSettings.class.getClassLoader())
+            .stream().map(java.util.ServiceLoader.Provider::get).sorted(java.util.Comparator.comparingInt(SettingsGroup::order)).toList();
+
+    /** Every source module the hub has: each declares its settings, its streams and its cross-checks. */
+    public static final List<SourceModule> SOURCES = GROUPS.stream().filter(SourceModule.class::isInstance)
+            .map(SourceModule.class::cast).toList();
+
+    /** The names of the known sources, in declaration order. */
+    public static final Set<String> KNOWN_SOURCES =
+            SOURCES.stream().map(SourceModule::source).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+
+    /** The module of a known source. */
+    public static SourceModule module(String source) {
+        return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown source '" + source + "'"));
+    }
+
+    /** The streams a known source offers, in sync order. */
+    public static List<String> streamsOf(String source) {
+        return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst().map(SourceModule::streams).orElse(List.of());
+    }
+
+    /** The hub's own settings (sync, routes, retries, reporting database); each source module adds its own group. */
+    private static final List<Setting> CORE = List.of(
+            // sync
+            setting("hub.sync.sources", "", "Comma-separated sources the hub syncs. Empty: every source whose base URL is set (hub.<source>.base-url), or, when none is, every source on its built-in sandbox. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
+                    v -> v.isBlank() ? Optional.empty() : unknownOf(v, KNOWN_SOURCES, "source")),
+            setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
+                    HubSettings::bool),
+            setting("hub.schedule.store", "memory", "Where Quartz keeps the schedules: memory (one node) or jdbc (the hub's PostgreSQL, clustered: several nodes share the schedules, each sync fires on exactly one of them, a surviving node takes over a dead node's).",
+                    oneOf("memory", "jdbc")),
+            setting("hub.schedule.cluster-checkin-interval-ms", "5000", "With the jdbc store: how often a node checks in; a node silent for about this long is taken to be dead and its schedules move on.",
+                    v -> longBetween(v, 500, 600_000)),
+            setting("hub.routes.reload", "false", "Reload a route file of hub.routes.directory when it is saved (the dev profile turns it on). A file that refers to an unknown bean, or fails to load, is rejected with one error and the previous routes keep running.",
+                    HubSettings::bool),
+            setting("hub.routes.directory", "routes", "Folder whose *.camel.yaml files hub.routes.reload watches (the routes themselves are loaded from camel.main.routes-include-pattern).",
+                    HubSettings::nonBlank),
+            setting("hub.sync.parallel-partitions", "4", "How many partitions of one source (Metrc: licences) sync at once; their requests still share the source's rate limits.",
+                    v -> longBetween(v, 1, 64)),
+            setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
+                    v -> longBetween(v, 1, 3600)),
+            setting("hub.outbox.enabled", "true", "Write the events of every change into hub.outbox, in the transaction that writes the change (docs/events.md); delivery reads them from there.",
+                    HubSettings::bool),
+            setting("hub.outbox.skip-initial-load", "false", "Write no events for a stream's initial load (its first pass, before it has a cursor): subscribers then start from the changes after it instead of a *.created for every record.",
+                    HubSettings::bool),
+            // retention
+            setting("hub.retention.enabled", "true", "Purge what the hub no longer needs, in small batches on a schedule (docs/deployment.md, Retention): finished webhook deliveries, outbox events every reader has taken (each record's latest event is always kept), finished marketplace requests, the change log, old runs.",
+                    HubSettings::bool),
+            setting("hub.retention.interval", "1h", "How often retention runs (its first round a minute after start).", HubSettings::duration),
+            setting("hub.retention.batch-size", "500", "Rows deleted per transaction: small, so a sync writing meanwhile never waits long.",
+                    v -> longBetween(v, 10, 100_000)),
+            setting("hub.retention.outbox", "30d", "Keep outbox events this long once every reader that is on has taken them and no webhook delivery refers to them; the latest event of each record is kept regardless (feed republish).",
+                    HubSettings::duration),
+            setting("hub.retention.webhook-deliveries", "30d", "Keep delivered and dead webhook deliveries (and their attempts) this long; open ones are never purged. A dead delivery can be replayed until then.",
+                    HubSettings::duration),
+            setting("hub.retention.marketplace-requests", "30d", "Keep finished marketplace requests (hub.marketplace_requests) this long.",
+                    HubSettings::duration),
+            setting("hub.retention.record-changes", "90d", "Keep the change log (hub.record_changes) this long.", HubSettings::duration),
+            setting("hub.retention.sync-runs", "90d", "Keep finished runs this long once a later run of the same stream succeeded (the last run and the last success always stay).",
+                    HubSettings::duration),
+            setting("hub.outbox.document-check-interval-ms", "3600000", "How often the hub looks for lab results (COAs) that moved inside a document_expiring threshold (config/webhooks.yaml) and emits document.expiring.",
+                    v -> longBetween(v, 1000, 86_400_000)),
+            setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
+                    HubSettings::nonBlank),
+            // retries
+            setting("hub.retry.max-redeliveries", "6", "Retries of a failed upstream call (429, 5xx, timeout) before the entity's run fails.",
+                    v -> longBetween(v, 0, 100)),
+            setting("hub.retry.initial-delay-ms", "500", "First retry delay; doubles each attempt.", v -> longBetween(v, 0, 600_000)),
+            setting("hub.retry.max-delay-ms", "60000", "Upper bound of one retry delay, including a server's Retry-After.", v -> longBetween(v, 0, 3_600_000)),
+            setting("hub.retry.max-retry-after-seconds", "300", "A Retry-After longer than this fails the run at once instead of blocking; the next scheduled sync resumes.",
+                    v -> longBetween(v, 0, 86_400)),
+            // reporting database
+            setting("hub.reporting.jdbc-url", "", "PostgreSQL JDBC URL of the reporting database. Empty: start an embedded PostgreSQL with its data under hub.embedded.data-dir.",
+                    HubSettings::optionalJdbcUrl),
+            setting("hub.reporting.username", "", "Database user (with hub.reporting.jdbc-url).", HubSettings::any),
+            secret("hub.reporting.password", "", "Database password (with hub.reporting.jdbc-url)."),
+            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool (each running stream also holds one lock connection outside it).", v -> longBetween(v, 1, 100)),
+            setting("hub.reporting.connect-timeout-seconds", "10", "How long to wait for a connection to the reporting database to open.",
+                    v -> longBetween(v, 1, 600)),
+            setting("hub.reporting.statement-timeout-seconds", "120", "PostgreSQL statement_timeout: a statement (e.g. the COPY of one page) still running after this is cancelled and its run fails.",
+                    v -> longBetween(v, 1, 86_400)),
+            setting("hub.reporting.socket-timeout-seconds", "180", "A reporting database that sends nothing for this long (frozen, network cut) fails the run instead of stalling the hub. Must exceed the statement timeout.",
+                    v -> longBetween(v, 1, 86_400)),
+            setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
+            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
+            setting("hub.http.enabled", "true", "The hub's own HTTP server (camel-platform-http): inbound marketplace webhooks (POST /webhooks/terravault).",
+                    HubSettings::bool),
+            setting("hub.http.port", "8080", "Port of the hub's HTTP server (only `run` listens on it; sync --once, status, check-config, bench and the other verbs do not, so they run beside a hub that does; a taken port fails `run` at startup). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
+            setting("hub.http.max-body-bytes", "1048576", "Largest request body the hub's HTTP server takes (TerraVault's order events are a few kB). A larger one is refused with 413 by its Content-Length, or as soon as a chunked body passes the limit: never read whole into memory.",
+                    v -> longBetween(v, 1024, 104_857_600))
+    );
+
+    /** Every setting: the hub's own, then each source module's. */
+    public static final List<Setting> ALL = java.util.stream.Stream.concat(CORE.stream(),
+            GROUPS.stream().flatMap(g -> g.settings().stream())).toList();
+
+    /** Renamed keys still read for one release: old key → new key. */
+    public static final Map<String, String> RENAMED = GROUPS.stream().flatMap(g -> g.renamedKeys().entrySet().stream())
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+
+    private static final Map<String, Setting> BY_KEY =
+            ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+
+    private final Map<String, String> values;
+    private final List<String> warnings;
+
+    private HubSettings(Map<String, String> values, List<String> warnings) {
+        this.values = values;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** What startup should warn about: renamed keys still in use. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Resolves and validates every setting.
+     *
+     * @param lookup  resolves a key to its configured value (properties file, environment, overrides)
+     * @param present every {@code hub.*} key found in the property sources, to catch typos
+     * @throws ConfigException naming every invalid, missing or unknown key
+     */
+    public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present) {
+        return resolve(lookup, present, Map.of());
+    }
+
+    /**
+     * As {@link #resolve(Function, Set)}, and checks the process environment too: a {@code HUB_*} variable that
+     * is no setting's variable (a typo such as {@code HUB_DISTRU_BASEURL}) is an error, not silently ignored.
+     */
+    public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present,
+                                      Map<String, String> environment) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
+        Set<String> renamedVariables = RENAMED.keySet().stream().map(HubSettings::variableOf).collect(Collectors.toSet());
+        environment.keySet().stream().filter(v -> v.startsWith("HUB_") && !byVariable.containsKey(v) && !renamedVariables.contains(v)).sorted()
+                .forEach(v -> problems.add(v + ": unknown environment variable (no hub.* setting reads it)"
+                        + suggestion(v, byVariable.keySet()).map(m -> "; did you mean " + m + " ("
+                        + byVariable.get(m).key() + ")?").orElse("")));
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> renamedTo = new LinkedHashMap<>();
+        RENAMED.forEach((old, now) -> renamedTo.put(now, old));
+        for (Setting s : ALL) {
+            Optional<String> configured = lookup.apply(s.key());
+            String old = renamedTo.get(s.key());
+            if (old != null) {
+                Optional<String> oldValue = lookup.apply(old);
+                if (oldValue.isPresent() && configured.isPresent()) {
+                    warnings.add(old + " (env " + variableOf(old) + ") is deprecated and ignored: " + s.key() + " is set too");
+                } else if (oldValue.isPresent()) {
+                    warnings.add(old + " (env " + variableOf(old) + ") is deprecated: rename it " + s.key() + " (env "
+                            + s.environmentVariable() + "); it is read for this release only");
+                    configured = oldValue;
+                }
+            }
+            String value = configured.map(String::trim).orElse(s.defaultValue());
+            values.put(s.key(), value);
+            s.validate(value).ifPresent(p -> problems.add(s.key() + ": " + p));
+        }
+        present.stream().filter(k -> k.startsWith("hub.") && !BY_KEY.containsKey(k) && !RENAMED.containsKey(k)).sorted()
+                .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
+                        .orElse("") + " (see the configuration reference in README.md)"));
+        credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
+        values.put("hub.sync.sources", effectiveSources(values.get("hub.sync.sources"), values));
+        for (SettingsGroup group : GROUPS) {
+            group.crossCheck(values, problems);
+        }
+        if (problems.stream().noneMatch(p -> p.startsWith("hub.reporting.socket-timeout-seconds")
+                || p.startsWith("hub.reporting.statement-timeout-seconds"))
+                && Long.parseLong(values.get("hub.reporting.socket-timeout-seconds"))
+                <= Long.parseLong(values.get("hub.reporting.statement-timeout-seconds"))) {
+            problems.add("hub.reporting.socket-timeout-seconds: must exceed hub.reporting.statement-timeout-seconds ("
+                    + values.get("hub.reporting.statement-timeout-seconds") + "), so a slow statement is cancelled by the "
+                    + "database with a clear error before the connection is given up");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new HubSettings(values, warnings);
+    }
+
+    private static String variableOf(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * The sources to sync: as configured, or (empty) every source whose base URL is set, or (none is) every source on
+     * its sandbox. So the README's Distru and PostgreSQL variables alone make a Distru-only hub: no other source is
+     * started, checked or scheduled.
+     */
+    static String effectiveSources(String configured, Map<String, String> values) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        List<String> withUrl = SOURCES.stream().filter(m -> !values.getOrDefault(m.baseUrlKey(), "").isEmpty())
+                .map(SourceModule::source).toList();
+        return String.join(",", withUrl.isEmpty() ? List.copyOf(KNOWN_SOURCES) : withUrl);
+    }
+
+    /**
+     * Credentials without the URL they are for mean the operator meant to connect somewhere real; carrying on with
+     * the sandbox or the embedded database would look like success. Both keys are named.
+     */
+    public static void credentialsNeedTheirUrl(Map<String, String> values, List<String> problems, String urlKey,
+                                                String... credentialKeys) {
+        if (!values.get(urlKey).isEmpty()) {
+            return;
+        }
+        for (String key : credentialKeys) {
+            if (!values.get(key).isEmpty()) {
+                problems.add(key + ": set, but " + urlKey + " is empty, so it would not be used (env "
+                        + find(key).orElseThrow().environmentVariable() + " without " + find(urlKey).orElseThrow().environmentVariable()
+                        + "); set " + urlKey + " too, or remove " + key);
+            }
+        }
+    }
+
+    /**
+     * The sandbox-safety rule of a source: with an external database (hub.reporting.jdbc-url) its built-in sandbox
+     * must not feed it by accident: an empty {@code hub.<source>.base-url} fails startup unless
+     * {@code hub.<source>.sandbox=true}; and that switch with a base URL set is a contradiction.
+     */
+    public static void sandboxGuard(Map<String, String> values, List<String> problems, String source, String display,
+                                    String... credentialKeys) {
+        String baseUrl = "hub." + source + ".base-url";
+        String sandbox = "hub." + source + ".sandbox";
+        if (values.get(baseUrl).isEmpty() && !values.get("hub.reporting.jdbc-url").isEmpty()
+                && !"true".equals(values.get(sandbox))
+                && problems.stream().noneMatch(p -> p.startsWith("hub.reporting.jdbc-url"))) {
+            // the sandbox's generated rows and cursors would look like real data there
+            List<String> keys = new ArrayList<>(List.of(baseUrl));
+            keys.addAll(List.of(credentialKeys));
+            problems.add(baseUrl + ": empty, so the built-in " + display + " sandbox would write generated data into the "
+                    + "external database of hub.reporting.jdbc-url. Set " + String.join(" and ", keys) + " (env "
+                    + String.join(", ", keys.stream().map(k -> find(k).orElseThrow().environmentVariable()).toList())
+                    + ") to sync real " + display + ", leave " + source + " out of hub.sync.sources (env HUB_SYNC_SOURCES; by default "
+                    + "only sources with a base URL sync when any has one), or " + sandbox + "=true to feed that database from "
+                    + "the sandbox on purpose");
+        }
+        if ("true".equals(values.get(sandbox)) && !values.get(baseUrl).isEmpty()) {
+            problems.add(sandbox + ": true, but " + baseUrl + " is set: the hub would sync real " + display + ", not "
+                    + "the sandbox; remove one of them");
+        }
+    }
+
+    /**
+     * The known name closest to a misspelt one: equal once case, dots, dashes and underscores are ignored
+     * (BASEURL for BASE_URL), or within a small edit distance.
+     */
+    public static Optional<String> suggestion(String unknownKey) {
+        return suggestion(unknownKey, BY_KEY.keySet());
+    }
+
+    /** The name among {@code known} closest to {@code unknown} (a bean, a stream), if one is close. */
+    public static Optional<String> closest(String unknown, Collection<String> known) {
+        return suggestion(unknown, known);
+    }
+
+    static Optional<String> suggestion(String unknown, Collection<String> known) {
+        String bare = bare(unknown);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = bare(k).equals(bare) ? 0 : editDistance(unknown.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, unknown.length() / 5) ? Optional.of(best) : Optional.empty();
+    }
+
+    private static String bare(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[._-]", "");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    public static Optional<Setting> find(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("Undeclared setting " + key);
+        }
+        return v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public long getLong(String key) {
+        return Long.parseLong(get(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(get(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    public Duration getMillis(String key) {
+        return Duration.ofMillis(getLong(key));
+    }
+
+    public List<String> getList(String key) {
+        return splitList(get(key));
+    }
+
+    /** Every value with secrets masked (passwords inside URLs too), for `check-config` and startup logs. */
+    public Map<String, String> printable() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting s : ALL) {
+            String v = values.get(s.key());
+            out.put(s.key(), s.secret() && !v.isEmpty() ? "****" : SecretRedactor.maskPatterns(v));
+        }
+        return out;
+    }
+
+    public static List<String> splitList(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    public static Setting setting(String key, String def, String description, Function<String, Optional<String>> validator) {
+        return new Setting(key, def, false, description, validator);
+    }
+
+    public static Setting secret(String key, String def, String description) {
+        return new Setting(key, def, true, description, HubSettings::any);
+    }
+
+    public static Optional<String> any(String v) {
+        return Optional.empty();
+    }
+
+    public static Optional<String> nonBlank(String v) {
+        return v.isBlank() ? Optional.of("must not be empty") : Optional.empty();
+    }
+
+    /** One of the given values, as written. */
+    public static java.util.function.Function<String, Optional<String>> oneOf(String... allowed) {
+        List<String> values = List.of(allowed);
+        return v -> values.contains(v) ? Optional.empty() : Optional.of("'" + v + "' is not one of " + String.join(", ", values));
+    }
+
+    /** A duration such as 500ms, 5s, 1m, 1h30m, 5d. */
+    public static Optional<String> duration(String v) {
+        return Durations.parse(v).isPresent() ? Optional.empty()
+                : Optional.of("'" + v + "' is not a duration such as 30s, 1m, 12h or 5d");
+    }
+
+    public static Optional<String> bool(String v) {
+        return v.equals("true") || v.equals("false") ? Optional.empty() : Optional.of("'" + v + "' is not true or false");
+    }
+
+    public static Optional<String> unknownOf(String v, Set<String> known, String what) {
+        List<String> items = splitList(v);
+        if (items.isEmpty()) {
+            return Optional.of("at least one " + what + " is required");
+        }
+        List<String> unknown = items.stream().filter(i -> !known.contains(i)).toList();
+        return unknown.isEmpty() ? Optional.empty()
+                : Optional.of("unknown " + what + " " + unknown + " (known: " + known.stream().sorted().toList() + ")");
+    }
+
+    public static Optional<String> longBetween(String v, long min, long max) {
+        try {
+            long l = Long.parseLong(v);
+            return l < min || l > max ? Optional.of(l + " is outside " + min + ".." + max) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("'" + v + "' is not a whole number");
+        }
+    }
+
+    public static Optional<String> decimalBetween(String v, double min, double max) {
+        try {
+            double d = Double.parseDouble(v);
+            return d < min || d > max ? Optional.of(v + " is outside " + min + ".." + max) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("'" + v + "' is not a number");
+        }
+    }
+
+    public static Optional<String> optionalHttpUrl(String v) {
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(v);
+            if (!uri.isAbsolute() || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                return Optional.of("'" + v + "' is not an absolute http(s) URL with a host");
+            }
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("'" + v + "' is not a valid URL");
+        }
+    }
+
+    public static Optional<String> optionalJdbcUrl(String v) {
+        return v.isEmpty() || v.startsWith("jdbc:postgresql:") ? Optional.empty()
+                : Optional.of("'" + v + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+    }
+
+    public static Optional<String> cron(String v) {
+        return org.quartz.CronExpression.isValidExpression(v) ? Optional.empty()
+                : Optional.of("'" + v + "' is not a valid Quartz cron expression (e.g. 0 0/5 * * * ?)");
+    }
+}

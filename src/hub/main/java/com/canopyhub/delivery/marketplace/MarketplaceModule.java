@@ -1,0 +1,157 @@
+package com.canopyhub.delivery.marketplace;
+
+import com.canopyhub.config.ConfigException;
+import com.canopyhub.config.HubSettings;
+import com.canopyhub.config.SecretRedactor;
+import com.canopyhub.db.HubDatabase;
+import com.canopyhub.store.DeadLetterStore;
+import com.canopyhub.config.Sandboxes;
+import com.canopyhub.delivery.webhook.WebhookSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the marketplace sinks from their settings: for each enabled one, its mapping file, its built-in sandbox
+ * when no base URL is set, its shared rate limit and its {@link MarketplaceDelivery} (bound as {@code <sink>Sink} for
+ * routes/marketplace-sink.camel.yaml); and the one {@link MarketplacePlanner} that marks changed products for all.
+ * A sink that is off gets no routes ({@code hub.<sink>.active} is false: the templated routes' precondition).
+ */
+public final class MarketplaceModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarketplaceModule.class);
+    /** Requests go at 97 % of a key's limit: 3 % of the window (1.8 s of a minute) absorbs network jitter. */
+    public static final double RATE_MARGIN = 0.97;
+
+    private MarketplaceModule() {
+    }
+
+    public static void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, HubDatabase db,
+                            DeadLetterStore deadLetters, Collection<String> sources, Consumer<AutoCloseable> closeOnStop,
+                            boolean checkOnly, String node, Clock clock, Sandboxes sandboxes) throws Exception {
+        var registry = context.getRegistry();
+        var properties = context.getPropertiesComponent();
+        boolean sandboxSources = sources.stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty());
+        List<String> sinks = List.of(TerraVaultListings.SINK, ShopPlatformListings.SINK);
+        java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
+        DataSource pool = null;
+        for (String sink : sinks) {
+            String prefix = "hub." + sink;
+            String mode = settings.get(prefix + ".enabled");
+            String baseUrl = settings.get(prefix + ".base-url");
+            boolean on = mode.equals("true") || (mode.equals("auto") && (!baseUrl.isEmpty() || sandboxSources));
+            properties.addOverrideProperty(prefix + ".active", Boolean.toString(on && !checkOnly));
+            properties.addOverrideProperty(prefix + ".inbound", "false");
+            if (!on) {
+                continue;
+            }
+            boolean terravault = sink.equals(TerraVaultListings.SINK);
+            String keySetting = prefix + (terravault ? ".api-key" : ".token");
+            String key = settings.get(keySetting);
+            String orgId = terravault ? null : settings.get(prefix + ".org-id");
+            List<String> shops = terravault ? List.of() : settings.getList(prefix + ".shops");
+            if (!checkOnly && baseUrl.isEmpty()) {
+                Sandboxes.Started sandbox = sandboxes.start(sink, prefix + ".base-url", settings, clock);
+                closeOnStop.accept((AutoCloseable) sandbox.instance());
+                registry.bind(terravault ? "terravaultSandbox" : "shopPlatformSandbox", sandbox.instance());
+                baseUrl = sandbox.baseUrl();
+                key = sandbox.credential(terravault ? "api-key" : "token");
+                if (!terravault) {
+                    orgId = sandbox.credential("org-id");
+                    shops = shops.isEmpty() ? HubSettings.splitList(sandbox.credential("shops")) : shops;
+                }
+                LOG.info("Marketplace {}: the built-in sandbox at {} ({}.base-url is empty)", sink, baseUrl, prefix);
+            } else if (!baseUrl.isEmpty()) {
+                List<String> problems = new java.util.ArrayList<>();
+                if (key.isEmpty()) {
+                    problems.add(keySetting + ": required when " + prefix + ".base-url is set");
+                }
+                if (!terravault && orgId.isEmpty()) {
+                    problems.add(prefix + ".org-id: required when " + prefix + ".base-url is set");
+                }
+                if (sandboxSources && !settings.getBoolean("hub.marketplaces.allow-sandbox-data")) {
+                    problems.add(prefix + ".base-url: a real marketplace, but every source runs on its built-in sandbox: "
+                            + "generated products would be listed for sale. Set the sources' base URLs, or "
+                            + "hub.marketplaces.allow-sandbox-data=true for a marketplace's own test account");
+                }
+                if (!problems.isEmpty()) {
+                    throw new ConfigException(problems);
+                }
+                LOG.info("Marketplace {}: {}", sink, baseUrl);
+            }
+            if (terravault) {
+                inbound(context, settings, db, sink, sandboxes.running(sink).map(Sandboxes.Started::instance)
+                        .filter(DemoOrders.class::isInstance).map(DemoOrders.class::cast).orElse(null), checkOnly, clock);
+            }
+            MarketplaceAdapter adapter = terravault ? new TerraVaultListings() : new ShopPlatformListings(orgId == null ? "" : orgId, shops);
+            ListingMapping mapping = ListingMapping.load(Path.of(settings.get(prefix + ".mapping-file")), adapter.requiredFields(),
+                    adapter.options(), context);
+            if (checkOnly) {
+                continue;
+            }
+            if (pool == null) {
+                pool = db.sidePool("marketplaces", settings.getInt("hub.marketplaces.pool-size"));
+            }
+            String bearer = "Bearer " + key;
+            SharedRateLimit limit = new SharedRateLimit(pool, key, settings.getInt(prefix + ".requests-per-minute"),
+                    window(settings, prefix), RATE_MARGIN);
+            MarketplaceDelivery sinkBean = new MarketplaceDelivery(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
+                    redactor, node, settings.getInt("hub.marketplaces.senders") * 4,
+                    Duration.ofSeconds(settings.getLong("hub.marketplaces.lease-seconds")),
+                    settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"),
+                    settings.getInt("hub.marketplaces.listing-attempts"), clock);
+            closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
+            registry.bind(sink + "Sink", sinkBean);
+            active.put(sink, mapping.hash());
+        }
+        if (!checkOnly) {
+            registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));
+            var connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(50).setMaxConnPerRoute(20).build();
+            closeOnStop.accept(connections);
+            registry.bind("marketplaceConnections", connections);
+        }
+    }
+
+    /**
+     * TerraVault's order webhooks: verified with hub.terravault.webhook-secret; with the built-in sandbox and no
+     * secret set, a generated one the sandbox signs with (and, on the embedded database, it places a demo order every
+     * 25 listings).
+     */
+    private static void inbound(CamelContext context, HubSettings settings, HubDatabase db, String sink, DemoOrders sandbox,
+                                boolean checkOnly, Clock clock) {
+        // hub.http.listen: the HTTP server runs (only `run` starts it; HubConfiguration sets this)
+        boolean on = "true".equals(context.getPropertiesComponent().resolveProperty("hub.http.listen").orElse("false")) && !checkOnly;
+        context.getPropertiesComponent().addOverrideProperty("hub." + sink + ".inbound", Boolean.toString(on));
+        if (!on) {
+            return;
+        }
+        String secret = settings.get("hub." + sink + ".webhook-secret");
+        if (secret.isEmpty() && sandbox != null) {
+            secret = com.canopyhub.delivery.webhook.SigningSecrets.generate();
+            int port = settings.getInt("hub.http.port");
+            // demo orders are sandbox data: like the source sandboxes', only into the embedded database
+            if (port > 0 && settings.get("hub.reporting.jdbc-url").isEmpty()) {
+                sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25,
+                        MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature")) == MarketplaceOrders.Form.HEADER);
+            }
+        } else if (secret.isEmpty()) {
+            LOG.warn("hub.{}.webhook-secret is not set: {}'s order webhooks are refused (401) until it is", sink, sink);
+        }
+        String key = secret;
+        context.getRegistry().bind(sink + "Orders", new MarketplaceOrders(sink, db.dataSource(), () -> key,
+                Duration.ofSeconds(settings.getLong("hub." + sink + ".webhook-tolerance-seconds")), clock,
+                MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature"))));
+    }
+
+    private static Duration window(HubSettings settings, String prefix) {
+        return WebhookSettings.duration(settings.get(prefix + ".rate-window")).orElseThrow();
+    }
+}

@@ -1,0 +1,30 @@
+package com.canopyhub.engine.changes;
+
+import com.canopyhub.db.CopyIn;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Appends one {@code hub.record_changes} row per changed record (by COPY): the audit trail of what changed, when and by which run. */
+public class RecordChangeLog implements ChangeSink {
+
+    private static final List<String> COLUMNS = List.of("stream", "partition", "source_system", "source_id", "canonical_id",
+            "change_type", "old_hash", "new_hash", "sync_run_id");
+
+    @Override
+    public String name() {
+        return "record-changes";
+    }
+
+    @Override
+    public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        CopyIn copy = new CopyIn("hub.record_changes", COLUMNS);
+        for (Change ch : batch.changes()) {
+            copy.field(batch.stream()).field(batch.partition()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
+                    .field(ch.record().canonicalId()).field(ch.created() ? "CREATED" : "UPDATED")
+                    .field(ch.oldHash()).field(ch.newHash()).field(batch.syncRunId());
+            copy.endRow();
+        }
+        copy.execute(tx);
+    }
+}

@@ -1,0 +1,89 @@
+package com.canopyhub.engine.run;
+
+import com.canopyhub.canonical.CanonicalRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import com.canopyhub.engine.spi.MappedPage;
+import com.canopyhub.engine.spi.RejectedRecord;
+import com.canopyhub.engine.changes.Change;
+import com.canopyhub.engine.changes.ChangeBatch;
+import com.canopyhub.engine.changes.ContentHasher;
+
+/**
+ * Keeps only new or changed records: hashes each record and compares it with the hash the reporting table
+ * holds for it, in one query per page. The reporting table is the hub's record of what its sinks have taken.
+ */
+public class ChangeDetector {
+
+    private final DataSource dataSource;
+
+    public ChangeDetector(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public ChangeBatch detect(MappedPage page, StreamRun sync) throws SQLException {
+        // A record may appear twice in one page if it moved while we paged; the last copy wins.
+        Map<String, CanonicalRecord> bySourceId = new LinkedHashMap<>();
+        for (CanonicalRecord r : page.records()) {
+            bySourceId.put(r.provenance().sourceId(), r);
+        }
+        SeenIds seen = sync.seen();
+        if (seen != null) {
+            // what the snapshot served, mapped or not: a record that cannot be mapped is still there upstream
+            bySourceId.keySet().forEach(seen::add);
+            for (RejectedRecord r : page.rejects()) {
+                if (r.sourceId() == null) {
+                    seen.spoil("a record without an id was served (page " + page.pageNumber() + ": " + r.reason() + ")");
+                } else {
+                    seen.add(r.sourceId());
+                }
+            }
+        }
+        Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
+        List<Change> changes = new ArrayList<>();
+        ServedVersions served = sync.served();
+        for (CanonicalRecord r : bySourceId.values()) {
+            ContentHasher.Hashed hashed = ContentHasher.hashed(r);
+            if (served != null && served.servedAgainChanged(r.provenance().sourceId(), hashed.hash())) {
+                // changed and served again: it moved in a list not kept in creation order, and may have pushed
+                // another record past the read position (docs/sync-engine.md, "Lists not in creation order")
+                sync.holdCursor("record " + r.provenance().sourceId() + " changed and was served again on page "
+                        + page.pageNumber() + " (it moved in the list)");
+            }
+            String oldHash = known.get(r.provenance().sourceId());
+            if (!hashed.hash().equals(oldHash)) {
+                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json()));
+            }
+        }
+        sync.recordChanged(changes.size());
+        return new ChangeBatch(page.sourceSystem(), page.stream(), sync.partition(), page.type(), sync.runId(), changes,
+                sync.initialLoad());
+    }
+
+    private Map<String, String> knownHashes(MappedPage page, String[] sourceIds) throws SQLException {
+        Map<String, String> known = new HashMap<>(sourceIds.length * 2);
+        if (sourceIds.length == 0) {
+            return known;
+        }
+        String sql = "SELECT source_id, content_hash FROM reporting." + page.type().table()
+                + " WHERE source_system = ? AND source_id = ANY(?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, page.sourceSystem());
+            ps.setArray(2, c.createArrayOf("text", sourceIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return known;
+    }
+}
