@@ -155,7 +155,7 @@ public class HubConfiguration implements CamelConfiguration {
             }
             sources.put(name, factory.create(wiring));
         }
-        // a source the hub does not sync gets no schedule route (routes/source-schedule.camel.yaml's precondition)
+        // a source the hub does not sync gets no schedule route (routes/template-source-schedule.camel.yaml's precondition)
         for (String known : HubSettings.KNOWN_SOURCES) {
             context.getPropertiesComponent().addOverrideProperty("hub." + known + ".synced", Boolean.toString(sources.containsKey(known)));
         }
@@ -197,7 +197,7 @@ public class HubConfiguration implements CamelConfiguration {
                 age.apply("hub.retention.marketplace-requests"), age.apply("hub.retention.record-changes"),
                 age.apply("hub.retention.sync-runs")), settings.getInt("hub.retention.batch-size"),
                 () -> settings.getBoolean("hub.webhooks.enabled"),
-                () -> registry.lookupByName("terravaultSink") != null || registry.lookupByName("shop-platformSink") != null,
+                () -> !registry.findByType(com.canopyhub.delivery.marketplace.MarketplaceDelivery.class).isEmpty(),
                 () -> !settings.get("hub.kafka.bootstrap-servers").isEmpty()));
         context.getPropertiesComponent().addOverrideProperty("hub.retention.interval-ms",
                 Long.toString(age.apply("hub.retention.interval").toMillis()));
@@ -250,7 +250,7 @@ public class HubConfiguration implements CamelConfiguration {
 
     /**
      * Signed webhooks: the subscriptions of config/webhooks.yaml synced into PostgreSQL (plus the built-in receiver's),
-     * the dispatcher routes/webhooks.camel.yaml calls, the HTTP connections with the SSRF rules in their DNS resolver,
+     * the dispatcher routes/deliver-webhooks.camel.yaml calls, the HTTP connections with the SSRF rules in their DNS resolver,
      * and the LISTEN/NOTIFY wake-up.
      */
     private void wireWebhooks(CamelContext context, HubSettings settings, SecretRedactor redactor, HubDatabase db,

@@ -7,7 +7,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
- * {@code GET /health} on the hub's HTTP port (routes/health.camel.yaml), for container health checks and load
+ * {@code GET /health} on the hub's HTTP port (routes/ops-health.camel.yaml), for container health checks and load
  * balancers: 200 when Camel runs and the database answers within two seconds, else 503, with which part is down.
  */
 public final class HubHealth {

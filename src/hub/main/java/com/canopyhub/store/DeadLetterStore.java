@@ -47,7 +47,8 @@ public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges
     }
 
     /** Stores the records of a page that could not be mapped; the page's other records carry on. */
-    public MappedPage storeRejects(MappedPage page, StreamRun sync, String routeId) throws SQLException {
+    public MappedPage storeRejects(@org.apache.camel.Body MappedPage page, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync,
+                                   @org.apache.camel.language.simple.Simple("${routeId}") String routeId) throws SQLException {
         if (page.rejects().isEmpty()) {
             return page;
         }
@@ -169,7 +170,7 @@ public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges
     }
 
     /** A run that succeeded re-read the window an earlier failed run could not: that run failure is resolved. */
-    public void resolveRunFailures(StreamRun sync) throws SQLException {
+    public void resolveRunFailures(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (sync == null || sync.status() != SyncStatus.SUCCEEDED) {
             return;
         }

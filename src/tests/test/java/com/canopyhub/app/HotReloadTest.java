@@ -62,7 +62,7 @@ class HotReloadTest {
     void a_misspelt_bean_is_rejected_naming_file_line_and_bean_and_the_previous_routes_keep_syncing() throws Exception {
         try (HubHarness h = hubWatching()) {
             assertThat(h.sync().ok()).isTrue();
-            Path file = routes.resolve("sync-engine.camel.yaml");
+            Path file = routes.resolve("engine-sync.camel.yaml");
             String good = Files.readString(file);
             int line = (int) good.substring(0, good.indexOf("ref: pager")).lines().count();
             Files.writeString(file, good.replace("ref: pager", "ref: pagr"));
@@ -85,12 +85,12 @@ class HotReloadTest {
     void a_file_that_fails_to_load_puts_the_previous_routes_back() throws Exception {
         try (HubHarness h = hubWatching()) {
             assertThat(h.sync().ok()).isTrue();
-            Path file = routes.resolve("canonical-changes.camel.yaml");
+            Path file = routes.resolve("engine-changes.camel.yaml");
             String good = Files.readString(file);
             Files.writeString(file, good.replace("uri: direct:canonical-changed", "uri: nosuchcomponent:canonical-changed"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> logged().contains("failed, the previous routes keep running"));
-            assertThat(logged()).contains("canonical-changes.camel.yaml").contains("nosuchcomponent");
+            assertThat(logged()).contains("engine-changes.camel.yaml").contains("nosuchcomponent");
             assertThat(h.hub().context().getRoute("canonical-changes")).isNotNull();
             assertThat(h.hub().context().getRoute("canonical-changes").getEndpoint().getEndpointUri()).startsWith("direct://canonical-changed");
 

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbox published to Kafka, called by routes/kafka-feed.camel.yaml (which owns the flow and the sends,
+ * The outbox published to Kafka, called by routes/deliver-kafka.camel.yaml (which owns the flow and the sends,
  * camel-kafka). A round: {@link #claim} takes the feed's lock (a PostgreSQL session advisory lock on a connection of
  * its own: one node publishes at a time, and a dead node's lock goes with its session) and the next unpublished
  * events in outbox order; the route sends them one by one, each waiting for the broker's acknowledgement (acks=all,
@@ -166,7 +166,7 @@ public final class KafkaFeed implements AutoCloseable {
         }
     }
 
-    /** Where {@link #republish} sends each event (routes/kafka-feed.camel.yaml: prepare, then the feed's producer). */
+    /** Where {@link #republish} sends each event (routes/deliver-kafka.camel.yaml: prepare, then the feed's producer). */
     public static final String REPUBLISH_URI = "direct:kafka-republish";
 
     private static final String LAST_EVENT_OF_EACH = "SELECT DISTINCT ON (aggregate_id) seq, id, aggregate_type, aggregate_id, type, "

@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class KafkaSettings implements com.canopyhub.config.SettingsGroup {
 
     public static final List<Setting> SETTINGS = List.of(
-            Setting.of("hub.kafka.bootstrap-servers", "", "Kafka brokers (host:port,...) the outbox is published to (routes/kafka-feed.camel.yaml). Empty: no feed; nothing else depends on it.",
+            Setting.of("hub.kafka.bootstrap-servers", "", "Kafka brokers (host:port,...) the outbox is published to (routes/deliver-kafka.camel.yaml). Empty: no feed; nothing else depends on it.",
                     HubSettings::any),
             Setting.of("hub.kafka.topic-prefix", "canopy", "Topics are <prefix>.<canonical type>.v1, e.g. canopy.product.v1, canopy.inventory-lot.v1.",
                     v -> v.matches("[A-Za-z0-9._-]{1,200}") ? Optional.empty() : Optional.of("'" + v + "' is not a topic name prefix (letters, digits, . _ -)")),

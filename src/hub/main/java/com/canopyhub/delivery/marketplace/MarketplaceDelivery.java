@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One marketplace sink's state and decisions, called by routes/marketplace-sink.camel.yaml (which owns the flow and
+ * One marketplace sink's state and decisions, called by routes/template-marketplace-delivery.camel.yaml (which owns the flow and
  * the HTTP calls, camel-http). The marketplace's API shapes live in its {@link MarketplaceAdapter}; this class is
  * the same for every marketplace:
  * <ul>

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the marketplace sinks from their settings: for each enabled one, its mapping file, its built-in sandbox
  * when no base URL is set, its shared rate limit and its {@link MarketplaceDelivery} (bound as {@code <sink>Sink} for
- * routes/marketplace-sink.camel.yaml); and the one {@link MarketplacePlanner} that marks changed products for all.
+ * routes/template-marketplace-delivery.camel.yaml); and the one {@link MarketplacePlanner} that marks changed products for all.
  * A sink that is off gets no routes ({@code hub.<sink>.active} is false: the templated routes' precondition).
  */
 public final class MarketplaceModule {
@@ -108,7 +108,7 @@ public final class MarketplaceModule {
                     settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"),
                     settings.getInt("hub.marketplaces.listing-attempts"), clock);
             closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
-            registry.bind(sink + "Sink", sinkBean);
+            registry.bind(sink + "Delivery", sinkBean); // routes/template-marketplace-delivery.camel.yaml: {{marketplace}}Delivery
             active.put(sink, mapping.hash());
         }
         if (!checkOnly) {

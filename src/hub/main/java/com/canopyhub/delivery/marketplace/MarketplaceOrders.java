@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marketplace orders coming back: TerraVault's signed {@code order.*} webhooks, called by
- * routes/terravault-orders.camel.yaml. {@link #verify} refuses (401, no side effect) what is unsigned, wrongly
+ * routes/inbound-terravault-orders.camel.yaml. {@link #verify} refuses (401, no side effect) what is unsigned, wrongly
  * signed, or signed too long ago (a replay); {@link #record} writes, in one transaction, the event id (a redelivery
  * is acknowledged and changes nothing), the canonical {@link MarketplaceOrder} in {@code reporting.marketplace_orders}
  * (a status only moves forward in event time) and a {@code marketplace_order.<status>} event in the outbox, so

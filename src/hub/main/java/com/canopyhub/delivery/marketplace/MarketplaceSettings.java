@@ -27,7 +27,7 @@ public final class MarketplaceSettings implements com.canopyhub.config.SettingsG
             Setting.of("hub.marketplaces.allow-sandbox-data", "false", "Allow a real marketplace (a base URL set) to receive products while a source runs on its built-in sandbox. Off: startup fails rather than list generated products for sale.",
                     HubSettings::bool),
             // terravault
-            Setting.of("hub.terravault.enabled", "auto", "Push listings to TerraVault (routes/terravault.camel.yaml): true, false, or auto (when hub.terravault.base-url is set, or every source runs on its sandbox: then the built-in TerraVault sandbox).",
+            Setting.of("hub.terravault.enabled", "auto", "Push listings to TerraVault (routes/deliver-terravault.camel.yaml): true, false, or auto (when hub.terravault.base-url is set, or every source runs on its sandbox: then the built-in TerraVault sandbox).",
                     HubSettings.oneOf("auto", "true", "false")),
             Setting.of("hub.terravault.base-url", "", "TerraVault API base URL, e.g. https://terravault.app. Empty: the built-in TerraVault sandbox.",
                     HubSettings::optionalHttpUrl),
@@ -44,7 +44,7 @@ public final class MarketplaceSettings implements com.canopyhub.config.SettingsG
             Setting.of("hub.terravault.webhook-tolerance-seconds", "300", "With hub.terravault.webhook-signature=header: an order webhook whose signed timestamp is further than this from now is a replay, refused with 401.",
                     v -> HubSettings.longBetween(v, 10, 86_400)),
             // shop platform
-            Setting.of("hub.shop-platform.enabled", "auto", "Push products to the shop platform's org and shops (routes/shop-platform.camel.yaml): true, false, or auto (when hub.shop-platform.base-url is set, or every source runs on its sandbox).",
+            Setting.of("hub.shop-platform.enabled", "auto", "Push products to the shop platform's org and shops (routes/deliver-shop-platform.camel.yaml): true, false, or auto (when hub.shop-platform.base-url is set, or every source runs on its sandbox).",
                     HubSettings.oneOf("auto", "true", "false")),
             Setting.of("hub.shop-platform.base-url", "", "Shop platform API base URL. Empty: the built-in shop platform sandbox.",
                     HubSettings::optionalHttpUrl),

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java side of routes/webhooks.camel.yaml: fans new outbox events out into deliveries, claims due deliveries
+ * The Java side of routes/deliver-webhooks.camel.yaml: fans new outbox events out into deliveries, claims due deliveries
  * (row locks, {@code FOR UPDATE SKIP LOCKED}: each attempt is claimed by one node, named as its database sessions are
  * in pg_stat_activity), turns a claimed delivery into
  * the signed request the route sends with camel-http, and records each attempt's outcome as a row, scheduling the

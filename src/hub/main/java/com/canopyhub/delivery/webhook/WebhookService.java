@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  */
 public class WebhookService {
 
-    /** Where a wake-up goes (routes/webhooks.camel.yaml's dispatcher queue). */
+    /** Where a wake-up goes (routes/deliver-webhooks.camel.yaml's dispatcher queue). */
     public static final String WAKE_URI = "seda:webhook-dispatch?size=1&discardWhenFull=true";
 
     private final DataSource dataSource;

@@ -19,7 +19,7 @@ public final class WebhookSettings implements com.canopyhub.config.SettingsGroup
     public static final String DEFAULT_SCHEDULE = "5s,5m,25m,1h30m,3h,5h,14h";
 
     public static final List<Setting> SETTINGS = List.of(
-            Setting.of("hub.webhooks.enabled", "true", "Deliver the outbox's events to the webhook subscriptions (routes/webhooks.camel.yaml). false: events stay in the outbox.",
+            Setting.of("hub.webhooks.enabled", "true", "Deliver the outbox's events to the webhook subscriptions (routes/deliver-webhooks.camel.yaml). false: events stay in the outbox.",
                     HubSettings::bool),
             Setting.of("hub.webhooks.file", "config/webhooks.yaml", "The subscriptions file (and the low_stock / document_expiring rules), synced into PostgreSQL at startup. A missing file means no subscriptions.",
                     HubSettings::nonBlank),

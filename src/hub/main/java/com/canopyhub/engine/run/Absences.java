@@ -49,7 +49,7 @@ public class Absences {
     }
 
     /** Marks gone what a complete snapshot run no longer held; returns how many records changed to their gone state. */
-    public long markGone(StreamRun sync) throws SQLException {
+    public long markGone(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         SeenIds seen = sync.seen();
         if (seen == null || sync.status() != SyncStatus.RUNNING || !sync.allSlicesRead()) {
             return 0;

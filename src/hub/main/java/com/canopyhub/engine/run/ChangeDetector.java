@@ -29,7 +29,7 @@ public class ChangeDetector {
         this.dataSource = dataSource;
     }
 
-    public ChangeBatch detect(MappedPage page, StreamRun sync) throws SQLException {
+    public ChangeBatch detect(@org.apache.camel.Body MappedPage page, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         // A record may appear twice in one page if it moved while we paged; the last copy wins.
         Map<String, CanonicalRecord> bySourceId = new LinkedHashMap<>();
         for (CanonicalRecord r : page.records()) {

@@ -43,7 +43,7 @@ public class ChangeStream {
         this.deadLetters = deadLetters;
     }
 
-    public void publish(ChangeBatch batch, StreamRun sync) throws SQLException {
+    public void publish(@org.apache.camel.Body ChangeBatch batch, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }

@@ -42,7 +42,7 @@ public class Pager implements AutoCloseable {
         return source.reader(sync.stream());
     }
 
-    public SourcePage nextPage(StreamRun sync) {
+    public SourcePage nextPage(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) {
         PageRequest request = sync.plan().next();
         if (request == null) {
             throw new IllegalStateException(sync.sourceSystem() + "/" + sync.label() + ": no page left to read");

@@ -14,7 +14,7 @@ public class SourceMapper {
         this.sources = Map.copyOf(sources);
     }
 
-    public MappedPage map(SourcePage page, StreamRun sync) {
+    public MappedPage map(@org.apache.camel.Body SourcePage page, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) {
         Source source = sources.get(sync.sourceSystem());
         if (source == null) {
             throw new IllegalArgumentException("No source '" + sync.sourceSystem() + "'");

@@ -13,6 +13,9 @@ import com.canopyhub.engine.spi.Windowing;
  */
 public final class StreamRun {
 
+    /** The exchange property a run travels in through the engine's routes (routes/engine-sync.camel.yaml). */
+    public static final String PROPERTY = "run";
+
     private final SyncPass pass;
     private final String sourceSystem;
     private final String stream;

@@ -167,7 +167,7 @@ public class SyncRuns {
      * Starts a run: takes its stream's lock (or steps aside, SKIPPED, when another hub process holds it), closes
      * the stream's runs a dead process left RUNNING, cuts the window from the cursor into slices and records the run.
      */
-    public void begin(StreamRun sync) throws SQLException {
+    public void begin(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (sync.status() != SyncStatus.PENDING) {
             return; // already decided (e.g. FAILED because the pass could not start)
         }
@@ -213,7 +213,7 @@ public class SyncRuns {
      * that is not the run's last, moves the cursor to that slice's end in the transaction that records the run's
      * progress, so a long backfill resumes at the last finished slice.
      */
-    public void pageDone(StreamRun sync) throws SQLException {
+    public void pageDone(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (sync.sliceFinishedWithMoreToCome()) {
             if (!sync.lease().alive()) {
                 throw new IllegalStateException("lost the lock of " + sync.sourceSystem() + "/" + sync.label()
@@ -236,7 +236,7 @@ public class SyncRuns {
     }
 
     /** Ends a run whose loop finished: the cursor moves only if every page was read and taken. */
-    public void complete(StreamRun sync) throws SQLException {
+    public void complete(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (sync.status() != SyncStatus.RUNNING) {
             return;
         }

@@ -150,7 +150,7 @@ class ShopPlatformSinkTest {
             assertThat(tv.listings()).hasSize(6);
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = 'shop-platform' AND stopped_at IS NOT NULL") == 1);
-            assertThat(h.hub().bean("shop-platformSink", MarketplaceDelivery.class).stoppedReason()).contains("401");
+            assertThat(h.hub().bean("shop-platformDelivery", MarketplaceDelivery.class).stoppedReason()).contains("401");
             assertThat(h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = 'terravault' AND stopped_at IS NULL")).isEqualTo(1);
             assertThat(shop.inventory()).isEmpty();
         }

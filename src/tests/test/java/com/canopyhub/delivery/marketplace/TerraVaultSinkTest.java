@@ -309,7 +309,7 @@ class TerraVaultSinkTest {
              HubHarness h = harness(tv, 12, "hub.terravault.api-key", "tv_live_revoked_key_0000").start()) {
             assertThat(h.sync().ok()).isTrue();
             await().atMost(Duration.ofSeconds(20)).until(() -> h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE stopped_at IS NOT NULL") == 1);
-            MarketplaceDelivery sink = h.hub().bean("terravaultSink", MarketplaceDelivery.class);
+            MarketplaceDelivery sink = h.hub().bean("terravaultDelivery", MarketplaceDelivery.class);
             assertThat(sink.stoppedReason()).contains("401").contains("invalid_api_key").doesNotContain("tv_live_revoked");
             await().atMost(Duration.ofSeconds(10)).until(() -> sink.inFlight() == 0);
             int sent = tv.requests().size();

@@ -31,7 +31,7 @@ class DeadLetterTest {
             assertThat(pkg.get("source_id")).isEqualTo(DistruSandbox.recordId(SandboxCollection.PACKAGES, 10));
             assertThat(pkg.get("reason").toString()).contains("quantity").contains("'12,5 g' is not a decimal number");
             assertThat(pkg.get("payload").toString()).contains("\"compliance_label\"").contains("12,5 g");
-            assertThat(pkg.get("route_id")).isEqualTo("sync-stream");
+            assertThat(pkg.get("route_id")).isEqualTo("sync-page");
             assertThat(pkg.get("attempts")).isEqualTo(1);
             assertThat(letters.get(1).get("reason").toString()).contains("unit_price");
 
