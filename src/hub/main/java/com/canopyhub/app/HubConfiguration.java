@@ -166,7 +166,7 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("hubDatabase", db);
         registry.bind("hubHealth", new HubHealth(context, db.dataSource()));
         registry.bind("outages", new com.canopyhub.ops.Outages(java.time.Duration.ofMinutes(5)));
-        Pager pager = new Pager(sources);
+        Pager pager = new Pager(sources, new com.canopyhub.store.ReportingParentRecords(db.dataSource()));
         resources.add(pager);
         registry.bind("pager", pager);
         registry.bind("mapper", new SourceMapper(sources));

@@ -1,5 +1,7 @@
 package com.canopyhub.engine.run;
 
+import com.canopyhub.engine.spi.Stream;
+
 import com.canopyhub.canonical.CanonicalRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,7 +61,8 @@ public class Absences {
             return 0;
         }
         Source source = sources.get(sync.sourceSystem());
-        GoneState gone = source.goneState(sync.stream());
+        Stream stream = source.stream(sync.stream());
+        GoneState gone = stream.goneState();
         List<String> missing = unseen(sync, gone, seen);
         if (missing.isEmpty()) {
             return 0;
@@ -74,7 +77,7 @@ public class Absences {
                 last = stored.load(c, gone.type(), sync.sourceSystem(), ids);
             }
             if (!consistentSnapshot) {
-                Set<String> confirmed = source.confirmAbsent(sync.stream(), sync.partition(),
+                Set<String> confirmed = stream.confirmAbsent(sync.partition(),
                         last.stream().map(StoredRecords.Stored::record).toList());
                 int before = last.size();
                 last = last.stream().filter(s -> confirmed.contains(s.record().provenance().sourceId())).toList();

@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.canopyhub.engine.spi.Source;
+import com.canopyhub.engine.spi.Stream;
 import com.canopyhub.engine.spi.StreamKey;
 import com.canopyhub.engine.spi.SyncWindow;
 import com.canopyhub.engine.spi.Windowing;
@@ -102,7 +103,7 @@ public class SyncRuns {
             return unreachablePass(request, source, requested, e);
         }
         for (String partition : partitions) {
-            List<String> own = source.streams(partition).stream()
+            List<String> own = source.streams(partition).stream().map(Stream::name)
                     .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
             if (!own.isEmpty()) {
                 streams.put(partition, own);
@@ -127,7 +128,7 @@ public class SyncRuns {
         String message = redactor.redact(describe(e));
         LOG.error("Sync pass ({}, {}) cannot start: {}", request.source(), request.trigger(), message);
         Map<String, List<String>> streams = new LinkedHashMap<>();
-        List<String> names = source.streams(StreamKey.NO_PARTITION).stream()
+        List<String> names = source.streams(StreamKey.NO_PARTITION).stream().map(Stream::name)
                 .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
         streams.put(StreamKey.NO_PARTITION, names.isEmpty() ? requested : names);
         SyncPass pass = new SyncPass(request, source.name(), streams, stopRequested);
@@ -151,7 +152,7 @@ public class SyncRuns {
         LOG.warn("Sync pass ({}, {}) not started: {}", request.source(), request.trigger(), reason);
         Map<String, List<String>> streams = new LinkedHashMap<>();
         List<String> requested = request.streams() == null || request.streams().isEmpty()
-                ? source.streams(StreamKey.NO_PARTITION) : request.streams();
+                ? source.streams(StreamKey.NO_PARTITION).stream().map(Stream::name).toList() : request.streams();
         streams.put(StreamKey.NO_PARTITION, requested);
         SyncPass skipped = new SyncPass(request, source.name(), streams, stopRequested);
         skipped.abort(reason);
@@ -195,13 +196,14 @@ public class SyncRuns {
                 return;
             }
             abandonRunning(sync.sourceSystem(), sync.stream(), sync.partition(), "the next run of the stream");
-            Windowing windowing = source.windowing(sync.stream());
+            Stream stream = source.stream(sync.stream());
+            Windowing windowing = stream.windowing();
             SyncWindow window = window(source, sync.stream(), sync.partition(), pass.request().full());
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
-                    windowing == Windowing.SNAPSHOT && source.goneState(sync.stream()) != null,
-                    windowing == Windowing.OPEN_END && !source.listedInCreationOrder(sync.stream()));
+                    windowing == Windowing.SNAPSHOT && stream.goneState() != null,
+                    windowing == Windowing.OPEN_END && !stream.listedInCreationOrder());
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
@@ -543,7 +545,7 @@ public class SyncRuns {
      * minus the safety lag; a snapshot stream has none.
      */
     private SyncWindow window(Source source, String stream, String partition, boolean full) throws SQLException {
-        if (source.windowing(stream) == Windowing.SNAPSHOT) {
+        if (source.stream(stream).windowing() == Windowing.SNAPSHOT) {
             return SyncWindow.EVERYTHING;
         }
         Instant end = clock.instant().minus(source.safetyLag()).truncatedTo(ChronoUnit.MICROS);

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * A source as the engine sees it, in the spirit of the Airbyte CDK / Meltano SDK: it declares its partitions
- * (Distru: one; Metrc: one per licence), the streams of each partition in dependency order, how each stream can be
- * filtered by time ({@link Windowing}), how long a slice of a closed window may be, and a reader and a mapper. The
+ * (Distru: one; Metrc: one per licence), the {@link Stream} objects of each partition in dependency order (each knows
+ * how it is filtered by time, read a page at a time, listed, and what its absences mean), how long a slice of a
+ * closed window may be, and a mapper. The
  * engine does the rest the same way for every source: cursors, runs and dead letters per (source, stream,
  * partition), windows from the cursor to now − safety lag cut into slices, complete reads page by page, the change
  * stream, retries, locks. No source's name appears in the engine.
@@ -26,13 +27,18 @@ public interface Source {
      */
     List<String> partitions();
 
-    /** The streams of a partition, in dependency order (reference data first). */
-    List<String> streams(String partition);
+    /** The streams of a partition, in dependency order (reference data first; a child after its parent). */
+    List<Stream> streams(String partition);
 
     /** Every stream the source knows, whatever partition: what --stream and mapping files may name. */
     List<String> allStreams();
 
-    Windowing windowing(String stream);
+    /**
+     * The stream of that name (a run looks its stream up once, when it begins).
+     *
+     * @throws IllegalArgumentException for a name {@link #allStreams()} does not hold
+     */
+    Stream stream(String name);
 
     /** A window ends this far behind now (eventual consistency, clock skew). */
     Duration safetyLag();
@@ -62,18 +68,6 @@ public interface Source {
         return 1;
     }
 
-    StreamReader reader(String stream);
-
-    /**
-     * Whether the upstream lists this {@link Windowing#OPEN_END} stream in creation order, so that a record's position
-     * in the filtered set never decreases while it is paged (the open-ended argument of docs/sync-engine.md). Default
-     * false: no order is assumed, and the engine watches for a record that moved past the read position (served
-     * again, changed) and then keeps the run's cursor, so the next pass reads the window again.
-     */
-    default boolean listedInCreationOrder(String stream) {
-        return false;
-    }
-
     /**
      * Whether access is granted per stream (Metrc: a user's permissions per endpoint and facility): a 401/403 on one
      * stream of one partition then marks only that stream unavailable for that partition (asked again a day later)
@@ -81,25 +75,6 @@ public interface Source {
      */
     default boolean accessPerStream() {
         return false;
-    }
-
-    /**
-     * Whether a complete pass of this {@link Windowing#SNAPSHOT} stream that no longer serves a record means the
-     * record is gone, and what it becomes then; null (the default): absence means nothing.
-     */
-    default GoneState goneState(String stream) {
-        return null;
-    }
-
-    /**
-     * Of {@code candidates} (stored records that a snapshot pass of several pages did not serve), the source ids the
-     * upstream confirms absent by a consistent read of just those records. Offset paging over a set that shrinks
-     * while it is read can push a record past a page boundary unseen; only a confirmed absence is marked gone.
-     * Default: none can be confirmed, so multi-page passes mark nothing gone.
-     */
-    default java.util.Set<String> confirmAbsent(String stream, String partition,
-                                                java.util.List<com.canopyhub.canonical.CanonicalRecord> candidates) {
-        return java.util.Set.of();
     }
 
     /**

@@ -4,7 +4,7 @@ import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.StreamKey;
-import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Stream;
 import com.canopyhub.engine.spi.Windowing;
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
@@ -34,7 +34,7 @@ public final class DistruSource implements Source {
     private volatile boolean filterIgnoredSaid;
 
     private final List<String> streams;
-    private final Map<String, StreamReader> readers = new LinkedHashMap<>();
+    private final Map<String, Stream> all = new LinkedHashMap<>();
     private final DistruMapper mapper;
     private final Duration safetyLag;
     private final Duration overlap;
@@ -44,7 +44,7 @@ public final class DistruSource implements Source {
                         Duration overlap, String upstream) {
         this.client = client;
         this.streams = List.copyOf(streams);
-        Arrays.stream(DistruStream.values()).forEach(e -> readers.put(e.configName(), new DistruStreamReader(client, e)));
+        Arrays.stream(DistruStream.values()).forEach(e -> all.put(e.configName(), new DistruApiStream(client, e, this)));
         this.mapper = mapper;
         this.safetyLag = safetyLag;
         this.overlap = overlap;
@@ -67,18 +67,13 @@ public final class DistruSource implements Source {
     }
 
     @Override
-    public List<String> streams(String partition) {
-        return streams;
+    public List<Stream> streams(String partition) {
+        return streams.stream().map(this::stream).toList();
     }
 
     @Override
     public List<String> allStreams() {
-        return List.copyOf(readers.keySet());
-    }
-
-    @Override
-    public Windowing windowing(String stream) {
-        return reader(stream).windowing();
+        return List.copyOf(all.keySet());
     }
 
     @Override
@@ -92,42 +87,12 @@ public final class DistruSource implements Source {
     }
 
     @Override
-    public StreamReader reader(String stream) {
-        StreamReader r = readers.get(stream);
+    public Stream stream(String name) {
+        Stream r = all.get(name);
         if (r == null) {
-            throw new IllegalArgumentException("distru has no stream '" + stream + "'");
+            throw new IllegalArgumentException("distru has no stream '" + name + "'");
         }
         return r;
-    }
-
-    /**
-     * The collections the reference says are "sorted by their creation date": batches, companies, locations,
-     * packages, products. Orders are sorted by order date, descending (an edited order date moves an order); strains
-     * say nothing: neither is assumed.
-     */
-    @Override
-    public boolean listedInCreationOrder(String stream) {
-        return switch (stream) {
-            case "batches", "companies", "locations", "packages", "products" -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * Inventory: Distru leaves out groups with 0 active and 0 available (distru-api.txt, inventory), so a group a
-     * complete snapshot no longer serves holds nothing: its stock level turns to 0 (in the same unit).
-     */
-    @Override
-    public GoneState goneState(String stream) {
-        if (!DistruStream.INVENTORY.configName().equals(stream)) {
-            return null;
-        }
-        return new GoneState(EntityType.STOCK_LEVEL, last -> {
-            StockLevel s = (StockLevel) last;
-            return new StockLevel(s.canonicalId(), s.provenance(), s.productSourceId(), s.locationSourceId(), s.batchNumber(),
-                    new Quantity(BigDecimal.ZERO, s.active().unit()), new Quantity(BigDecimal.ZERO, s.available().unit()),
-                    s.sourceUpdatedAt(), s.attributes());
-        });
     }
 
     /**
@@ -136,8 +101,7 @@ public final class DistruSource implements Source {
      * The answer is checked: a group of a product that was not asked for means Distru ignored the filter, said once
      * as an ERROR, and then nothing is confirmed (stock stays as last seen rather than drop to 0 on a guess).
      */
-    @Override
-    public Set<String> confirmAbsent(String stream, String partition, List<CanonicalRecord> candidates) {
+    Set<String> confirmInventoryAbsent(List<CanonicalRecord> candidates) {
         Map<String, List<String>> byProduct = new LinkedHashMap<>();
         for (CanonicalRecord r : candidates) {
             byProduct.computeIfAbsent(((StockLevel) r).productSourceId(), k -> new ArrayList<>()).add(r.provenance().sourceId());

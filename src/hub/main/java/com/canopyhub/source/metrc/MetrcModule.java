@@ -68,6 +68,6 @@ public final class MetrcModule implements SourceFactory {
                 settings.getList("hub.metrc.streams"), settings.getBoolean("hub.metrc.streams-follow-license-type"),
                 start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong("hub.metrc.backfill-days")),
                 settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock,
-                settings.getInt("hub.metrc.read-ahead-pages"), wiring.dataSource());
+                settings.getInt("hub.metrc.read-ahead-pages"));
     }
 }

@@ -3,7 +3,7 @@ package com.canopyhub.source.metrc;
 import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.SourcePage;
-import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Stream;
 import com.canopyhub.engine.spi.Windowing;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,13 +38,13 @@ public final class MetrcSource implements Source {
     private final String upstream;
     private final Clock clock;
     private final int readAhead;
-    private final Map<String, StreamReader> readers = new LinkedHashMap<>();
+    private final Map<String, Stream> all = new LinkedHashMap<>();
     /** Licence number to its facility, as the last facilities call reported. */
     private final Map<String, MetrcClient.Facility> facilities = new ConcurrentHashMap<>();
 
     public MetrcSource(MetrcClient client, MetrcMapper mapper, List<String> licenseNumbers, List<String> streams,
                        boolean followLicenseType, LocalDate startDate, Duration defaultBackfill, Duration safetyLag,
-                       Duration overlap, String upstream, Clock clock, int readAhead, javax.sql.DataSource dataSource) {
+                       Duration overlap, String upstream, Clock clock, int readAhead) {
         this.readAhead = readAhead;
         this.client = client;
         this.mapper = mapper;
@@ -57,8 +57,8 @@ public final class MetrcSource implements Source {
         this.overlap = overlap;
         this.upstream = upstream;
         this.clock = clock;
-        Arrays.stream(MetrcStream.values()).forEach(s -> readers.put(s.configName(), s == MetrcStream.LAB_RESULTS
-                ? new MetrcLabResultsReader(client, dataSource) : new MetrcStreamReader(client, s)));
+        Arrays.stream(MetrcStream.values()).forEach(s -> all.put(s.configName(), s == MetrcStream.LAB_RESULTS
+                ? new MetrcLabResultsStream(client) : new MetrcApiStream(client, s)));
     }
 
     @Override
@@ -80,28 +80,21 @@ public final class MetrcSource implements Source {
     }
 
     @Override
-    public List<String> streams(String licenseNumber) {
-        if (!followLicenseType) {
-            return streams;
-        }
+    public List<Stream> streams(String licenseNumber) {
         MetrcClient.Facility facility = facilities.get(licenseNumber);
-        return streams.stream().filter(s -> MetrcStream.byConfigName(s).availableTo(facility)).toList();
+        return streams.stream().filter(s -> !followLicenseType || MetrcStream.byConfigName(s).availableTo(facility))
+                .map(this::stream).toList();
     }
 
     @Override
     public List<String> allStreams() {
-        return List.copyOf(readers.keySet());
+        return List.copyOf(all.keySet());
     }
 
     /** A Metrc user's permissions are per endpoint and facility: a 401/403 on one stream stops only that stream. */
     @Override
     public boolean accessPerStream() {
         return true;
-    }
-
-    @Override
-    public Windowing windowing(String stream) {
-        return reader(stream).windowing();
     }
 
     @Override
@@ -132,10 +125,10 @@ public final class MetrcSource implements Source {
     }
 
     @Override
-    public StreamReader reader(String stream) {
-        StreamReader r = readers.get(stream);
+    public Stream stream(String name) {
+        Stream r = all.get(name);
         if (r == null) {
-            throw new IllegalArgumentException("metrc has no stream '" + stream + "'");
+            throw new IllegalArgumentException("metrc has no stream '" + name + "'");
         }
         return r;
     }

@@ -2,22 +2,22 @@ package com.canopyhub.source.metrc;
 
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
-import com.canopyhub.engine.spi.StreamReader;
+import com.canopyhub.engine.spi.Stream;
 import com.canopyhub.engine.spi.Windowing;
 
-/** One Metrc list endpoint as a stream of the engine; the partition is the licence number. */
-public final class MetrcStreamReader implements StreamReader {
+/** One Metrc list endpoint (its path and filters: {@link MetrcStream}) as a stream of the engine; the partition is the licence number. */
+public final class MetrcApiStream implements Stream {
 
     private final MetrcClient client;
     private final MetrcStream stream;
 
-    public MetrcStreamReader(MetrcClient client, MetrcStream stream) {
+    public MetrcApiStream(MetrcClient client, MetrcStream stream) {
         this.client = client;
         this.stream = stream;
     }
 
     @Override
-    public String stream() {
+    public String name() {
         return stream.configName();
     }
 
