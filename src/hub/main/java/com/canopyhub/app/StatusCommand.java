@@ -149,7 +149,8 @@ public class StatusCommand implements Callable<Integer> {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM hub.kafka_feed), "
-                + "(SELECT count(*) FROM hub.outbox WHERE NOT kafka_published)"); ResultSet rs = ps.executeQuery()) {
+                + "(SELECT count(*) FROM hub.outbox o WHERE " + com.canopyhub.events.OutboxReader.KAFKA.unread("o") + ")");
+             ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getLong(1) > 0) {
                 out.printf(Locale.ROOT, "Kafka feed: %d events not yet published%n", rs.getLong(2));

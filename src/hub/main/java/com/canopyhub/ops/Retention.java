@@ -1,5 +1,7 @@
 package com.canopyhub.ops;
 
+import com.canopyhub.events.OutboxReader;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -65,11 +67,12 @@ public class Retention {
         purged.put("hub.outbox", batches("""
                 DELETE FROM hub.outbox WHERE seq IN (SELECT o.seq FROM hub.outbox o
                  WHERE o.occurred_at < now() - ? * interval '1 second'
-                   AND (o.fanned_out OR NOT %s) AND (o.listings_marked OR NOT %s) AND (o.kafka_published OR NOT %s)
+                   AND (NOT %s OR %s) AND (NOT %s OR %s) AND (NOT %s OR %s)
                    AND EXISTS (SELECT 1 FROM hub.outbox newer WHERE newer.aggregate_id = o.aggregate_id AND newer.seq > o.seq)
                    AND NOT EXISTS (SELECT 1 FROM hub.webhook_deliveries d WHERE d.event_seq = o.seq)
                  ORDER BY o.occurred_at LIMIT ?)
-                """.formatted(webhooksOn.getAsBoolean(), marketplacesOn.getAsBoolean(), feedOn.getAsBoolean()), ages.outbox()));
+                """.formatted(webhooksOn.getAsBoolean(), OutboxReader.WEBHOOKS.read("o"), marketplacesOn.getAsBoolean(),
+                OutboxReader.MARKETPLACES.read("o"), feedOn.getAsBoolean(), OutboxReader.KAFKA.read("o")), ages.outbox()));
         purged.put("hub.marketplace_requests", batches("""
                 DELETE FROM hub.marketplace_requests WHERE id IN (SELECT id FROM hub.marketplace_requests
                  WHERE finished_at < now() - ? * interval '1 second' LIMIT ?)

@@ -354,7 +354,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
                 while (System.nanoTime() < deadline) {
                     try (java.sql.Statement st = c.createStatement();
-                         java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM hub.outbox WHERE NOT kafka_published")) {
+                         java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM hub.outbox o WHERE " + com.canopyhub.events.OutboxReader.KAFKA.unread("o"))) {
                         rs.next();
                         if (rs.getLong(1) == 0) {
                             break;
@@ -473,7 +473,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
-                    "SELECT (SELECT count(*) FROM hub.outbox WHERE NOT listings_marked) + (SELECT count(*) FROM hub.marketplace_listings "
+                    "SELECT (SELECT count(*) FROM hub.outbox o WHERE " + com.canopyhub.events.OutboxReader.MARKETPLACES.unread("o") + ") + (SELECT count(*) FROM hub.marketplace_listings "
                             + "WHERE dirty OR claimed_by IS NOT NULL) + (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE 0 END FROM hub.marketplace_sinks)")) {
                 rs.next();
                 if (rs.getLong(1) == 0) {

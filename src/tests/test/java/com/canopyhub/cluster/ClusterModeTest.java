@@ -43,7 +43,7 @@ class ClusterModeTest {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .until(() -> scheduled(h) >= atKill + 4);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> h.count("SELECT count(*) FROM hub.outbox WHERE NOT kafka_published") == 0);
+                        .until(() -> h.count("SELECT count(*) FROM hub.outbox o WHERE " + com.canopyhub.events.OutboxReader.KAFKA.unread("o")) == 0);
             } catch (AssertionError | RuntimeException e) {
                 System.out.println("node a:\n" + a.output() + "\nnode b:\n" + b.output());
                 throw e;

@@ -1,5 +1,7 @@
 package com.canopyhub.delivery.kafka;
 
+import com.canopyhub.events.OutboxReader;
+
 import com.canopyhub.events.EventEnvelope;
 import java.sql.Array;
 import java.sql.Connection;
@@ -77,11 +79,20 @@ public final class KafkaFeed implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.kafka_feed (id, bootstrap) VALUES (1, ?) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, bootstrap);
                 if (ps.executeUpdate() == 1) {
-                    try (PreparedStatement mark = c.prepareStatement("UPDATE hub.outbox SET kafka_published = true WHERE NOT kafka_published")) {
-                        int n = mark.executeUpdate();
-                        LOG.info("Kafka feed: first run on this database; {} earlier outbox event(s) are not published "
-                                + "(`feed republish --type T` sends current state)", n);
+                    // the reader starts at the outbox's current end (a reader row the upgrade made is moved there)
+                    long n = OutboxReader.KAFKA.unreadCount(c);
+                    try (PreparedStatement skip = c.prepareStatement("UPDATE hub.outbox_readers SET watermark = w, pending_seq = w, "
+                            + "pending_xmax = '0' FROM (SELECT coalesce(max(seq), 0) AS w FROM hub.outbox) x WHERE reader = ?")) {
+                        skip.setString(1, OutboxReader.KAFKA.name());
+                        skip.executeUpdate();
                     }
+                    OutboxReader.KAFKA.register(c, true);
+                    try (PreparedStatement forget = c.prepareStatement("DELETE FROM hub.outbox_reads WHERE reader = ?")) {
+                        forget.setString(1, OutboxReader.KAFKA.name());
+                        forget.executeUpdate();
+                    }
+                    LOG.info("Kafka feed: first run on this database; {} earlier outbox event(s) are not published "
+                            + "(`feed republish --type T` sends current state)", n);
                 }
             }
             c.commit();
@@ -102,10 +113,11 @@ public final class KafkaFeed implements AutoCloseable {
             return List.of();
         }
         List<Event> events = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, id, aggregate_type, aggregate_id, type, payload, occurred_at FROM hub.outbox "
-                        + "WHERE NOT kafka_published ORDER BY seq LIMIT " + batch)) {
-            try (ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection()) {
+            OutboxReader.KAFKA.advance(c);
+            try (PreparedStatement ps = c.prepareStatement(OutboxReader.KAFKA.unreadQuery(
+                    "o.seq, o.id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.occurred_at", batch));
+                 ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     events.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class), rs.getString(5),
                             rs.getString(6), rs.getTimestamp(7).toInstant()));
@@ -150,14 +162,12 @@ public final class KafkaFeed implements AutoCloseable {
         List<Long> acked = exchange.getProperty(ACKED, List.class);
         try {
             if (acked != null && !acked.isEmpty()) {
-                try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                        "UPDATE hub.outbox SET kafka_published = true WHERE seq = ANY(?)")) {
-                    Array seqs;
+                try (Connection c = dataSource.getConnection()) {
+                    List<Long> seqs;
                     synchronized (acked) {
-                        seqs = c.createArrayOf("bigint", acked.toArray());
+                        seqs = List.copyOf(acked);
                     }
-                    ps.setArray(1, seqs);
-                    ps.executeUpdate();
+                    OutboxReader.KAFKA.markRead(c, seqs);
                 }
             }
         } finally {

@@ -1,5 +1,7 @@
 package com.canopyhub.delivery.marketplace;
 
+import com.canopyhub.events.OutboxReader;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * that changed nothing wrote no events, so nothing becomes dirty and nothing is sent.
  * <p>
  * One reader for all marketplace sinks, one node at a time (an advisory lock): it flags the events it has read
- * ({@code hub.outbox.listings_marked}) rather than keeping a sequence cursor, so an event whose transaction commits
+ * (its progress as an outbox reader, {@link OutboxReader}) rather than a plain sequence cursor, so an event whose transaction commits
  * after a later one's is never skipped. A sink's first round ever marks every product (a marketplace enabled on a
  * database that already holds products still gets all of them), and so does a sink whose mapping file was edited.
  */
@@ -25,10 +27,8 @@ public final class MarketplacePlanner {
     private static final long LOCK = 0x6d61726b6574L; // "market"
     private static final int BATCH = 5000;
 
-    private static final String MARK = """
-            WITH batch AS (SELECT seq FROM hub.outbox WHERE NOT listings_marked ORDER BY seq LIMIT ?),
-            ev AS (UPDATE hub.outbox o SET listings_marked = true FROM batch WHERE o.seq = batch.seq
-                   RETURNING o.aggregate_type, o.aggregate_id),
+    private static final String MARK = "WITH " + OutboxReader.MARKETPLACES.claimCte("o.seq, o.aggregate_type, o.aggregate_id") + ",\n" + """
+            ev AS (SELECT b.aggregate_type, b.aggregate_id FROM batch b JOIN taken t ON t.seq = b.seq),
             changed AS (
                 SELECT aggregate_id AS product FROM ev WHERE aggregate_type = 'product'
                 UNION
@@ -87,6 +87,7 @@ public final class MarketplacePlanner {
                 if (!mappingsChecked) {
                     marked += firstRounds(c);
                 }
+                OutboxReader.MARKETPLACES.advance(c);
                 while (true) {
                     int events;
                     try (PreparedStatement ps = c.prepareStatement(MARK)) {

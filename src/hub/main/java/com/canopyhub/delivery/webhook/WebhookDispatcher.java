@@ -1,5 +1,7 @@
 package com.canopyhub.delivery.webhook;
 
+import com.canopyhub.events.OutboxReader;
+
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.source.RetryAfter;
 import java.net.SocketTimeoutException;
@@ -117,13 +119,12 @@ public class WebhookDispatcher implements AutoCloseable {
                     c.rollback();
                     return 0; // another node is fanning out
                 }
+                OutboxReader.WEBHOOKS.advance(c);
                 while (true) {
                     int marked;
                     int inserted;
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            WITH batch AS (SELECT seq FROM hub.outbox WHERE NOT fanned_out ORDER BY seq LIMIT ?),
-                            marked AS (UPDATE hub.outbox o SET fanned_out = true FROM batch WHERE o.seq = batch.seq
-                                       RETURNING o.seq, o.id, o.type, o.aggregate_id),
+                    try (PreparedStatement ps = c.prepareStatement("WITH " + OutboxReader.WEBHOOKS.claimCte("o.seq, o.id, o.type, o.aggregate_id") + ",\n" + """
+                            marked AS (SELECT b.seq, b.id, b.type, b.aggregate_id FROM batch b JOIN taken t ON t.seq = b.seq),
                             matched AS (SELECT s.id AS subscription_id, m.seq, m.id, m.type, m.aggregate_id,
                                                row_number() OVER (PARTITION BY s.id, m.aggregate_id ORDER BY m.seq) AS nth
                                           FROM marked m JOIN hub.webhook_subscriptions s

@@ -1,5 +1,6 @@
 package com.canopyhub.delivery.webhook;
 
+import com.canopyhub.events.OutboxReader;
 import com.canopyhub.events.OutboxSink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,7 +111,8 @@ public class WebhookService {
                     INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id, next_attempt_at)
                     SELECT s.id, o.seq, o.id, o.type, o.aggregate_id, now()
                       FROM hub.outbox o JOIN hub.webhook_subscriptions s ON s.id = ? AND o.type LIKE ANY (s.event_like)
-                     WHERE o.occurred_at >= ? AND o.fanned_out
+                     WHERE o.occurred_at >= ? AND """ + OutboxReader.WEBHOOKS.read("o") + """
+
                     ON CONFLICT (subscription_id, event_seq) DO NOTHING
                     """)) {
                 ps.setString(1, subscription);
@@ -124,8 +126,8 @@ public class WebhookService {
     }
 
     /**
-     * A {@code webhook.test} event for one subscription only (written as already fanned out, so no one else gets
-     * it), delivered like any other. Returns the delivery's id.
+     * A {@code webhook.test} event for one subscription only (written as already taken by the webhook fan-out, so no
+     * one else gets it), delivered like any other. Returns the delivery's id.
      */
     public long test(String subscription) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -137,7 +139,7 @@ public class WebhookService {
             UUID aggregate = UUID.randomUUID();
             long seq;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, payload, "
-                    + "source_system, stream, fanned_out) VALUES (?, 'webhook', ?, 'webhook.test', ?, 'hub', 'webhooks', true) RETURNING seq")) {
+                    + "source_system, stream) VALUES (?, 'webhook', ?, 'webhook.test', ?, 'hub', 'webhooks') RETURNING seq")) {
                 ps.setString(1, eventId);
                 ps.setObject(2, aggregate);
                 ps.setString(3, "{\"message\":\"a test event from Canopy Hub\",\"subscription\":\"" + subscription + "\"}");
@@ -146,6 +148,7 @@ public class WebhookService {
                     seq = rs.getLong(1);
                 }
             }
+            OutboxReader.WEBHOOKS.markRead(c, java.util.List.of(seq));
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, "
                     + "event_type, aggregate_id, next_attempt_at) VALUES (?, ?, ?, 'webhook.test', ?, now()) RETURNING id")) {
@@ -217,7 +220,8 @@ public class WebhookService {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             List<Map<String, Object>> r = rows("""
-                    SELECT (SELECT count(*) FROM hub.outbox WHERE NOT fanned_out)
+                    SELECT (SELECT count(*) FROM hub.outbox o WHERE """ + OutboxReader.WEBHOOKS.unread("o") + """
+                    )
                          + (SELECT count(*) FROM hub.webhook_deliveries d JOIN hub.webhook_subscriptions s ON s.id = d.subscription_id
                              WHERE s.enabled AND s.disabled_at IS NULL
                                AND (d.status = 'SENDING' OR (d.status = 'PENDING' AND d.next_attempt_at <= now()))) AS open

@@ -53,7 +53,7 @@ final class MarketplaceTesting {
     static void awaitSettled(HubHarness h, String sink) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
                 (h.hub() == null || h.hub().bean("marketplacePlanner", MarketplacePlanner.class).lookedAtMappings())
-                        && h.count("SELECT count(*) FROM hub.outbox WHERE NOT listings_marked") == 0
+                        && h.count("SELECT count(*) FROM hub.outbox o WHERE " + com.canopyhub.events.OutboxReader.MARKETPLACES.unread("o")) == 0
                         && h.count("SELECT count(*) FROM hub.marketplace_sinks WHERE sink = ?", sink) == 1
                         && h.count("SELECT count(*) FROM hub.marketplace_listings WHERE sink = ? AND (dirty OR claimed_by IS NOT NULL)", sink) == 0);
     }
