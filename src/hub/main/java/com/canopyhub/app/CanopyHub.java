@@ -1,5 +1,7 @@
 package com.canopyhub.app;
 
+import com.canopyhub.config.CoreSettings;
+
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SecretRedactor;
@@ -235,7 +237,7 @@ public class CanopyHub implements Callable<Integer> {
             }
             try (HubRuntime hub = common.startWithoutSchedules()) {
                 HubSettings settings = hub.bean("hubSettings", HubSettings.class);
-                List<String> configuredSources = settings.getList("hub.sync.sources");
+                List<String> configuredSources = settings.getList(CoreSettings.SYNC_SOURCES);
                 Map<String, List<String>> plan = new LinkedHashMap<>();
                 for (String s : source != null ? List.of(source) : configuredSources) {
                     List<String> configured = settings.getList(HubSettings.module(s).streamsKey());
@@ -329,7 +331,7 @@ public class CanopyHub implements Callable<Integer> {
                             + (pending.isEmpty() ? "schema up to date"
                             : pending.size() + " pending migration(s), applied by the next run or sync: " + String.join(", ", pending)));
                 }
-                for (String source : settings.getList("hub.sync.sources")) {
+                for (String source : settings.getList(CoreSettings.SYNC_SOURCES)) {
                     ok &= checkUpstream(source, settings);
                 }
                 System.out.println(ok ? "configuration OK" : "configuration has problems");

@@ -1,5 +1,8 @@
 package com.canopyhub.app;
 
+import com.canopyhub.config.CoreSettings;
+import com.canopyhub.delivery.kafka.KafkaSettings;
+
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.Sandboxes;
 import com.canopyhub.engine.spi.SourceFactory;
@@ -94,10 +97,10 @@ public class HubConfiguration implements CamelConfiguration {
         SecretRedactor redactor = SecretRedactor.of(settings);
         // the HTTP server runs for `run` only (every other verb starts with camel.server.enabled=false); its routes
         // follow hub.http.listen. A port that is taken fails startup here, naming the setting, before anything opens
-        boolean listen = settings.getBoolean("hub.http.enabled") && !"false".equals(first.get("camel.server.enabled"));
+        boolean listen = settings.getBoolean(CoreSettings.HTTP_ENABLED) && !"false".equals(first.get("camel.server.enabled"));
         pc.addOverrideProperty("hub.http.listen", Boolean.toString(listen));
         if (listen) {
-            HttpPortCheck.requireFree(settings.getInt("hub.http.port"));
+            HttpPortCheck.requireFree(settings.getInt(CoreSettings.HTTP_PORT));
         }
         Clock clock = context.getRegistry().lookupByNameAndType(CLOCK_BEAN, Clock.class);
         if (clock == null) {
@@ -116,20 +119,20 @@ public class HubConfiguration implements CamelConfiguration {
     private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources)
             throws Exception {
         // mapping files are configuration: a bad one fails startup (naming file and line) before anything opens
-        ExtraFields extraFields = ExtraFields.load(Path.of(settings.get("hub.mappings.directory")),
+        ExtraFields extraFields = ExtraFields.load(Path.of(settings.get(CoreSettings.MAPPINGS_DIRECTORY)),
                 HubSettings.SOURCES.stream().collect(Collectors.toMap(m -> m.source(), m -> m.streams())));
         // so is the webhooks file: subscriptions and event rules are checked before anything opens
         @SuppressWarnings("unchecked")
         Map<String, String> environment = context.getRegistry().lookupByNameAndType(ENVIRONMENT_BEAN, Map.class);
-        WebhookConfig webhookConfig = WebhookConfig.load(Path.of(settings.get("hub.webhooks.file")),
+        WebhookConfig webhookConfig = WebhookConfig.load(Path.of(settings.get(WebhookSettings.FILE)),
                 environment != null ? environment : System.getenv());
-        HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong("hub.reporting.connect-timeout-seconds"),
-                settings.getLong("hub.reporting.statement-timeout-seconds"), settings.getLong("hub.reporting.socket-timeout-seconds"));
+        HubDatabase.Timeouts timeouts = new HubDatabase.Timeouts(settings.getLong(CoreSettings.REPORTING_CONNECT_TIMEOUT_SECONDS),
+                settings.getLong(CoreSettings.REPORTING_STATEMENT_TIMEOUT_SECONDS), settings.getLong(CoreSettings.REPORTING_SOCKET_TIMEOUT_SECONDS));
         // check-config and status only look: the database is neither required to answer nor migrated
         boolean checkOnly = context.getRegistry().lookupByName(CHECK_ONLY_BEAN) != null;
         // a source on its sandbox where the sandbox module is missing (the production jar): named before anything opens
         Sandboxes sandboxes = Sandboxes.installed();
-        for (String name : settings.getList("hub.sync.sources")) {
+        for (String name : settings.getList(CoreSettings.SYNC_SOURCES)) {
             String baseUrlKey = HubSettings.module(name).baseUrlKey();
             if (settings.get(baseUrlKey).isEmpty()) {
                 sandboxes.require(name, baseUrlKey);
@@ -148,7 +151,7 @@ public class HubConfiguration implements CamelConfiguration {
         SourceFactory.Wiring wiring = new SourceFactory.Wiring(settings, clock, extraFields, upstreamJson(), db.dataSource(),
                 sandboxes, resources::add, context.getRegistry()::bind);
         Map<String, Source> sources = new LinkedHashMap<>();
-        for (String name : settings.getList("hub.sync.sources")) {
+        for (String name : settings.getList(CoreSettings.SYNC_SOURCES)) {
             SourceFactory factory = factories.get(name);
             if (factory == null) {
                 throw new IllegalStateException("hub.sync.sources: no module registered for source '" + name + "'");
@@ -172,15 +175,15 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("mapper", new SourceMapper(sources));
         // partitions of one source run side by side, at most this many at once (their pages still pace per upstream)
         ExecutorService partitionPool = context.getExecutorServiceManager().newFixedThreadPool(this, "sync-partition",
-                settings.getInt("hub.sync.parallel-partitions"));
+                settings.getInt(CoreSettings.SYNC_PARALLEL_PARTITIONS));
         registry.bind("partitionPool", partitionPool);
         registry.bind("changeDetector", new ChangeDetector(db.dataSource()));
         DeadLetterStore deadLetters = new DeadLetterStore(db.dataSource(), redactor);
         registry.bind("deadLetters", deadLetters);
         // the outbox reads an order's previous status before the reporting sink overwrites it, so it goes first
         List<ChangeSink> sinks = new ArrayList<>(List.of(new RecordChangeLog()));
-        boolean outbox = settings.getBoolean("hub.outbox.enabled");
-        boolean skipInitialLoad = settings.getBoolean("hub.outbox.skip-initial-load");
+        boolean outbox = settings.getBoolean(CoreSettings.OUTBOX_ENABLED);
+        boolean skipInitialLoad = settings.getBoolean(CoreSettings.OUTBOX_SKIP_INITIAL_LOAD);
         if (outbox) {
             sinks.add(new OutboxSink(skipInitialLoad));
         }
@@ -190,45 +193,43 @@ public class HubConfiguration implements CamelConfiguration {
             sinks.add(new LowStockSink(webhookConfig::lowStock, skipInitialLoad));
         }
         sinks.add(deadLetters);
-        java.util.function.Function<String, java.time.Duration> age =
-                k -> com.canopyhub.delivery.webhook.WebhookSettings.duration(settings.get(k)).orElseThrow();
         registry.bind("retention", new com.canopyhub.ops.Retention(db.dataSource(), new com.canopyhub.ops.Retention.Ages(
-                age.apply("hub.retention.outbox"), age.apply("hub.retention.webhook-deliveries"),
-                age.apply("hub.retention.marketplace-requests"), age.apply("hub.retention.record-changes"),
-                age.apply("hub.retention.sync-runs")), settings.getInt("hub.retention.batch-size"),
-                () -> settings.getBoolean("hub.webhooks.enabled"),
+                settings.getDuration(CoreSettings.RETENTION_OUTBOX), settings.getDuration(CoreSettings.RETENTION_WEBHOOK_DELIVERIES),
+                settings.getDuration(CoreSettings.RETENTION_MARKETPLACE_REQUESTS), settings.getDuration(CoreSettings.RETENTION_RECORD_CHANGES),
+                settings.getDuration(CoreSettings.RETENTION_SYNC_RUNS)), settings.getInt(CoreSettings.RETENTION_BATCH_SIZE),
+                () -> settings.getBoolean(WebhookSettings.ENABLED),
                 () -> !registry.findByType(com.canopyhub.delivery.marketplace.MarketplaceDelivery.class).isEmpty(),
-                () -> !settings.get("hub.kafka.bootstrap-servers").isEmpty()));
+                () -> !settings.get(KafkaSettings.BOOTSTRAP_SERVERS).isEmpty()));
         context.getPropertiesComponent().addOverrideProperty("hub.retention.interval-ms",
-                Long.toString(age.apply("hub.retention.interval").toMillis()));
+                Long.toString(settings.getDuration(CoreSettings.RETENTION_INTERVAL).toMillis()));
         ChangeStream changeStream = new ChangeStream(db.dataSource(), sinks, deadLetters);
         registry.bind("changeStream", changeStream);
         registry.bind("absences", new com.canopyhub.engine.run.Absences(db.dataSource(), sources,
                 new com.canopyhub.store.ReportingStoredRecords(), changeStream));
         AtomicBoolean stopFlag = new AtomicBoolean();
         registry.bind(STOP_FLAG_BEAN, stopFlag);
-        PassSchedule schedule = settings.getBoolean("hub.schedule.enabled")
+        PassSchedule schedule = settings.getBoolean(CoreSettings.SCHEDULE_ENABLED)
                 ? new PassSchedule(sources.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), clock)
                 : PassSchedule.none(clock);
         registry.bind("passSchedule", schedule);
-        if (settings.get("hub.schedule.store").equals("jdbc") && !checkOnly) {
+        if (settings.get(CoreSettings.SCHEDULE_STORE).equals("jdbc") && !checkOnly) {
             com.canopyhub.engine.run.ClusteredSchedules.install(context, db.dataSource(),
-                    settings.getMillis("hub.schedule.cluster-checkin-interval-ms"));
+                    settings.getMillis(CoreSettings.SCHEDULE_CLUSTER_CHECKIN_INTERVAL_MS));
             LOG.info("Schedules: Quartz's clustered JDBC store in this database (every node shares them; hub.schedule.store=jdbc)");
         }
         SyncRuns syncRuns = new SyncRuns(db.dataSource(), new CursorStore(db.dataSource()),
                 new StreamLocks(db::openDedicatedConnection, db.dataSource()), sources, clock,
                 () -> stopFlag.get() || context.isStopping() || context.isStopped(), redactor, new DatabaseErrors(timeouts),
-                Duration.ofSeconds(settings.getLong("hub.sync.progress-interval-seconds")), HubDatabase.hostName(), schedule);
+                Duration.ofSeconds(settings.getLong(CoreSettings.SYNC_PROGRESS_INTERVAL_SECONDS)), HubDatabase.hostName(), schedule);
         registry.bind("syncRuns", syncRuns);
         if (!checkOnly) {
             // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
             syncRuns.abandonOrphans();
         }
-        registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis("hub.retry.max-delay-ms")));
-        if (settings.getBoolean("hub.routes.reload") && !checkOnly) {
-            context.addService(new SafeRouteReload(settings.get("hub.routes.directory"), "*.camel.yaml"));
-            LOG.info("Route files in {} reload when saved (hub.routes.reload)", settings.get("hub.routes.directory"));
+        registry.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis(CoreSettings.RETRY_MAX_DELAY_MS)));
+        if (settings.getBoolean(CoreSettings.ROUTES_RELOAD) && !checkOnly) {
+            context.addService(new SafeRouteReload(settings.get(CoreSettings.ROUTES_DIRECTORY), "*.camel.yaml"));
+            LOG.info("Route files in {} reload when saved (hub.routes.reload)", settings.get(CoreSettings.ROUTES_DIRECTORY));
         }
         registry.bind("documentExpiry", new DocumentExpiry(db.dataSource(), clock, webhookConfig::expiringDays));
         wireWebhooks(context, settings, redactor, db, webhookConfig, sources, resources, checkOnly, sandboxes, clock);
@@ -236,7 +237,7 @@ public class HubConfiguration implements CamelConfiguration {
         boolean kafka = com.canopyhub.delivery.kafka.KafkaModule.wire(context, settings, db, resources::add, checkOnly);
         if (!checkOnly) {
             List<String> wake = new ArrayList<>();
-            if (settings.getBoolean("hub.webhooks.enabled")) {
+            if (settings.getBoolean(WebhookSettings.ENABLED)) {
                 wake.add(WebhookService.WAKE_URI);
             }
             if (kafka) {
@@ -244,7 +245,7 @@ public class HubConfiguration implements CamelConfiguration {
             }
             wakeOnCommit(context, db, resources, wake);
         }
-        registry.bind("retryDecision", new RetryDecision(settings.getInt("hub.retry.max-redeliveries"),
+        registry.bind("retryDecision", new RetryDecision(settings.getInt(CoreSettings.RETRY_MAX_REDELIVERIES),
                 () -> stopFlag.get() || context.isStopping() || context.isStopped()));
     }
 
@@ -257,13 +258,13 @@ public class HubConfiguration implements CamelConfiguration {
                               WebhookConfig config, Map<String, Source> sources, Resources resources, boolean checkOnly,
                               Sandboxes sandboxes, Clock clock) throws Exception {
         var registry = context.getRegistry();
-        SigningSecrets secrets = SigningSecrets.open(settings.get("hub.webhooks.secret-key"), Path.of(settings.get("hub.webhooks.secret-key-file")));
+        SigningSecrets secrets = SigningSecrets.open(settings.get(WebhookSettings.SECRET_KEY), Path.of(settings.get(WebhookSettings.SECRET_KEY_FILE)));
         // delivery bookkeeping has connections of its own: dozens of senders must never keep a page waiting for one
-        javax.sql.DataSource deliveryDb = checkOnly ? db.dataSource() : db.sidePool("webhooks", settings.getInt("hub.webhooks.pool-size"));
-        Subscriptions subscriptions = new Subscriptions(deliveryDb, secrets, settings.getInt("hub.webhooks.max-in-flight"));
+        javax.sql.DataSource deliveryDb = checkOnly ? db.dataSource() : db.sidePool("webhooks", settings.getInt(WebhookSettings.POOL_SIZE));
+        Subscriptions subscriptions = new Subscriptions(deliveryDb, secrets, settings.getInt(WebhookSettings.MAX_IN_FLIGHT));
         registry.bind("webhookSubscriptions", subscriptions);
         registry.bind("webhookService", new WebhookService(deliveryDb, subscriptions));
-        String mode = settings.get("hub.webhooks.sandbox-receiver");
+        String mode = settings.get(WebhookSettings.SANDBOX_RECEIVER);
         boolean sandbox = !checkOnly && (mode.equals("true") || (mode.equals("auto")
                 && sources.keySet().stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty())));
         // auto: the receiver where the sandbox module is installed; true: required (a clear error without it)
@@ -279,16 +280,16 @@ public class HubConfiguration implements CamelConfiguration {
                     : new WebhookConfig.Subscription("sandbox", receiver.baseUrl(), receiver.credential("secret"), List.of("*"), true,
                     "the built-in sandbox receiver (hub.webhooks.sandbox-receiver)", null);
             subscriptions.sync(config.subscriptions(), sandboxSubscription,
-                    WebhookSettings.duration(settings.get("hub.webhooks.rotation-overlap")).orElseThrow(), System.out::println);
+                    WebhookSettings.duration(settings.get(WebhookSettings.ROTATION_OVERLAP)).orElseThrow(), System.out::println);
             subscriptions.checkKey();
         }
-        java.util.Set<String> allowed = new java.util.HashSet<>(settings.getList("hub.webhooks.allowed-private-hosts"));
+        java.util.Set<String> allowed = new java.util.HashSet<>(settings.getList(WebhookSettings.ALLOWED_PRIVATE_HOSTS));
         if (receiver != null) {
             allowed.add("localhost"); // the built-in receiver listens there
         }
         UrlGuard guard = new UrlGuard(allowed);
-        java.time.Duration timeout = settings.getMillis("hub.webhooks.timeout-ms");
-        int senders = settings.getInt("hub.webhooks.senders");
+        java.time.Duration timeout = settings.getMillis(WebhookSettings.TIMEOUT_MS);
+        int senders = settings.getInt(WebhookSettings.SENDERS);
         var connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
                 .setMaxConnTotal(Math.max(senders * 2, 20))
@@ -300,12 +301,12 @@ public class HubConfiguration implements CamelConfiguration {
         resources.add(connections);
         registry.bind("webhookConnections", connections);
         WebhookDispatcher dispatcher = new WebhookDispatcher(deliveryDb, subscriptions, guard,
-                WebhookSettings.delays(settings.get("hub.webhooks.retry-schedule")), timeout,
-                WebhookSettings.duration(settings.get("hub.webhooks.disable-after")).orElseThrow(), senders * 2,
+                WebhookSettings.delays(settings.get(WebhookSettings.RETRY_SCHEDULE)), timeout,
+                WebhookSettings.duration(settings.get(WebhookSettings.DISABLE_AFTER)).orElseThrow(), senders * 2,
                 claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);
-        dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt("hub.webhooks.in-flight-during-sync"));
+        dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt(WebhookSettings.IN_FLIGHT_DURING_SYNC));
         resources.add(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent
     }
 
@@ -337,13 +338,13 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     private static HubDatabase openDatabase(HubSettings settings, HubDatabase.Timeouts timeouts, boolean lazy) throws Exception {
-        String url = settings.get("hub.reporting.jdbc-url");
-        int pool = settings.getInt("hub.reporting.pool-size");
+        String url = settings.get(CoreSettings.REPORTING_JDBC_URL);
+        int pool = settings.getInt(CoreSettings.REPORTING_POOL_SIZE);
         if (url.isEmpty()) {
-            return HubDatabase.embedded(Path.of(settings.get("hub.embedded.data-dir")), settings.getInt("hub.embedded.port"),
+            return HubDatabase.embedded(Path.of(settings.get(CoreSettings.EMBEDDED_DATA_DIR)), settings.getInt(CoreSettings.EMBEDDED_PORT),
                     pool, timeouts);
         }
-        return HubDatabase.connect(url, settings.get("hub.reporting.username"), settings.get("hub.reporting.password"),
+        return HubDatabase.connect(url, settings.get(CoreSettings.REPORTING_USERNAME), settings.get(CoreSettings.REPORTING_PASSWORD),
                 pool, timeouts, lazy);
     }
 

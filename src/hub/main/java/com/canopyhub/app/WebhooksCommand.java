@@ -38,7 +38,7 @@ public class WebhooksCommand implements Callable<Integer> {
     static void printSummary(HubRuntime hub, Instant since, AtomicReference<String> signalled) throws Exception {
         HubSettings settings = hub.bean("hubSettings", HubSettings.class);
         WebhookService service = hub.bean("webhookService", WebhookService.class);
-        if (service == null || !settings.getBoolean("hub.webhooks.enabled")) {
+        if (service == null || !settings.getBoolean(WebhookSettings.ENABLED)) {
             return;
         }
         List<Map<String, Object>> before = service.summary(since);
@@ -180,7 +180,7 @@ public class WebhooksCommand implements Callable<Integer> {
         int run(WebhookService service, HubRuntime hub) throws Exception {
             long id = service.test(subscription);
             HubSettings settings = hub.bean("hubSettings", HubSettings.class);
-            long deadline = System.nanoTime() + settings.getMillis("hub.webhooks.timeout-ms").plusSeconds(10).toNanos();
+            long deadline = System.nanoTime() + settings.getMillis(WebhookSettings.TIMEOUT_MS).plusSeconds(10).toNanos();
             while (System.nanoTime() < deadline && List.of("PENDING", "SENDING").contains(service.status(id))
                     && service.attempts(id).isEmpty()) {
                 Thread.sleep(100); // waiting for this process's (or another node's) dispatcher
@@ -207,11 +207,11 @@ public class WebhooksCommand implements Callable<Integer> {
         @Override
         int run(WebhookService service, HubRuntime hub) throws Exception {
             HubSettings settings = hub.bean("hubSettings", HubSettings.class);
-            Duration overlap = WebhookSettings.duration(settings.get("hub.webhooks.rotation-overlap")).orElseThrow();
+            Duration overlap = WebhookSettings.duration(settings.get(WebhookSettings.ROTATION_OVERLAP)).orElseThrow();
             String secret = service.rotateSecret(subscription, overlap);
             System.out.println("New signing secret for '" + subscription + "' (shown once, store it now):");
             System.out.println(secret);
-            System.out.println("Both the new and the previous secret sign for " + settings.get("hub.webhooks.rotation-overlap")
+            System.out.println("Both the new and the previous secret sign for " + settings.get(WebhookSettings.ROTATION_OVERLAP)
                     + "; give the receiver the new one within that time.");
             return 0;
         }

@@ -47,86 +47,45 @@ public final class HubSettings {
         return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst().map(SourceModule::streams).orElse(List.of());
     }
 
-    /** The hub's own settings (sync, routes, retries, reporting database); each source module adds its own group. */
-    private static final List<Setting> CORE = List.of(
-            // sync
-            setting("hub.sync.sources", "", "Comma-separated sources the hub syncs. Empty: every source whose base URL is set (hub.<source>.base-url), or, when none is, every source on its built-in sandbox. Known: " + String.join(", ", KNOWN_SOURCES) + ".",
-                    v -> v.isBlank() ? Optional.empty() : unknownOf(v, KNOWN_SOURCES, "source")),
-            setting("hub.schedule.enabled", "true", "Whether `run` starts the scheduled syncs (false: only `sync --once` syncs).",
-                    HubSettings::bool),
-            setting("hub.schedule.store", "memory", "Where Quartz keeps the schedules: memory (one node) or jdbc (the hub's PostgreSQL, clustered: several nodes share the schedules, each sync fires on exactly one of them, a surviving node takes over a dead node's).",
-                    oneOf("memory", "jdbc")),
-            setting("hub.schedule.cluster-checkin-interval-ms", "5000", "With the jdbc store: how often a node checks in; a node silent for about this long is taken to be dead and its schedules move on.",
-                    v -> longBetween(v, 500, 600_000)),
-            setting("hub.routes.reload", "false", "Reload a route file of hub.routes.directory when it is saved (the dev profile turns it on). A file that refers to an unknown bean, or fails to load, is rejected with one error and the previous routes keep running.",
-                    HubSettings::bool),
-            setting("hub.routes.directory", "routes", "Folder whose *.camel.yaml files hub.routes.reload watches (the routes themselves are loaded from camel.main.routes-include-pattern).",
-                    HubSettings::nonBlank),
-            setting("hub.sync.parallel-partitions", "4", "How many partitions of one source (Metrc: licences) sync at once; their requests still share the source's rate limits.",
-                    v -> longBetween(v, 1, 64)),
-            setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
-                    v -> longBetween(v, 1, 3600)),
-            setting("hub.outbox.enabled", "true", "Write the events of every change into hub.outbox, in the transaction that writes the change (docs/events.md); delivery reads them from there.",
-                    HubSettings::bool),
-            setting("hub.outbox.skip-initial-load", "false", "Write no events for a stream's initial load (its first pass, before it has a cursor): subscribers then start from the changes after it instead of a *.created for every record.",
-                    HubSettings::bool),
-            // retention
-            setting("hub.retention.enabled", "true", "Purge what the hub no longer needs, in small batches on a schedule (docs/deployment.md, Retention): finished webhook deliveries, outbox events every reader has taken (each record's latest event is always kept), finished marketplace requests, the change log, old runs.",
-                    HubSettings::bool),
-            setting("hub.retention.interval", "1h", "How often retention runs (its first round a minute after start).", HubSettings::duration),
-            setting("hub.retention.batch-size", "500", "Rows deleted per transaction: small, so a sync writing meanwhile never waits long.",
-                    v -> longBetween(v, 10, 100_000)),
-            setting("hub.retention.outbox", "30d", "Keep outbox events this long once every reader that is on has taken them and no webhook delivery refers to them; the latest event of each record is kept regardless (feed republish).",
-                    HubSettings::duration),
-            setting("hub.retention.webhook-deliveries", "30d", "Keep delivered and dead webhook deliveries (and their attempts) this long; open ones are never purged. A dead delivery can be replayed until then.",
-                    HubSettings::duration),
-            setting("hub.retention.marketplace-requests", "30d", "Keep finished marketplace requests (hub.marketplace_requests) this long.",
-                    HubSettings::duration),
-            setting("hub.retention.record-changes", "90d", "Keep the change log (hub.record_changes) this long.", HubSettings::duration),
-            setting("hub.retention.sync-runs", "90d", "Keep finished runs this long once a later run of the same stream succeeded (the last run and the last success always stay).",
-                    HubSettings::duration),
-            setting("hub.outbox.document-check-interval-ms", "3600000", "How often the hub looks for lab results (COAs) that moved inside a document_expiring threshold (config/webhooks.yaml) and emits document.expiring.",
-                    v -> longBetween(v, 1000, 86_400_000)),
-            setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
-                    HubSettings::nonBlank),
-            // retries
-            setting("hub.retry.max-redeliveries", "6", "Retries of a failed upstream call (429, 5xx, timeout) before the entity's run fails.",
-                    v -> longBetween(v, 0, 100)),
-            setting("hub.retry.initial-delay-ms", "500", "First retry delay; doubles each attempt.", v -> longBetween(v, 0, 600_000)),
-            setting("hub.retry.max-delay-ms", "60000", "Upper bound of one retry delay, including a server's Retry-After.", v -> longBetween(v, 0, 3_600_000)),
-            setting("hub.retry.max-retry-after-seconds", "300", "A Retry-After longer than this fails the run at once instead of blocking; the next scheduled sync resumes.",
-                    v -> longBetween(v, 0, 86_400)),
-            // reporting database
-            setting("hub.reporting.jdbc-url", "", "PostgreSQL JDBC URL of the reporting database. Empty: start an embedded PostgreSQL with its data under hub.embedded.data-dir.",
-                    HubSettings::optionalJdbcUrl),
-            setting("hub.reporting.username", "", "Database user (with hub.reporting.jdbc-url).", HubSettings::any),
-            secret("hub.reporting.password", "", "Database password (with hub.reporting.jdbc-url)."),
-            setting("hub.reporting.pool-size", "4", "Maximum connections in the hub's pool (each running stream also holds one lock connection outside it).", v -> longBetween(v, 1, 100)),
-            setting("hub.reporting.connect-timeout-seconds", "10", "How long to wait for a connection to the reporting database to open.",
-                    v -> longBetween(v, 1, 600)),
-            setting("hub.reporting.statement-timeout-seconds", "120", "PostgreSQL statement_timeout: a statement (e.g. the COPY of one page) still running after this is cancelled and its run fails.",
-                    v -> longBetween(v, 1, 86_400)),
-            setting("hub.reporting.socket-timeout-seconds", "180", "A reporting database that sends nothing for this long (frozen, network cut) fails the run instead of stalling the hub. Must exceed the statement timeout.",
-                    v -> longBetween(v, 1, 86_400)),
-            setting("hub.embedded.data-dir", "data/postgres", "Data directory of the embedded PostgreSQL; kept across restarts.", HubSettings::nonBlank),
-            setting("hub.embedded.port", "0", "Port of the embedded PostgreSQL; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
-            setting("hub.http.enabled", "true", "The hub's own HTTP server (camel-platform-http): inbound marketplace webhooks (POST /webhooks/terravault).",
-                    HubSettings::bool),
-            setting("hub.http.port", "8080", "Port of the hub's HTTP server (only `run` listens on it; sync --once, status, check-config, bench and the other verbs do not, so they run beside a hub that does; a taken port fails `run` at startup). Two hubs on one machine need two ports; 0 picks a free one.", v -> longBetween(v, 0, 65535)),
-            setting("hub.http.max-body-bytes", "1048576", "Largest request body the hub's HTTP server takes (TerraVault's order events are a few kB). A larger one is refused with 413 by its Content-Length, or as soon as a chunked body passes the limit: never read whole into memory.",
-                    v -> longBetween(v, 1024, 104_857_600))
-    );
-
     /** Every setting: the hub's own, then each source module's. */
-    public static final List<Setting> ALL = java.util.stream.Stream.concat(CORE.stream(),
-            GROUPS.stream().flatMap(g -> g.settings().stream())).toList();
+    public static final List<Setting> ALL = new Catalog();
 
     /** Renamed keys still read for one release: old key → new key. */
     public static final Map<String, String> RENAMED = GROUPS.stream().flatMap(g -> g.renamedKeys().entrySet().stream())
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
 
-    private static final Map<String, Setting> BY_KEY =
+    /**
+     * Every setting, gathered on first use: the modules' setting constants are initialised in whichever order their
+     * classes are first touched, so the catalogue is built once all of them exist.
+     */
+    private static final class Catalog extends java.util.AbstractList<Setting> {
+        private volatile List<Setting> all;
+
+        private List<Setting> all() {
+            List<Setting> a = all;
+            if (a == null) {
+                a = java.util.stream.Stream.concat(CoreSettings.SETTINGS.stream(),
+                        GROUPS.stream().flatMap(g -> g.settings().stream())).toList();
+                all = a;
+            }
+            return a;
+        }
+
+        @Override
+        public Setting get(int index) {
+            return all().get(index);
+        }
+
+        @Override
+        public int size() {
+            return all().size();
+        }
+    }
+
+    private static final class ByKey {
+        static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+    }
 
     private final Map<String, String> values;
     private final List<String> warnings;
@@ -186,8 +145,8 @@ public final class HubSettings {
             values.put(s.key(), value);
             s.validate(value).ifPresent(p -> problems.add(s.key() + ": " + p));
         }
-        present.stream().filter(k -> k.startsWith("hub.") && !BY_KEY.containsKey(k) && !RENAMED.containsKey(k)).sorted()
-                .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
+        present.stream().filter(k -> k.startsWith("hub.") && !ByKey.BY_KEY.containsKey(k) && !RENAMED.containsKey(k)).sorted()
+                .forEach(k -> problems.add(k + ": unknown key" + suggestion(k, ByKey.BY_KEY.keySet()).map(m -> "; did you mean " + m + "?")
                         .orElse("") + " (see the configuration reference in README.md)"));
         credentialsNeedTheirUrl(values, problems, "hub.reporting.jdbc-url", "hub.reporting.username", "hub.reporting.password");
         values.put("hub.sync.sources", effectiveSources(values.get("hub.sync.sources"), values));
@@ -277,7 +236,7 @@ public final class HubSettings {
      * (BASEURL for BASE_URL), or within a small edit distance.
      */
     public static Optional<String> suggestion(String unknownKey) {
-        return suggestion(unknownKey, BY_KEY.keySet());
+        return suggestion(unknownKey, ByKey.BY_KEY.keySet());
     }
 
     /** The name among {@code known} closest to {@code unknown} (a bean, a stream), if one is close. */
@@ -323,7 +282,7 @@ public final class HubSettings {
     }
 
     public static Optional<Setting> find(String key) {
-        return Optional.ofNullable(BY_KEY.get(key));
+        return Optional.ofNullable(ByKey.BY_KEY.get(key));
     }
 
     public String get(String key) {
@@ -332,6 +291,41 @@ public final class HubSettings {
             throw new IllegalArgumentException("Undeclared setting " + key);
         }
         return v;
+    }
+
+    /** The value of a declared setting (a module's constant, e.g. {@code DistruSettings.BASE_URL}). */
+    public String get(Setting setting) {
+        return get(setting.key());
+    }
+
+    public int getInt(Setting setting) {
+        return getInt(setting.key());
+    }
+
+    public long getLong(Setting setting) {
+        return getLong(setting.key());
+    }
+
+    public double getDouble(Setting setting) {
+        return getDouble(setting.key());
+    }
+
+    public boolean getBoolean(Setting setting) {
+        return getBoolean(setting.key());
+    }
+
+    /** A setting in milliseconds, as a duration. */
+    public Duration getMillis(Setting setting) {
+        return getMillis(setting.key());
+    }
+
+    /** A setting in the hub's duration notation (30s, 12h, 5d), as a duration. */
+    public Duration getDuration(Setting setting) {
+        return Durations.parse(get(setting)).orElseThrow(() -> new IllegalStateException(setting.key() + " is not a duration"));
+    }
+
+    public List<String> getList(Setting setting) {
+        return getList(setting.key());
     }
 
     public int getInt(String key) {

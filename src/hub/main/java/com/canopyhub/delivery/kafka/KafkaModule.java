@@ -32,14 +32,14 @@ public final class KafkaModule {
     /** Returns whether the feed runs. */
     public static boolean wire(CamelContext context, HubSettings settings, HubDatabase db, Consumer<AutoCloseable> closeOnStop,
                                boolean checkOnly) throws Exception {
-        String bootstrap = settings.get("hub.kafka.bootstrap-servers");
+        String bootstrap = settings.get(KafkaSettings.BOOTSTRAP_SERVERS);
         boolean on = !bootstrap.isBlank() && !checkOnly;
         context.getPropertiesComponent().addOverrideProperty("hub.kafka.active", Boolean.toString(on));
         if (!on) {
             return false;
         }
-        String prefix = settings.get("hub.kafka.topic-prefix");
-        KafkaFeed feed = new KafkaFeed(db.dataSource(), db::openDedicatedConnection, prefix, settings.getInt("hub.kafka.batch-size"));
+        String prefix = settings.get(KafkaSettings.TOPIC_PREFIX);
+        KafkaFeed feed = new KafkaFeed(db.dataSource(), db::openDedicatedConnection, prefix, settings.getInt(KafkaSettings.BATCH_SIZE));
         closeOnStop.accept(feed);
         context.getRegistry().bind("kafkaFeed", feed);
         feed.firstRun(bootstrap);
@@ -57,7 +57,7 @@ public final class KafkaModule {
             configuration.setSslTruststoreLocation((String) security.get("ssl.truststore.location"));
             configuration.setSslTruststorePassword((String) security.get("ssl.truststore.password"));
         }
-        if (settings.getBoolean("hub.kafka.create-topics")) {
+        if (settings.getBoolean(KafkaSettings.CREATE_TOPICS)) {
             createTopics(settings, bootstrap, prefix);
         }
         LOG.info("Kafka feed: {} (topics {}.<type>.v1)", bootstrap, prefix);
@@ -67,17 +67,17 @@ public final class KafkaModule {
     /** The Kafka client security settings, as the hub passes them through (docs/kafka-feed.md). */
     public static Map<String, Object> clientSecurity(HubSettings settings) {
         Map<String, Object> p = new java.util.LinkedHashMap<>();
-        String protocol = settings.get("hub.kafka.security-protocol");
+        String protocol = settings.get(KafkaSettings.SECURITY_PROTOCOL);
         p.put("security.protocol", protocol);
         if (protocol.startsWith("SASL")) {
-            p.put("sasl.mechanism", settings.get("hub.kafka.sasl-mechanism"));
-            if (!settings.get("hub.kafka.sasl-jaas-config").isEmpty()) {
-                p.put("sasl.jaas.config", settings.get("hub.kafka.sasl-jaas-config"));
+            p.put("sasl.mechanism", settings.get(KafkaSettings.SASL_MECHANISM));
+            if (!settings.get(KafkaSettings.SASL_JAAS_CONFIG).isEmpty()) {
+                p.put("sasl.jaas.config", settings.get(KafkaSettings.SASL_JAAS_CONFIG));
             }
         }
-        if (protocol.endsWith("SSL") && !settings.get("hub.kafka.ssl-truststore-location").isEmpty()) {
-            p.put("ssl.truststore.location", settings.get("hub.kafka.ssl-truststore-location"));
-            p.put("ssl.truststore.password", settings.get("hub.kafka.ssl-truststore-password"));
+        if (protocol.endsWith("SSL") && !settings.get(KafkaSettings.SSL_TRUSTSTORE_LOCATION).isEmpty()) {
+            p.put("ssl.truststore.location", settings.get(KafkaSettings.SSL_TRUSTSTORE_LOCATION));
+            p.put("ssl.truststore.password", settings.get(KafkaSettings.SSL_TRUSTSTORE_PASSWORD));
         }
         return p;
     }
@@ -99,8 +99,8 @@ public final class KafkaModule {
             for (String type : KafkaFeed.TYPES) {
                 String topic = KafkaFeed.topic(prefix, type);
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, settings.getInt("hub.kafka.topic-partitions"),
-                            (short) settings.getInt("hub.kafka.topic-replication")));
+                    missing.add(new NewTopic(topic, settings.getInt(KafkaSettings.TOPIC_PARTITIONS),
+                            (short) settings.getInt(KafkaSettings.TOPIC_REPLICATION)));
                 }
             }
             if (!missing.isEmpty()) {

@@ -1,5 +1,7 @@
 package com.canopyhub.delivery.marketplace;
 
+import com.canopyhub.config.CoreSettings;
+
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SecretRedactor;
@@ -76,7 +78,7 @@ public final class MarketplaceModule {
                 if (!terravault && orgId.isEmpty()) {
                     problems.add(prefix + ".org-id: required when " + prefix + ".base-url is set");
                 }
-                if (sandboxSources && !settings.getBoolean("hub.marketplaces.allow-sandbox-data")) {
+                if (sandboxSources && !settings.getBoolean(MarketplaceSettings.ALLOW_SANDBOX_DATA)) {
                     problems.add(prefix + ".base-url: a real marketplace, but every source runs on its built-in sandbox: "
                             + "generated products would be listed for sale. Set the sources' base URLs, or "
                             + "hub.marketplaces.allow-sandbox-data=true for a marketplace's own test account");
@@ -97,16 +99,16 @@ public final class MarketplaceModule {
                 continue;
             }
             if (pool == null) {
-                pool = db.sidePool("marketplaces", settings.getInt("hub.marketplaces.pool-size"));
+                pool = db.sidePool("marketplaces", settings.getInt(MarketplaceSettings.POOL_SIZE));
             }
             String bearer = "Bearer " + key;
             SharedRateLimit limit = new SharedRateLimit(pool, key, settings.getInt(prefix + ".requests-per-minute"),
                     window(settings, prefix), RATE_MARGIN);
             MarketplaceDelivery sinkBean = new MarketplaceDelivery(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
-                    redactor, node, settings.getInt("hub.marketplaces.senders") * 4,
-                    Duration.ofSeconds(settings.getLong("hub.marketplaces.lease-seconds")),
-                    settings.getMillis("hub.marketplaces.retry-initial-delay-ms"), settings.getMillis("hub.marketplaces.retry-max-delay-ms"),
-                    settings.getInt("hub.marketplaces.listing-attempts"), clock);
+                    redactor, node, settings.getInt(MarketplaceSettings.SENDERS) * 4,
+                    Duration.ofSeconds(settings.getLong(MarketplaceSettings.LEASE_SECONDS)),
+                    settings.getMillis(MarketplaceSettings.RETRY_INITIAL_DELAY_MS), settings.getMillis(MarketplaceSettings.RETRY_MAX_DELAY_MS),
+                    settings.getInt(MarketplaceSettings.LISTING_ATTEMPTS), clock);
             closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
             registry.bind(sink + "Delivery", sinkBean); // routes/template-marketplace-delivery.camel.yaml: {{marketplace}}Delivery
             active.put(sink, mapping.hash());
@@ -136,9 +138,9 @@ public final class MarketplaceModule {
         String secret = settings.get("hub." + sink + ".webhook-secret");
         if (secret.isEmpty() && sandbox != null) {
             secret = com.canopyhub.delivery.webhook.SigningSecrets.generate();
-            int port = settings.getInt("hub.http.port");
+            int port = settings.getInt(CoreSettings.HTTP_PORT);
             // demo orders are sandbox data: like the source sandboxes', only into the embedded database
-            if (port > 0 && settings.get("hub.reporting.jdbc-url").isEmpty()) {
+            if (port > 0 && settings.get(CoreSettings.REPORTING_JDBC_URL).isEmpty()) {
                 sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25,
                         MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature")) == MarketplaceOrders.Form.HEADER);
             }

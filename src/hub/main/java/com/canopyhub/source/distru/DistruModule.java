@@ -1,5 +1,7 @@
 package com.canopyhub.source.distru;
 
+import com.canopyhub.config.CoreSettings;
+
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.source.ExtraFields;
 import com.canopyhub.config.Sandboxes;
@@ -36,8 +38,8 @@ public final class DistruModule implements SourceFactory {
     public Source create(Wiring wiring) throws Exception {
         HubSettings settings = wiring.settings();
         Clock clock = wiring.clock();
-        String baseUrl = settings.get("hub.distru.base-url");
-        String apiKey = settings.get("hub.distru.api-key");
+        String baseUrl = settings.get(DistruSettings.BASE_URL);
+        String apiKey = settings.get(DistruSettings.API_KEY);
         String upstream;
         if (baseUrl.isEmpty()) {
             Sandboxes.Started sandbox = wiring.sandboxes().start("distru", "hub.distru.base-url", settings, clock);
@@ -47,17 +49,17 @@ public final class DistruModule implements SourceFactory {
             apiKey = sandbox.credential("api-key");
             upstream = sandbox.identity();
             LOG.info("Source distru: the built-in Distru sandbox (generated data, seed {}) at {}; hub.distru.base-url is empty",
-                    settings.getLong("hub.sandbox.seed"), baseUrl);
+                    settings.getLong(DistruSettings.SANDBOX_SEED), baseUrl);
         } else {
             upstream = Upstreams.identity(baseUrl);
             LOG.info("Source distru: {}", upstream);
         }
-        DistruClient client = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble("hub.distru.requests-per-second"),
-                settings.getMillis("hub.distru.connect-timeout-ms"), settings.getMillis("hub.distru.read-timeout-ms"),
-                Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), wiring.upstreamJson(), clock);
+        DistruClient client = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble(DistruSettings.REQUESTS_PER_SECOND),
+                settings.getMillis(DistruSettings.CONNECT_TIMEOUT_MS), settings.getMillis(DistruSettings.READ_TIMEOUT_MS),
+                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock);
         wiring.closeOnStop().accept(client);
-        return new DistruSource(client, new DistruMapper(settings.get("hub.distru.currency"), wiring.extraFields()),
-                settings.getList("hub.distru.streams"), settings.getMillis("hub.distru.safety-lag-ms"),
-                settings.getMillis("hub.distru.overlap-ms"), upstream);
+        return new DistruSource(client, new DistruMapper(settings.get(DistruSettings.CURRENCY), wiring.extraFields()),
+                settings.getList(DistruSettings.STREAMS_TO_SYNC), settings.getMillis(DistruSettings.SAFETY_LAG_MS),
+                settings.getMillis(DistruSettings.OVERLAP_MS), upstream);
     }
 }

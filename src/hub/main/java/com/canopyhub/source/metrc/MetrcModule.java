@@ -1,5 +1,7 @@
 package com.canopyhub.source.metrc;
 
+import com.canopyhub.config.CoreSettings;
+
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.source.ExtraFields;
 import com.canopyhub.config.Sandboxes;
@@ -39,9 +41,9 @@ public final class MetrcModule implements SourceFactory {
     public Source create(Wiring wiring) throws Exception {
         HubSettings settings = wiring.settings();
         Clock clock = wiring.clock();
-        String baseUrl = settings.get("hub.metrc.base-url");
-        String integratorKey = settings.get("hub.metrc.integrator-key");
-        String userKey = settings.get("hub.metrc.user-key");
+        String baseUrl = settings.get(MetrcSettings.BASE_URL);
+        String integratorKey = settings.get(MetrcSettings.INTEGRATOR_KEY);
+        String userKey = settings.get(MetrcSettings.USER_KEY);
         String upstream;
         if (baseUrl.isEmpty()) {
             Sandboxes.Started sandbox = wiring.sandboxes().start("metrc", "hub.metrc.base-url", settings, clock);
@@ -57,17 +59,17 @@ public final class MetrcModule implements SourceFactory {
             LOG.info("Source metrc: {}", upstream);
         }
         MetrcClient client = new MetrcClient(URI.create(baseUrl), integratorKey, userKey,
-                new MetrcClient.Limits(settings.getDouble("hub.metrc.facility-requests-per-second"),
-                        settings.getInt("hub.metrc.facility-in-flight"), settings.getDouble("hub.metrc.integrator-requests-per-second"),
-                        settings.getInt("hub.metrc.integrator-in-flight")),
-                settings.getMillis("hub.metrc.connect-timeout-ms"), settings.getMillis("hub.metrc.read-timeout-ms"),
-                Duration.ofSeconds(settings.getLong("hub.retry.max-retry-after-seconds")), wiring.upstreamJson(), clock);
+                new MetrcClient.Limits(settings.getDouble(MetrcSettings.FACILITY_REQUESTS_PER_SECOND),
+                        settings.getInt(MetrcSettings.FACILITY_IN_FLIGHT), settings.getDouble(MetrcSettings.INTEGRATOR_REQUESTS_PER_SECOND),
+                        settings.getInt(MetrcSettings.INTEGRATOR_IN_FLIGHT)),
+                settings.getMillis(MetrcSettings.CONNECT_TIMEOUT_MS), settings.getMillis(MetrcSettings.READ_TIMEOUT_MS),
+                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock);
         wiring.closeOnStop().accept(client);
-        String start = settings.get("hub.metrc.start-date");
-        return new MetrcSource(client, new MetrcMapper(wiring.extraFields(), settings.get("hub.metrc.currency")), settings.getList("hub.metrc.license-numbers"),
-                settings.getList("hub.metrc.streams"), settings.getBoolean("hub.metrc.streams-follow-license-type"),
-                start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong("hub.metrc.backfill-days")),
-                settings.getMillis("hub.metrc.safety-lag-ms"), settings.getMillis("hub.metrc.overlap-ms"), upstream, clock,
-                settings.getInt("hub.metrc.read-ahead-pages"));
+        String start = settings.get(MetrcSettings.START_DATE);
+        return new MetrcSource(client, new MetrcMapper(wiring.extraFields(), settings.get(MetrcSettings.CURRENCY)), settings.getList(MetrcSettings.LICENSE_NUMBERS),
+                settings.getList(MetrcSettings.STREAMS_TO_SYNC), settings.getBoolean(MetrcSettings.STREAMS_FOLLOW_LICENSE_TYPE),
+                start.isEmpty() ? null : LocalDate.parse(start), Duration.ofDays(settings.getLong(MetrcSettings.BACKFILL_DAYS)),
+                settings.getMillis(MetrcSettings.SAFETY_LAG_MS), settings.getMillis(MetrcSettings.OVERLAP_MS), upstream, clock,
+                settings.getInt(MetrcSettings.READ_AHEAD_PAGES));
     }
 }

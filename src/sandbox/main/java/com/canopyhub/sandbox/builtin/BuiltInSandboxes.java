@@ -1,5 +1,9 @@
 package com.canopyhub.sandbox.builtin;
 
+import com.canopyhub.delivery.marketplace.MarketplaceSettings;
+import com.canopyhub.source.distru.DistruSettings;
+import com.canopyhub.source.metrc.MetrcSettings;
+
 import com.canopyhub.config.Durations;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SandboxProvider;
@@ -40,11 +44,11 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             DistruSandbox sandbox = DistruSandbox.start(new DistruSandbox.Options("sandbox-api-key",
-                    SandboxSizes.uniform(settings.getInt("hub.sandbox.records")), settings.getLong("hub.sandbox.seed"),
-                    settings.getInt("hub.sandbox.requests-per-second"), settings.getMillis("hub.sandbox.visibility-lag-ms"),
-                    settings.getDouble("hub.sandbox.fault-rate"), settings.getInt("hub.sandbox.churn-per-minute")), clock);
+                    SandboxSizes.uniform(settings.getInt(DistruSettings.SANDBOX_RECORDS)), settings.getLong(DistruSettings.SANDBOX_SEED),
+                    settings.getInt(DistruSettings.SANDBOX_REQUESTS_PER_SECOND), settings.getMillis(DistruSettings.SANDBOX_VISIBILITY_LAG_MS),
+                    settings.getDouble(DistruSettings.SANDBOX_FAULT_RATE), settings.getInt(DistruSettings.SANDBOX_CHURN_PER_MINUTE)), clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("api-key", sandbox.apiKey()),
-                    "distru-sandbox seed=" + settings.getLong("hub.sandbox.seed"), sandbox);
+                    "distru-sandbox seed=" + settings.getLong(DistruSettings.SANDBOX_SEED), sandbox);
         }
     }
 
@@ -58,9 +62,9 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             DistruSandbox distru = running.running("distru").map(s -> (DistruSandbox) s.instance()).orElse(null);
-            MetrcSandbox sandbox = MetrcSandbox.start(MetrcSandbox.Options.defaults(settings.getInt("hub.metrc.sandbox-facilities"),
-                    settings.getInt("hub.metrc.sandbox-records")).withSharedLots(sharedLotsOf(distru))
-                    .withChurn(settings.getInt("hub.metrc.sandbox-churn-per-minute")), clock);
+            MetrcSandbox sandbox = MetrcSandbox.start(MetrcSandbox.Options.defaults(settings.getInt(MetrcSettings.SANDBOX_FACILITIES),
+                    settings.getInt(MetrcSettings.SANDBOX_RECORDS)).withSharedLots(sharedLotsOf(distru))
+                    .withChurn(settings.getInt(MetrcSettings.SANDBOX_CHURN_PER_MINUTE)), clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("integrator-key", sandbox.options().integratorKey(),
                     "user-key", sandbox.options().userKey()), "metrc-sandbox", sandbox);
         }
@@ -76,7 +80,7 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             TerraVaultSandbox sandbox = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults()
-                    .withLimit(settings.getInt("hub.terravault.requests-per-minute"), window(settings, "hub.terravault")), clock);
+                    .withLimit(settings.getInt(MarketplaceSettings.TERRAVAULT_REQUESTS_PER_MINUTE), window(settings, "hub.terravault")), clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("api-key", TerraVaultSandbox.Options.defaults().firstKey()),
                     "terravault-sandbox", sandbox);
         }
@@ -92,7 +96,7 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             ShopPlatformSandbox.Options options = ShopPlatformSandbox.Options.defaults()
-                    .withLimit(settings.getInt("hub.shop-platform.requests-per-minute"), window(settings, "hub.shop-platform"));
+                    .withLimit(settings.getInt(MarketplaceSettings.SHOP_PLATFORM_REQUESTS_PER_MINUTE), window(settings, "hub.shop-platform"));
             ShopPlatformSandbox sandbox = ShopPlatformSandbox.start(options, clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("token", options.firstToken(),
                     "org-id", options.orgId(), "shops", String.join(",", options.shops())), "shop-platform-sandbox", sandbox);
