@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.testing.HubProcess;
 import com.canopyhub.testing.TestPostgres;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The command line as an operator runs it: a separate JVM, environment variables, exit status, printed summary. */

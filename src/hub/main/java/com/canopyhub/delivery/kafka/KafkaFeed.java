@@ -3,7 +3,6 @@ package com.canopyhub.delivery.kafka;
 import com.canopyhub.events.OutboxReader;
 
 import com.canopyhub.events.EventEnvelope;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -20,13 +20,26 @@ import org.slf4j.LoggerFactory;
  * Wires the Kafka feed when {@code hub.kafka.bootstrap-servers} is set: the {@link KafkaFeed} bean, the topics (created
  * if absent), and {@code hub.kafka.active} for the route's precondition. Without it the feed's routes do not exist.
  */
-public final class KafkaModule {
+public final class KafkaModule implements com.canopyhub.wiring.HubModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaModule.class);
     /** Wakes a publishing round (a commit wrote events); folds into one pending wake-up. */
     public static final String WAKE_URI = "seda:kafka-publish?size=1&discardWhenFull=true";
 
-    private KafkaModule() {
+    /** Registered in META-INF/services/com.canopyhub.wiring.HubModule. */
+    public KafkaModule() {
+    }
+
+    @Override
+    public int order() {
+        return 80;
+    }
+
+    @Override
+    public void wire(com.canopyhub.wiring.HubWiring w) throws Exception {
+        if (wire(w.context(), w.settings(), w.database(), w::closeOnStop, w.checkOnly())) {
+            w.wakeOnCommit(WAKE_URI);
+        }
     }
 
     /** Returns whether the feed runs. */

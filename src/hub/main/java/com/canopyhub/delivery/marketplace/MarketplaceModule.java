@@ -26,13 +26,25 @@ import org.slf4j.LoggerFactory;
  * routes/template-marketplace-delivery.camel.yaml); and the one {@link MarketplacePlanner} that marks changed products for all.
  * A sink that is off gets no routes ({@code hub.<sink>.active} is false: the templated routes' precondition).
  */
-public final class MarketplaceModule {
+public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarketplaceModule.class);
     /** Requests go at 97 % of a key's limit: 3 % of the window (1.8 s of a minute) absorbs network jitter. */
     public static final double RATE_MARGIN = 0.97;
 
-    private MarketplaceModule() {
+    /** Registered in META-INF/services/com.canopyhub.wiring.HubModule. */
+    public MarketplaceModule() {
+    }
+
+    @Override
+    public int order() {
+        return 70;
+    }
+
+    @Override
+    public void wire(com.canopyhub.wiring.HubWiring w) throws Exception {
+        wire(w.context(), w.settings(), w.redactor(), w.database(), w.require(DeadLetterStore.class), w.sources().keySet(),
+                w::closeOnStop, w.checkOnly(), w.claimant(), w.clock(), w.sandboxes());
     }
 
     public static void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, HubDatabase db,

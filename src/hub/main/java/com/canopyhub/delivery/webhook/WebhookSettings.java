@@ -7,10 +7,7 @@ import com.canopyhub.config.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The settings of signed webhooks (docs/webhooks.md), declared next to the component that reads them. */
 public final class WebhookSettings implements com.canopyhub.config.SettingsGroup {

@@ -3,17 +3,13 @@ package com.canopyhub.source.distru;
 import com.canopyhub.config.CoreSettings;
 
 import com.canopyhub.config.HubSettings;
-import com.canopyhub.source.ExtraFields;
 import com.canopyhub.config.Sandboxes;
 import com.canopyhub.engine.spi.SourceFactory;
 import com.canopyhub.source.Upstreams;
 import com.canopyhub.engine.spi.Source;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,6 @@ import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.Stream;
-import com.canopyhub.engine.spi.Windowing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,6 @@ import com.canopyhub.canonical.EntityType;
 import com.canopyhub.engine.spi.Windowing;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The Metrc v2 list endpoints the hub reads, one stream each, per licence. All take {@code lastModifiedStart/End}

@@ -2,7 +2,6 @@ package com.canopyhub.source.metrc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.canopyhub.app.HubConfiguration;
 import com.canopyhub.sandbox.distru.DistruSandbox;
 import com.canopyhub.sandbox.metrc.MetrcSandbox;
 import com.canopyhub.testing.HubHarness;

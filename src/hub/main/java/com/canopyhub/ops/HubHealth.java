@@ -1,4 +1,4 @@
-package com.canopyhub.app;
+package com.canopyhub.ops;
 
 import java.sql.Connection;
 import java.sql.SQLException;
