@@ -48,6 +48,9 @@ public final class CoreSettings {
     public static final Setting OUTBOX_ENABLED = setting("hub.outbox.enabled", "true", "Write the events of every change into hub.outbox, in the transaction that writes the change (docs/events.md); delivery reads them from there.",
             HubSettings::bool);
 
+    public static final Setting EVENTS_FILE = setting("hub.events.file", "config/events.yaml", "The derived events' rules: low_stock thresholds (inventory.low_stock) and document_expiring days (document.expiring); docs/events.md. A missing file means no low-stock thresholds and documents announced 30 days ahead (or, for this release, the same sections of config/webhooks.yaml, with a warning).",
+            HubSettings::nonBlank);
+
     public static final Setting OUTBOX_SKIP_INITIAL_LOAD = setting("hub.outbox.skip-initial-load", "false", "Write no events for a stream's initial load (its first pass, before it has a cursor): subscribers then start from the changes after it instead of a *.created for every record.",
             HubSettings::bool);
 
@@ -74,7 +77,7 @@ public final class CoreSettings {
     public static final Setting RETENTION_SYNC_RUNS = setting("hub.retention.sync-runs", "90d", "Keep finished runs this long once a later run of the same stream succeeded (the last run and the last success always stay).",
             HubSettings::duration);
 
-    public static final Setting OUTBOX_DOCUMENT_CHECK_INTERVAL_MS = setting("hub.outbox.document-check-interval-ms", "3600000", "How often the hub looks for lab results (COAs) that moved inside a document_expiring threshold (config/webhooks.yaml) and emits document.expiring.",
+    public static final Setting OUTBOX_DOCUMENT_CHECK_INTERVAL_MS = setting("hub.outbox.document-check-interval-ms", "3600000", "How often the hub looks for lab results (COAs) that moved inside a document_expiring threshold (hub.events.file) and emits document.expiring.",
             v -> longBetween(v, 1000, 86_400_000));
 
     public static final Setting MAPPINGS_DIRECTORY = setting("hub.mappings.directory", "config/mappings", "Folder of the extra-field mapping files (SOURCE-STREAM.yaml: JSON pointer -> attribute name; see docs/extending.md). A missing folder means no extra fields.",
@@ -135,6 +138,7 @@ public final class CoreSettings {
             SYNC_PROGRESS_INTERVAL_SECONDS,
             OUTBOX_ENABLED,
             OUTBOX_SKIP_INITIAL_LOAD,
+            EVENTS_FILE,
             RETENTION_ENABLED,
             RETENTION_INTERVAL,
             RETENTION_BATCH_SIZE,

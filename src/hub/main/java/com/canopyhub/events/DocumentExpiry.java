@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 /**
  * {@code document.expiring}: a lab result (a COA: every test of one Metrc LabTestResultId) whose expiry falls within
- * N days (config/webhooks.yaml {@code document_expiring.days}, default 30) emits one event per document and
+ * N days (config/events.yaml {@code document_expiring.days}, default 30) emits one event per document and
  * threshold. Time moves documents into a threshold, not a sync, so routes/events-document-expiry.camel.yaml runs this on a
  * timer; {@code hub.document_expiry_notices} makes each (document, threshold) fire once, also with several nodes. A
  * document first seen already inside a smaller threshold gets that one event (the larger ones are marked as passed).

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * When a product's stock counts as low (inventory.low_stock): a default threshold, per category, per SKU. An events
- * concept; config/webhooks.yaml's {@code low_stock} section is where operators write it today (docs/webhooks.md).
+ * concept, configured in config/events.yaml's {@code low_stock} section (docs/events.md).
  */
 public record LowStockRule(BigDecimal threshold, Map<String, BigDecimal> categories, Map<String, BigDecimal> products) {
     public static final LowStockRule NONE = new LowStockRule(null, Map.of(), Map.of());

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code inventory.low_stock}: after a page of stock levels or lots reached the reporting tables (same transaction),
- * the stock of every product the page touched is compared with its threshold (config/webhooks.yaml
+ * the stock of every product the page touched is compared with its threshold (config/events.yaml
  * {@code low_stock}: by SKU, then category, then the global one, in the product's own stock unit). The event fires
  * when the stock crosses below the threshold, once: {@code hub.low_stock_state} remembers the side, so the next
  * sync while still low emits nothing, and a restock above the threshold re-arms it.

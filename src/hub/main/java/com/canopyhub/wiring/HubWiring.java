@@ -121,6 +121,11 @@ public final class HubWiring {
         services.put(type, service);
     }
 
+    /** A service a module provided, or null. */
+    public <T> T find(Class<T> type) {
+        return type.cast(services.get(type));
+    }
+
     public <T> T require(Class<T> type) {
         Object s = services.get(type);
         if (s == null) {

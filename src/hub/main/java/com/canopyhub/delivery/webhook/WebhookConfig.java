@@ -3,6 +3,7 @@ package com.canopyhub.delivery.webhook;
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.events.EventTypes;
 import com.canopyhub.events.LowStockRule;
+import com.canopyhub.events.YamlReading;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -33,7 +34,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * events {@code inventory.low_stock} and {@code document.expiring}. Validated whole at startup; every problem names
  * the file and line. docs/webhooks.md describes the file.
  */
-public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowStock, List<Integer> expiringDays) {
+public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowStock, List<Integer> expiringDays,
+                            boolean holdsEventRules) {
 
     /**
      * @param secret the secret as resolved (a literal, or the value of {@code ${env:NAME}}); null: the hub generates one
@@ -50,8 +52,8 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
      * Thresholds of {@code inventory.low_stock}, in each product's own stock unit: by SKU first, then by category,
      * then the global one (null: no event for products without a specific threshold).
      */
-    public static final List<Integer> DEFAULT_EXPIRING_DAYS = List.of(30);
-    public static final WebhookConfig EMPTY = new WebhookConfig(List.of(), LowStockRule.NONE, DEFAULT_EXPIRING_DAYS);
+    public static final List<Integer> DEFAULT_EXPIRING_DAYS = com.canopyhub.events.EventRules.DEFAULT_EXPIRING_DAYS;
+    public static final WebhookConfig EMPTY = new WebhookConfig(List.of(), LowStockRule.NONE, DEFAULT_EXPIRING_DAYS, false);
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
@@ -74,8 +76,8 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
         }
         Reading r = new Reading(file, environment);
         WebhookConfig config = r.config(root);
-        if (!r.problems.isEmpty()) {
-            throw new ConfigException(r.problems);
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
         }
         return config;
     }
@@ -97,18 +99,12 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
         return escaped.endsWith("*") ? escaped.substring(0, escaped.length() - 1) + "%" : escaped;
     }
 
-    private static final class Reading {
-        final Path file;
+    private static final class Reading extends YamlReading {
         final Map<String, String> environment;
-        final List<String> problems = new ArrayList<>();
 
         Reading(Path file, Map<String, String> environment) {
-            this.file = file;
+            super(file);
             this.environment = environment;
-        }
-
-        void problem(Node at, String message) {
-            problems.add(file + " line " + at.getStartMark().map(m -> m.getLine() + 1).orElse(0) + ": " + message);
         }
 
         WebhookConfig config(Node root) {
@@ -119,16 +115,23 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
             List<Subscription> subscriptions = new ArrayList<>();
             LowStockRule lowStock = LowStockRule.NONE;
             List<Integer> days = DEFAULT_EXPIRING_DAYS;
+            boolean rules = false;
             for (NodeTuple t : top.getValue()) {
                 String key = scalar(t.getKeyNode());
                 switch (key == null ? "" : key) {
                     case "subscriptions" -> subscriptions = subscriptions(t.getValueNode());
-                    case "low_stock" -> lowStock = lowStock(t.getValueNode());
-                    case "document_expiring" -> days = expiring(t.getValueNode());
+                    case "low_stock" -> {
+                        lowStock = lowStock(t.getValueNode());
+                        rules = true;
+                    }
+                    case "document_expiring" -> {
+                        days = expiring(t.getValueNode());
+                        rules = true;
+                    }
                     default -> problem(t.getKeyNode(), "unknown key '" + key + "' (known: subscriptions, low_stock, document_expiring)");
                 }
             }
-            return new WebhookConfig(List.copyOf(subscriptions), lowStock, days);
+            return new WebhookConfig(List.copyOf(subscriptions), lowStock, days, rules);
         }
 
         List<Subscription> subscriptions(Node node) {
@@ -246,111 +249,6 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
             return List.copyOf(out);
         }
 
-        LowStockRule lowStock(Node node) {
-            if (isNull(node)) {
-                return LowStockRule.NONE;
-            }
-            if (!(node instanceof MappingNode m)) {
-                problem(node, "low_stock: expected threshold, categories, products");
-                return LowStockRule.NONE;
-            }
-            Map<String, Node> fields = fields(m, Set.of("threshold", "categories", "products"), "low_stock");
-            BigDecimal threshold = fields.containsKey("threshold") ? number(fields.get("threshold"), "low_stock.threshold") : null;
-            return new LowStockRule(threshold, numbers(fields.get("categories"), "low_stock.categories"),
-                    numbers(fields.get("products"), "low_stock.products"));
-        }
-
-        List<Integer> expiring(Node node) {
-            if (isNull(node)) {
-                return DEFAULT_EXPIRING_DAYS;
-            }
-            if (!(node instanceof MappingNode m)) {
-                problem(node, "document_expiring: expected days: [30, 7]");
-                return DEFAULT_EXPIRING_DAYS;
-            }
-            Map<String, Node> fields = fields(m, Set.of("days"), "document_expiring");
-            Node days = fields.get("days");
-            if (days == null) {
-                return DEFAULT_EXPIRING_DAYS;
-            }
-            TreeSet<Integer> out = new TreeSet<>(java.util.Comparator.reverseOrder());
-            for (Node item : days instanceof SequenceNode s ? s.getValue() : List.of(days)) {
-                try {
-                    int d = Integer.parseInt(String.valueOf(text(item)));
-                    if (d < 1 || d > 3650) {
-                        throw new NumberFormatException();
-                    }
-                    out.add(d);
-                } catch (NumberFormatException e) {
-                    problem(item, "document_expiring.days: whole numbers of days, 1..3650");
-                }
-            }
-            return List.copyOf(out);
-        }
-
-        Map<String, BigDecimal> numbers(Node node, String what) {
-            Map<String, BigDecimal> out = new LinkedHashMap<>();
-            if (node == null || isNull(node)) {
-                return out;
-            }
-            if (!(node instanceof MappingNode m)) {
-                problem(node, what + ": expected name: threshold pairs");
-                return out;
-            }
-            for (NodeTuple t : m.getValue()) {
-                BigDecimal n = number(t.getValueNode(), what + "." + scalar(t.getKeyNode()));
-                if (n != null) {
-                    out.put(scalar(t.getKeyNode()), n);
-                }
-            }
-            return out;
-        }
-
-        BigDecimal number(Node node, String what) {
-            try {
-                BigDecimal n = new BigDecimal(String.valueOf(text(node)));
-                if (n.signum() < 0) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                problem(node, what + ": a number >= 0 (in the product's own stock unit)");
-                return null;
-            }
-        }
-
-        Map<String, Node> fields(MappingNode m, Set<String> known, String what) {
-            Map<String, Node> out = new LinkedHashMap<>();
-            for (NodeTuple t : m.getValue()) {
-                String key = scalar(t.getKeyNode());
-                if (!known.contains(key)) {
-                    problem(t.getKeyNode(), what + ": unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-                    continue;
-                }
-                out.put(key, t.getValueNode());
-            }
-            return out;
-        }
-
-        String text(Node node) {
-            if (node == null || isNull(node)) {
-                return null;
-            }
-            if (node instanceof ScalarNode s) {
-                return s.getValue();
-            }
-            problem(node, "expected a single value");
-            return null;
-        }
-
-        static String scalar(Node node) {
-            return node instanceof ScalarNode s ? s.getValue() : null;
-        }
-
-        static boolean isNull(Node node) {
-            return node instanceof ScalarNode s && (s.getValue().isEmpty() || s.getValue().equals("null") || s.getValue().equals("~"))
-                    && s.getTag().getValue().endsWith("null");
-        }
     }
 
     /** Why a URL cannot be a subscription's (not http(s), no host, credentials in it), or null. */

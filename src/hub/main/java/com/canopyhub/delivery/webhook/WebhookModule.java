@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signed webhooks: config/webhooks.yaml read and checked before anything opens (its low-stock and document-expiry
- * rules are provided to the events module), then the subscriptions synced into PostgreSQL (plus the built-in
+ * Signed webhooks: config/webhooks.yaml read and checked before anything opens (low-stock and document-expiry rules
+ * still found there, the deprecated place, are handed to the events module), then the subscriptions synced into PostgreSQL (plus the built-in
  * receiver's), the dispatcher routes/deliver-webhooks.camel.yaml calls, the HTTP connections with the SSRF rules in
  * their DNS resolver, and the LISTEN/NOTIFY wake-up.
  */
@@ -37,7 +37,10 @@ public final class WebhookModule implements HubModule {
     @Override
     public void check(HubWiring w) throws Exception {
         config = WebhookConfig.load(Path.of(w.settings().get(WebhookSettings.FILE)), w.environment());
-        w.provide(EventRules.class, new EventRules(config::lowStock, config::expiringDays));
+        if (config.holdsEventRules()) {
+            w.provide(com.canopyhub.events.EventsModule.LEGACY_RULES, new com.canopyhub.events.EventsModule.LegacyEventRules(
+                    EventRules.of(config.lowStock(), config.expiringDays())));
+        }
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class WebhookSettings implements com.canopyhub.config.SettingsGroup
     public static final Setting ENABLED = Setting.of("hub.webhooks.enabled", "true", "Deliver the outbox's events to the webhook subscriptions (routes/deliver-webhooks.camel.yaml). false: events stay in the outbox.",
             HubSettings::bool);
 
-    public static final Setting FILE = Setting.of("hub.webhooks.file", "config/webhooks.yaml", "The subscriptions file (and the low_stock / document_expiring rules), synced into PostgreSQL at startup. A missing file means no subscriptions.",
+    public static final Setting FILE = Setting.of("hub.webhooks.file", "config/webhooks.yaml", "The subscriptions file, synced into PostgreSQL at startup. A missing file means no subscriptions. (Its low_stock / document_expiring sections belong in hub.events.file now; still read for this release when that file does not exist.)",
             HubSettings::nonBlank);
 
     public static final Setting RETRY_SCHEDULE = Setting.of("hub.webhooks.retry-schedule", DEFAULT_SCHEDULE, "The delays between attempts (ms, s, m, h, d; each gets +-10 % jitter): N delays mean N+1 attempts, then the delivery is dead (replayable). The default makes 8 attempts over about 24 hours.",
