@@ -1,17 +1,11 @@
 package com.canopyhub.events;
 
 import com.canopyhub.config.ConfigException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -42,14 +36,7 @@ public record EventRules(Supplier<LowStockRule> lowStock, Supplier<List<Integer>
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        Node root;
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Compose(LoadSettings.builder().setAllowDuplicateKeys(false).build()).composeReader(in).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            throw new ConfigException(List.of(file + " line " + e.getProblemMark().map(m -> m.getLine() + 1).orElse(0) + ": " + e.getProblem()));
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(List.of(file + ": not valid YAML (" + e.getMessage() + ")"));
-        }
+        Node root = YamlReading.compose(file);
         if (root == null) {
             return Optional.of(DEFAULTS);
         }

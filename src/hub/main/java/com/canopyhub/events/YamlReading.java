@@ -28,6 +28,22 @@ public class YamlReading {
         this.file = file;
     }
 
+    /**
+     * The file's YAML as nodes (with their lines), null for an empty file; a file that is not YAML fails with its
+     * line. Duplicate keys are refused.
+     */
+    public static Node compose(Path file) {
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            return new org.snakeyaml.engine.v2.api.lowlevel.Compose(org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                    .setAllowDuplicateKeys(false).build()).composeReader(in).orElse(null);
+        } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+            throw new com.canopyhub.config.ConfigException(List.of(file + " line "
+                    + e.getProblemMark().map(m -> m.getLine() + 1).orElse(0) + ": " + e.getProblem()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new com.canopyhub.config.ConfigException(List.of(file + ": not valid YAML (" + e.getMessage() + ")"));
+        }
+    }
+
     public List<String> problems() {
         return problems;
     }

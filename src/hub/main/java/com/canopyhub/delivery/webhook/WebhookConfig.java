@@ -4,29 +4,19 @@ import com.canopyhub.config.ConfigException;
 import com.canopyhub.events.EventTypes;
 import com.canopyhub.events.LowStockRule;
 import com.canopyhub.events.YamlReading;
-import java.io.IOException;
-import java.io.Reader;
-import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
@@ -63,14 +53,7 @@ public record WebhookConfig(List<Subscription> subscriptions, LowStockRule lowSt
         if (!Files.exists(file)) {
             return EMPTY;
         }
-        Node root;
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Compose(LoadSettings.builder().setAllowDuplicateKeys(false).build()).composeReader(in).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            throw new ConfigException(List.of(file + " line " + e.getProblemMark().map(m -> m.getLine() + 1).orElse(0) + ": " + e.getProblem()));
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(List.of(file + ": not valid YAML (" + e.getMessage() + ")"));
-        }
+        Node root = YamlReading.compose(file);
         if (root == null) {
             return EMPTY;
         }
