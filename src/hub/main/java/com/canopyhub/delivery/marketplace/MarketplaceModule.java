@@ -8,7 +8,6 @@ import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.store.DeadLetterStore;
 import com.canopyhub.config.Sandboxes;
-import com.canopyhub.delivery.webhook.WebhookSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +57,9 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
         DataSource pool = null;
         for (String sink : sinks) {
             String prefix = "hub." + sink;
-            String mode = settings.get(prefix + ".enabled");
-            String baseUrl = settings.get(prefix + ".base-url");
+            MarketplaceSettings.Keys keys = MarketplaceSettings.Keys.of(sink);
+            String mode = settings.get(keys.enabled());
+            String baseUrl = settings.get(keys.baseUrl());
             boolean on = mode.equals("true") || (mode.equals("auto") && (!baseUrl.isEmpty() || sandboxSources));
             properties.addOverrideProperty(prefix + ".active", Boolean.toString(on && !checkOnly));
             properties.addOverrideProperty(prefix + ".inbound", "false");
@@ -67,10 +67,10 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
                 continue;
             }
             boolean terravault = sink.equals(TerraVaultListings.SINK);
-            String keySetting = prefix + (terravault ? ".api-key" : ".token");
-            String key = settings.get(keySetting);
-            String orgId = terravault ? null : settings.get(prefix + ".org-id");
-            List<String> shops = terravault ? List.of() : settings.getList(prefix + ".shops");
+            String keySetting = keys.credential().key();
+            String key = settings.get(keys.credential());
+            String orgId = keys.orgId() == null ? null : settings.get(keys.orgId());
+            List<String> shops = keys.shops() == null ? List.of() : settings.getList(keys.shops());
             if (!checkOnly && baseUrl.isEmpty()) {
                 Sandboxes.Started sandbox = sandboxes.start(sink, prefix + ".base-url", settings, clock);
                 closeOnStop.accept((AutoCloseable) sandbox.instance());
@@ -105,7 +105,7 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
                         .filter(DemoOrders.class::isInstance).map(DemoOrders.class::cast).orElse(null), checkOnly, clock);
             }
             MarketplaceAdapter adapter = terravault ? new TerraVaultListings() : new ShopPlatformListings(orgId == null ? "" : orgId, shops);
-            ListingMapping mapping = ListingMapping.load(Path.of(settings.get(prefix + ".mapping-file")), adapter.requiredFields(),
+            ListingMapping mapping = ListingMapping.load(Path.of(settings.get(keys.mappingFile())), adapter.requiredFields(),
                     adapter.options(), context);
             if (checkOnly) {
                 continue;
@@ -114,8 +114,8 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
                 pool = db.sidePool("marketplaces", settings.getInt(MarketplaceSettings.POOL_SIZE));
             }
             String bearer = "Bearer " + key;
-            SharedRateLimit limit = new SharedRateLimit(pool, key, settings.getInt(prefix + ".requests-per-minute"),
-                    window(settings, prefix), RATE_MARGIN);
+            SharedRateLimit limit = new SharedRateLimit(pool, key, settings.getInt(keys.requestsPerMinute()),
+                    settings.getDuration(keys.rateWindow()), RATE_MARGIN);
             MarketplaceDelivery sinkBean = new MarketplaceDelivery(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
                     redactor, node, settings.getInt(MarketplaceSettings.SENDERS) * 4,
                     Duration.ofSeconds(settings.getLong(MarketplaceSettings.LEASE_SECONDS)),
@@ -147,25 +147,22 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
         if (!on) {
             return;
         }
-        String secret = settings.get("hub." + sink + ".webhook-secret");
+        MarketplaceSettings.Keys keys = MarketplaceSettings.Keys.of(sink);
+        String secret = settings.get(keys.webhookSecret());
         if (secret.isEmpty() && sandbox != null) {
             secret = com.canopyhub.delivery.webhook.SigningSecrets.generate();
             int port = settings.getInt(CoreSettings.HTTP_PORT);
             // demo orders are sandbox data: like the source sandboxes', only into the embedded database
             if (port > 0 && settings.get(CoreSettings.REPORTING_JDBC_URL).isEmpty()) {
                 sandbox.placeOrdersTo(java.net.URI.create("http://localhost:" + port + "/webhooks/terravault"), secret, 25,
-                        MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature")) == MarketplaceOrders.Form.HEADER);
+                        MarketplaceOrders.Form.of(settings.get(keys.webhookSignature())) == MarketplaceOrders.Form.HEADER);
             }
         } else if (secret.isEmpty()) {
             LOG.warn("hub.{}.webhook-secret is not set: {}'s order webhooks are refused (401) until it is", sink, sink);
         }
         String key = secret;
         context.getRegistry().bind(sink + "Orders", new MarketplaceOrders(sink, db.dataSource(), () -> key,
-                Duration.ofSeconds(settings.getLong("hub." + sink + ".webhook-tolerance-seconds")), clock,
-                MarketplaceOrders.Form.of(settings.get("hub." + sink + ".webhook-signature"))));
-    }
-
-    private static Duration window(HubSettings settings, String prefix) {
-        return WebhookSettings.duration(settings.get(prefix + ".rate-window")).orElseThrow();
+                Duration.ofSeconds(settings.getLong(keys.webhookTolerance())), clock,
+                MarketplaceOrders.Form.of(settings.get(keys.webhookSignature()))));
     }
 }

@@ -113,6 +113,32 @@ public final class MarketplaceSettings implements com.canopyhub.config.SettingsG
             SHOP_PLATFORM_RATE_WINDOW,
             SHOP_PLATFORM_MAPPING_FILE);
 
+    /**
+     * One marketplace's keys, typed: the marketplaces share the shape of their settings, so the delivery wiring reads
+     * either one's through this instead of building key names. Null where a marketplace has no such key.
+     */
+    public record Keys(String marketplace, Setting enabled, Setting baseUrl, Setting credential, Setting orgId, Setting shops,
+                       Setting requestsPerMinute, Setting rateWindow, Setting mappingFile, Setting webhookSecret,
+                       Setting webhookSignature, Setting webhookTolerance) {
+
+        /** The keys of {@code terravault} or {@code shop-platform}. */
+        public static Keys of(String marketplace) {
+            return switch (marketplace) {
+                case "terravault" -> TERRAVAULT_KEYS;
+                case "shop-platform" -> SHOP_PLATFORM_KEYS;
+                default -> throw new IllegalArgumentException("no marketplace '" + marketplace + "'");
+            };
+        }
+    }
+
+    public static final Keys TERRAVAULT_KEYS = new Keys("terravault", TERRAVAULT_ENABLED, TERRAVAULT_BASE_URL, TERRAVAULT_API_KEY,
+            null, null, TERRAVAULT_REQUESTS_PER_MINUTE, TERRAVAULT_RATE_WINDOW, TERRAVAULT_MAPPING_FILE, TERRAVAULT_WEBHOOK_SECRET,
+            TERRAVAULT_WEBHOOK_SIGNATURE, TERRAVAULT_WEBHOOK_TOLERANCE_SECONDS);
+
+    public static final Keys SHOP_PLATFORM_KEYS = new Keys("shop-platform", SHOP_PLATFORM_ENABLED, SHOP_PLATFORM_BASE_URL,
+            SHOP_PLATFORM_TOKEN, SHOP_PLATFORM_ORG_ID, SHOP_PLATFORM_SHOPS, SHOP_PLATFORM_REQUESTS_PER_MINUTE,
+            SHOP_PLATFORM_RATE_WINDOW, SHOP_PLATFORM_MAPPING_FILE, null, null, null);
+
     @Override
     public List<Setting> settings() {
         return SETTINGS;

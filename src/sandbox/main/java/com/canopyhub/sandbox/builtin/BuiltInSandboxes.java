@@ -4,7 +4,6 @@ import com.canopyhub.delivery.marketplace.MarketplaceSettings;
 import com.canopyhub.source.distru.DistruSettings;
 import com.canopyhub.source.metrc.MetrcSettings;
 
-import com.canopyhub.config.Durations;
 import com.canopyhub.config.HubSettings;
 import com.canopyhub.config.SandboxProvider;
 import com.canopyhub.config.Sandboxes;
@@ -20,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +78,7 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             TerraVaultSandbox sandbox = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults()
-                    .withLimit(settings.getInt(MarketplaceSettings.TERRAVAULT_REQUESTS_PER_MINUTE), window(settings, "hub.terravault")), clock);
+                    .withLimit(settings.getInt(MarketplaceSettings.TERRAVAULT_REQUESTS_PER_MINUTE), settings.getDuration(MarketplaceSettings.TERRAVAULT_RATE_WINDOW)), clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("api-key", TerraVaultSandbox.Options.defaults().firstKey()),
                     "terravault-sandbox", sandbox);
         }
@@ -96,7 +94,7 @@ public final class BuiltInSandboxes {
         @Override
         public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
             ShopPlatformSandbox.Options options = ShopPlatformSandbox.Options.defaults()
-                    .withLimit(settings.getInt(MarketplaceSettings.SHOP_PLATFORM_REQUESTS_PER_MINUTE), window(settings, "hub.shop-platform"));
+                    .withLimit(settings.getInt(MarketplaceSettings.SHOP_PLATFORM_REQUESTS_PER_MINUTE), settings.getDuration(MarketplaceSettings.SHOP_PLATFORM_RATE_WINDOW));
             ShopPlatformSandbox sandbox = ShopPlatformSandbox.start(options, clock);
             return new Sandboxes.Started(sandbox.baseUrl().toString(), Map.of("token", options.firstToken(),
                     "org-id", options.orgId(), "shops", String.join(",", options.shops())), "shop-platform-sandbox", sandbox);
@@ -116,10 +114,6 @@ public final class BuiltInSandboxes {
             WebhookReceiver receiver = WebhookReceiver.start(secret);
             return new Sandboxes.Started(receiver.url("/webhooks"), Map.of("secret", receiver.secret()), "webhook-receiver", receiver);
         }
-    }
-
-    private static Duration window(HubSettings settings, String prefix) {
-        return Durations.parse(settings.get(prefix + ".rate-window")).orElseThrow();
     }
 
     /**
