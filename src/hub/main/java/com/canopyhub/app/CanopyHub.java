@@ -345,7 +345,7 @@ public class CanopyHub implements Callable<Integer> {
      * reachable; credentials are checked by the first sync, which says so clearly).
      */
     static boolean checkUpstream(String source, HubSettings settings) {
-        String url = settings.get("hub." + source + ".base-url");
+        String url = settings.get(HubSettings.module(source).baseUrl());
         if (url.isEmpty()) {
             System.out.println(source + ": built-in sandbox");
             return true;
@@ -353,8 +353,8 @@ public class CanopyHub implements Callable<Integer> {
         String shown = SecretRedactor.maskPatterns(url);
         try {
             HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            conn.setConnectTimeout((int) settings.getLong("hub." + source + ".connect-timeout-ms"));
-            conn.setReadTimeout((int) settings.getLong("hub." + source + ".read-timeout-ms"));
+            conn.setConnectTimeout((int) settings.getLong(HubSettings.module(source).connectTimeout()));
+            conn.setReadTimeout((int) settings.getLong(HubSettings.module(source).readTimeout()));
             System.out.println(source + ": reachable (HTTP " + conn.getResponseCode() + " from " + shown + ")");
             return true;
         } catch (Exception e) {

@@ -27,9 +27,20 @@ public interface SourceModule extends SettingsGroup {
     default void crossCheck(Map<String, String> values, List<String> problems) {
     }
 
-    /** The key of the source's base URL (empty: its built-in sandbox); a set one makes the source sync by default. */
+    /** The source's base URL (empty: its built-in sandbox); a set one makes the source sync by default. */
+    Setting baseUrl();
+
+    /** The Quartz cron of its scheduled passes. */
+    Setting schedule();
+
+    /** How long a connection to it may take, and an answer (check-config uses them too). */
+    Setting connectTimeout();
+
+    Setting readTimeout();
+
+    /** The key of {@link #baseUrl()}. */
     default String baseUrlKey() {
-        return "hub." + source() + ".base-url";
+        return baseUrl().key();
     }
 
     /** Whether the source is configured to sync ({@code hub.sync.sources} lists it). */

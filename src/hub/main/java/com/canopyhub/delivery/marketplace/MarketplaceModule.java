@@ -51,7 +51,7 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
                             boolean checkOnly, String node, Clock clock, Sandboxes sandboxes) throws Exception {
         var registry = context.getRegistry();
         var properties = context.getPropertiesComponent();
-        boolean sandboxSources = sources.stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty());
+        boolean sandboxSources = sources.stream().allMatch(s -> settings.get(HubSettings.module(s).baseUrl()).isEmpty());
         List<String> sinks = List.of(TerraVaultListings.SINK, ShopPlatformListings.SINK);
         java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
         DataSource pool = null;

@@ -63,7 +63,7 @@ public final class WebhookModule implements HubModule {
         registry.bind("webhookService", new WebhookService(deliveryDb, subscriptions));
         String mode = settings.get(WebhookSettings.SANDBOX_RECEIVER);
         boolean sandbox = !checkOnly && (mode.equals("true") || (mode.equals("auto")
-                && sources.keySet().stream().allMatch(s -> settings.get("hub." + s + ".base-url").isEmpty())));
+                && sources.keySet().stream().allMatch(s -> settings.get(HubSettings.module(s).baseUrl()).isEmpty())));
         // auto: the receiver where the sandbox module is installed; true: required (a clear error without it)
         Sandboxes.Started receiver = null;
         if (sandbox && (mode.equals("true") || sandboxes.has("webhook-receiver"))) {

@@ -58,7 +58,7 @@ public final class EngineModule implements HubModule {
         AtomicBoolean stopFlag = w.bind(STOP_FLAG_BEAN, new AtomicBoolean());
         BooleanSupplier stopping = () -> stopFlag.get() || context.isStopping() || context.isStopped();
         PassSchedule schedule = w.bind("passSchedule", settings.getBoolean(CoreSettings.SCHEDULE_ENABLED)
-                ? new PassSchedule(sources.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get("hub." + s + ".schedule"))), w.clock())
+                ? new PassSchedule(sources.keySet().stream().collect(Collectors.toMap(s -> s, s -> settings.get(HubSettings.module(s).schedule()))), w.clock())
                 : PassSchedule.none(w.clock()));
         if (settings.get(CoreSettings.SCHEDULE_STORE).equals("jdbc") && !w.checkOnly()) {
             ClusteredSchedules.install(context, db.dataSource(), settings.getMillis(CoreSettings.SCHEDULE_CLUSTER_CHECKIN_INTERVAL_MS));

@@ -97,6 +97,26 @@ public final class DistruSettings implements SourceModule {
     }
 
     @Override
+    public Setting baseUrl() {
+        return BASE_URL;
+    }
+
+    @Override
+    public Setting schedule() {
+        return SCHEDULE;
+    }
+
+    @Override
+    public Setting connectTimeout() {
+        return CONNECT_TIMEOUT_MS;
+    }
+
+    @Override
+    public Setting readTimeout() {
+        return READ_TIMEOUT_MS;
+    }
+
+    @Override
     public int order() {
         return 100;
     }
