@@ -37,7 +37,7 @@ class SoldOutStockTest {
             awaitSettled(h, "terravault");
             awaitSettled(h, "shop-platform");
             String product = DistruSandbox.recordId(SandboxCollection.PRODUCTS, 4); // by the pound, active, priced
-            BigDecimal held = TerraVaultSinkTest.listing(tv, h, 4).quantityLbs();
+            BigDecimal held = TerraVaultDeliveryTest.listing(tv, h, 4).quantityLbs();
             assertThat(held).isPositive();
             assertThat(shop.attached("shop1")).containsKey("SKU-0000004");
 
@@ -63,7 +63,7 @@ class SoldOutStockTest {
             TerraVaultSandbox.InventoryEvent down = tv.inventoryEvents().get(tv.inventoryEvents().size() - 1);
             assertThat(down.type()).isEqualTo("adjustment");
             assertThat(down.quantityLbs()).isEqualByComparingTo(held.negate());
-            assertThat(TerraVaultSinkTest.listing(tv, h, 4).quantityLbs()).isZero();
+            assertThat(TerraVaultDeliveryTest.listing(tv, h, 4).quantityLbs()).isZero();
             assertThat(shop.attached("shop1")).doesNotContainKey("SKU-0000004");
             assertThat(shop.attached("shop2")).doesNotContainKey("SKU-0000004");
 

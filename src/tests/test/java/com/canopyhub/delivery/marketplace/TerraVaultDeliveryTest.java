@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * TerraVault from the outbox, end to end: a real hub on real PostgreSQL syncs the Distru sandbox, the marketplace
  * routes push to the stateful TerraVault sandbox over HTTP.
  */
-class TerraVaultSinkTest {
+class TerraVaultDeliveryTest {
 
     @Test
     void changes_reach_terravault_as_exactly_one_create_update_or_inventory_event_with_exactly_converted_values() throws Exception {

@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The shop platform from the outbox, end to end, against its stateful sandbox (org1 with shop1 and shop2). */
-class ShopPlatformSinkTest {
+class ShopPlatformDeliveryTest {
 
     @Test
     void a_product_is_attached_to_the_shops_only_while_it_has_stock_and_a_platform_ignoring_stock_on_put_is_detected() throws Exception {
