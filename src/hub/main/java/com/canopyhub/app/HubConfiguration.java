@@ -62,7 +62,7 @@ public class HubConfiguration implements CamelConfiguration {
         Map<String, String> overrides = context.getRegistry().lookupByNameAndType(OVERRIDES_BEAN, Map.class);
         Map<String, String> first = overrides != null ? overrides : Map.of();
         HubSettings settings = HubSettings.resolve(k -> first.containsKey(k) ? Optional.of(first.get(k)) : pc.resolveProperty(k),
-                present, environment != null ? environment : System.getenv());
+                present, environment != null ? environment : System.getenv(), first.keySet());
         settings.warnings().forEach(LOG::warn);
         SecretRedactor redactor = SecretRedactor.of(settings);
         // the HTTP server runs for `run` only (every other verb starts with camel.server.enabled=false); its routes

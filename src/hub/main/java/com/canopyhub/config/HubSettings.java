@@ -117,6 +117,16 @@ public final class HubSettings {
      */
     public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present,
                                       Map<String, String> environment) {
+        return resolve(lookup, present, environment, Set.of());
+    }
+
+    /**
+     * As {@link #resolve(Function, Set, Map)}, knowing which keys were given as overrides (--set, a verb's own): where
+     * a renamed key and its new name are both set, the one from the stronger place wins (overrides, then environment,
+     * then the properties files), so an old environment variable still beats a shipped file's new key.
+     */
+    public static HubSettings resolve(Function<String, Optional<String>> lookup, Set<String> present,
+                                      Map<String, String> environment, Set<String> overridden) {
         List<String> problems = new ArrayList<>();
         Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
         Set<String> renamedVariables = RENAMED.keySet().stream().map(HubSettings::variableOf).collect(Collectors.toSet());
@@ -133,7 +143,9 @@ public final class HubSettings {
             String old = renamedTo.get(s.key());
             if (old != null) {
                 Optional<String> oldValue = lookup.apply(old);
-                if (oldValue.isPresent() && configured.isPresent()) {
+                boolean oldStronger = oldValue.isPresent() && configured.isPresent()
+                        && layer(old, present, environment, overridden) < layer(s.key(), present, environment, overridden);
+                if (oldValue.isPresent() && configured.isPresent() && !oldStronger) {
                     warnings.add(old + " (env " + variableOf(old) + ") is deprecated and ignored: " + s.key() + " is set too");
                 } else if (oldValue.isPresent()) {
                     warnings.add(old + " (env " + variableOf(old) + ") is deprecated: rename it " + s.key() + " (env "
@@ -165,6 +177,17 @@ public final class HubSettings {
             throw new ConfigException(problems);
         }
         return new HubSettings(values, warnings);
+    }
+
+    /** Where a key's value comes from: 0 an override, 1 the environment, 2 a properties file, 3 nowhere. */
+    private static int layer(String key, Set<String> present, Map<String, String> environment, Set<String> overridden) {
+        if (overridden.contains(key)) {
+            return 0;
+        }
+        if (environment.containsKey(variableOf(key))) {
+            return 1;
+        }
+        return present.contains(key) ? 2 : 3;
     }
 
     private static String variableOf(String key) {

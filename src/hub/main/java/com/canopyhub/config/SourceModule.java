@@ -17,7 +17,9 @@ public interface SourceModule extends SettingsGroup {
     List<String> streams();
 
     /** The key that lists the streams to sync, e.g. {@code hub.distru.streams}. */
-    String streamsKey();
+    default String streamsKey() {
+        return keys().streams().key();
+    }
 
     /**
      * Adds a problem for every combination of values that cannot work (e.g. a base URL without its key). Runs
@@ -27,16 +29,35 @@ public interface SourceModule extends SettingsGroup {
     default void crossCheck(Map<String, String> values, List<String> problems) {
     }
 
-    /** The source's base URL (empty: its built-in sandbox); a set one makes the source sync by default. */
-    Setting baseUrl();
+    /**
+     * The settings every source has, by role.
+     *
+     * @param baseUrl        its base URL (empty: its built-in sandbox); a set one makes the source sync by default
+     * @param schedule       the Quartz cron of its scheduled passes
+     * @param streams        the streams to sync
+     * @param connectTimeout how long a connection to it may take (check-config uses it too)
+     * @param readTimeout    how long an answer may take
+     */
+    record Keys(Setting baseUrl, Setting schedule, Setting streams, Setting connectTimeout, Setting readTimeout) {
+    }
 
-    /** The Quartz cron of its scheduled passes. */
-    Setting schedule();
+    Keys keys();
 
-    /** How long a connection to it may take, and an answer (check-config uses them too). */
-    Setting connectTimeout();
+    default Setting baseUrl() {
+        return keys().baseUrl();
+    }
 
-    Setting readTimeout();
+    default Setting schedule() {
+        return keys().schedule();
+    }
+
+    default Setting connectTimeout() {
+        return keys().connectTimeout();
+    }
+
+    default Setting readTimeout() {
+        return keys().readTimeout();
+    }
 
     /** The key of {@link #baseUrl()}. */
     default String baseUrlKey() {

@@ -144,7 +144,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             Map<String, String> overrides = Map.of(
                     "hub.reporting.jdbc-url", jdbcUrl, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
-                    "hub.distru.entities", "products,packages", "hub.distru.requests-per-second", "1000",
+                    "hub.distru.streams", "products,packages", "hub.distru.requests-per-second", "1000",
                     "hub.schedule.enabled", "false", "hub.sync.progress-interval-seconds", "5", "hub.sync.sources", "distru");
             resetPeaks();
             try (HubRuntime hub = startHub(overrides)) {
@@ -244,7 +244,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             Map<String, String> overrides = new LinkedHashMap<>(Map.of(
                     "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
-                    "hub.distru.entities", "products", "hub.distru.requests-per-second", "1000",
+                    "hub.distru.streams", "products", "hub.distru.requests-per-second", "1000",
                     "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.file", dir.resolve("webhooks.yaml").toString(),
                     "hub.webhooks.allowed-private-hosts", "localhost"));
             overrides.put("hub.webhooks.secret-key-file", dir.resolve("key").toString());
@@ -299,7 +299,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             Map<String, String> overrides = new LinkedHashMap<>(Map.of(
                     "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
-                    "hub.distru.entities", "products,inventory", "hub.distru.requests-per-second", "1000",
+                    "hub.distru.streams", "products,inventory", "hub.distru.requests-per-second", "1000",
                     "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.enabled", "false"));
             overrides.putAll(Map.of("hub.webhooks.sandbox-receiver", "false", "hub.http.enabled", "false",
                     "hub.terravault.enabled", "true", "hub.terravault.base-url", tv.baseUrl().toString(),
@@ -342,7 +342,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             Map<String, String> overrides = new LinkedHashMap<>(Map.of(
                     "hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
                     "hub.distru.base-url", sandbox.baseUrl().toString(), "hub.distru.api-key", sandbox.apiKey(),
-                    "hub.distru.entities", "products,inventory", "hub.distru.requests-per-second", "1000",
+                    "hub.distru.streams", "products,inventory", "hub.distru.requests-per-second", "1000",
                     "hub.schedule.enabled", "false", "hub.sync.sources", "distru", "hub.webhooks.enabled", "false"));
             overrides.putAll(Map.of("hub.webhooks.sandbox-receiver", "false", "hub.http.enabled", "false",
                     "hub.terravault.enabled", "false", "hub.shop-platform.enabled", "false",

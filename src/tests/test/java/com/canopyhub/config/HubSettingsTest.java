@@ -42,6 +42,12 @@ class HubSettingsTest {
         assertThat(HubSettings.resolve(k -> Optional.empty(), Set.of(), Map.of("HUB_DISTRU_ENTITIES", "products")).warnings())
                 .as("its environment variable is not an unknown one").isEmpty();
         assertThat(resolve(Map.of()).warnings()).isEmpty();
+        // an old environment variable beats the new key of a shipped properties file (the usual upgrade)
+        Map<String, String> layered = Map.of("hub.distru.entities", "orders", "hub.distru.streams", "products");
+        HubSettings upgraded = HubSettings.resolve(k -> Optional.ofNullable(layered.get(k)), Set.of("hub.distru.streams"),
+                Map.of("HUB_DISTRU_ENTITIES", "orders"), Set.of());
+        assertThat(upgraded.getList("hub.distru.streams")).containsExactly("orders");
+        assertThat(upgraded.warnings()).singleElement().asString().contains("is deprecated: rename it hub.distru.streams");
     }
 
     @Test

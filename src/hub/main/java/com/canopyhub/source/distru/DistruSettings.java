@@ -97,23 +97,8 @@ public final class DistruSettings implements SourceModule {
     }
 
     @Override
-    public Setting baseUrl() {
-        return BASE_URL;
-    }
-
-    @Override
-    public Setting schedule() {
-        return SCHEDULE;
-    }
-
-    @Override
-    public Setting connectTimeout() {
-        return CONNECT_TIMEOUT_MS;
-    }
-
-    @Override
-    public Setting readTimeout() {
-        return READ_TIMEOUT_MS;
+    public Keys keys() {
+        return new Keys(BASE_URL, SCHEDULE, STREAMS_TO_SYNC, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
     }
 
     @Override
@@ -133,11 +118,6 @@ public final class DistruSettings implements SourceModule {
     @Override
     public List<String> streams() {
         return STREAMS;
-    }
-
-    @Override
-    public String streamsKey() {
-        return "hub.distru.streams";
     }
 
     @Override

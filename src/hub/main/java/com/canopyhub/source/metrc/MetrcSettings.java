@@ -111,23 +111,8 @@ public final class MetrcSettings implements SourceModule {
     }
 
     @Override
-    public Setting baseUrl() {
-        return BASE_URL;
-    }
-
-    @Override
-    public Setting schedule() {
-        return SCHEDULE;
-    }
-
-    @Override
-    public Setting connectTimeout() {
-        return CONNECT_TIMEOUT_MS;
-    }
-
-    @Override
-    public Setting readTimeout() {
-        return READ_TIMEOUT_MS;
+    public Keys keys() {
+        return new Keys(BASE_URL, SCHEDULE, STREAMS_TO_SYNC, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
     }
 
     @Override
@@ -147,11 +132,6 @@ public final class MetrcSettings implements SourceModule {
     @Override
     public List<String> streams() {
         return MetrcStream.names();
-    }
-
-    @Override
-    public String streamsKey() {
-        return "hub.metrc.streams";
     }
 
     @Override
