@@ -79,23 +79,19 @@ public class HubConfiguration implements CamelConfiguration {
         Resources resources = new Resources();
         context.addService(resources, true, true);
         try {
-            wire(context, settings, redactor, clock, resources);
+            wire(context, settings, redactor, clock, resources, environment != null ? environment : System.getenv());
         } catch (Exception | Error e) {
             resources.doStop();
             throw e;
         }
     }
 
-    private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources)
-            throws Exception {
+    private void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, Clock clock, Resources resources,
+                      Map<String, String> environment) throws Exception {
         // check-config and status only look: the database is neither required to answer nor migrated
         boolean checkOnly = context.getRegistry().lookupByName(CHECK_ONLY_BEAN) != null;
         HubWiring wiring = new HubWiring(context, settings, redactor, clock, checkOnly, Sandboxes.installed(), resources::add);
-        @SuppressWarnings("unchecked")
-        Map<String, String> environment = context.getRegistry().lookupByNameAndType(ENVIRONMENT_BEAN, Map.class);
-        if (environment != null) {
-            wiring.environment(environment);
-        }
+        wiring.environment(environment);
         List<HubModule> modules = modules();
         // configuration files fail startup (naming file and line) before anything opens: mapping files, then each
         // module's own (the webhooks file)

@@ -207,7 +207,7 @@ public class WebhooksCommand implements Callable<Integer> {
         @Override
         int run(WebhookService service, HubRuntime hub) throws Exception {
             HubSettings settings = hub.bean("hubSettings", HubSettings.class);
-            Duration overlap = WebhookSettings.duration(settings.get(WebhookSettings.ROTATION_OVERLAP)).orElseThrow();
+            Duration overlap = settings.getDuration(WebhookSettings.ROTATION_OVERLAP);
             String secret = service.rotateSecret(subscription, overlap);
             System.out.println("New signing secret for '" + subscription + "' (shown once, store it now):");
             System.out.println(secret);

@@ -15,15 +15,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The hub's settings: every {@code hub.*} key is declared here once with its default, description and
- * validation, resolved through Camel's properties component (so environment variables override the
- * properties file), and validated as a whole so one startup error names every bad key.
+ * The hub's settings: every {@code hub.*} key is declared once, with its default, description and validation, as a
+ * constant of its group ({@link CoreSettings}, and each module's {@link SettingsGroup}); here they are resolved
+ * through Camel's properties component (so environment variables override the properties file) and validated as a
+ * whole, so one startup error names every bad key.
  */
 public final class HubSettings {
 
     /**
-     * Every settings group the modules on the classpath registered (META-INF/services), in their order: the hub's
-     * own come first, in {@link #CORE}.
+     * Every settings group the modules on the classpath registered (META-INF/services), in their order; the hub's
+     * own ({@link CoreSettings}) come before them all.
      */
     public static final List<SettingsGroup> GROUPS = java.util.ServiceLoader.load(SettingsGroup.class, HubSettings.class.getClassLoader())
             .stream().map(java.util.ServiceLoader.Provider::get).sorted(java.util.Comparator.comparingInt(SettingsGroup::order)).toList();
@@ -47,7 +48,7 @@ public final class HubSettings {
         return SOURCES.stream().filter(m -> m.source().equals(source)).findFirst().map(SourceModule::streams).orElse(List.of());
     }
 
-    /** Every setting: the hub's own, then each source module's. */
+    /** Every setting: the hub's own, then each group's. */
     public static final List<Setting> ALL = new Catalog();
 
     /** Renamed keys still read for one release: old key → new key. */
@@ -129,7 +130,7 @@ public final class HubSettings {
                                       Map<String, String> environment, Set<String> overridden) {
         List<String> problems = new ArrayList<>();
         Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
-        Set<String> renamedVariables = RENAMED.keySet().stream().map(HubSettings::variableOf).collect(Collectors.toSet());
+        Set<String> renamedVariables = RENAMED.keySet().stream().map(Setting::environmentVariableOf).collect(Collectors.toSet());
         environment.keySet().stream().filter(v -> v.startsWith("HUB_") && !byVariable.containsKey(v) && !renamedVariables.contains(v)).sorted()
                 .forEach(v -> problems.add(v + ": unknown environment variable (no hub.* setting reads it)"
                         + suggestion(v, byVariable.keySet()).map(m -> "; did you mean " + m + " ("
@@ -146,9 +147,9 @@ public final class HubSettings {
                 boolean oldStronger = oldValue.isPresent() && configured.isPresent()
                         && layer(old, present, environment, overridden) < layer(s.key(), present, environment, overridden);
                 if (oldValue.isPresent() && configured.isPresent() && !oldStronger) {
-                    warnings.add(old + " (env " + variableOf(old) + ") is deprecated and ignored: " + s.key() + " is set too");
+                    warnings.add(old + " (env " + Setting.environmentVariableOf(old) + ") is deprecated and ignored: " + s.key() + " is set too");
                 } else if (oldValue.isPresent()) {
-                    warnings.add(old + " (env " + variableOf(old) + ") is deprecated: rename it " + s.key() + " (env "
+                    warnings.add(old + " (env " + Setting.environmentVariableOf(old) + ") is deprecated: rename it " + s.key() + " (env "
                             + s.environmentVariable() + "); it is read for this release only");
                     configured = oldValue;
                 }
@@ -184,14 +185,10 @@ public final class HubSettings {
         if (overridden.contains(key)) {
             return 0;
         }
-        if (environment.containsKey(variableOf(key))) {
+        if (environment.containsKey(Setting.environmentVariableOf(key))) {
             return 1;
         }
         return present.contains(key) ? 2 : 3;
-    }
-
-    private static String variableOf(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /**

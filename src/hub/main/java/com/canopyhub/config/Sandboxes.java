@@ -19,9 +19,9 @@ public final class Sandboxes {
      * @param baseUrl     where it listens
      * @param credentials what the hub authenticates with (names as the provider documents them: api-key, token, ...)
      * @param identity    the upstream identity cursors remember (so a real upstream later starts from the beginning)
-     * @param instance    the simulator itself, bound in Camel's registry for tests and the bench
+     * @param instance    the simulator itself, closed with the hub, bound in Camel's registry for tests and the bench
      */
-    public record Started(String baseUrl, Map<String, String> credentials, String identity, Object instance) {
+    public record Started(String baseUrl, Map<String, String> credentials, String identity, AutoCloseable instance) {
 
         public String credential(String name) {
             String v = credentials.get(name);

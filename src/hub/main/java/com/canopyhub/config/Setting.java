@@ -28,7 +28,12 @@ public record Setting(String key, String defaultValue, boolean secret, String de
     }
 
     public String environmentVariable() {
-        return key.toUpperCase().replace('.', '_').replace('-', '_');
+        return environmentVariableOf(key);
+    }
+
+    /** The environment variable of a key: upper-case, dots and dashes to underscores ({@code HUB_DISTRU_BASE_URL}). */
+    public static String environmentVariableOf(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public Optional<String> validate(String value) {

@@ -16,10 +16,7 @@ public final class EventsModule implements HubModule {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventsModule.class);
 
-    /** What the webhooks file held of the event rules (the deprecated place), if it held any. */
-    public static final Class<LegacyEventRules> LEGACY_RULES = LegacyEventRules.class;
-
-    /** Event rules found in config/webhooks.yaml, provided by the webhook module. */
+    /** Event rules found in config/webhooks.yaml (the deprecated place), provided by the webhook module. */
     public record LegacyEventRules(EventRules rules) {
     }
 
@@ -40,7 +37,7 @@ public final class EventsModule implements HubModule {
     public void wire(HubWiring w) {
         EventRules rules = fromFile.orElseGet(() -> {
             // before the events file existed, its rules lived in config/webhooks.yaml: still read, for this release
-            LegacyEventRules legacy = w.find(LEGACY_RULES);
+            LegacyEventRules legacy = w.find(LegacyEventRules.class);
             if (legacy == null) {
                 return EventRules.DEFAULTS;
             }

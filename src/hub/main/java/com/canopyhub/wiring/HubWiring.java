@@ -101,6 +101,14 @@ public final class HubWiring {
         this.sources = Map.copyOf(sources);
     }
 
+    /**
+     * Whether every source this hub syncs runs on its built-in sandbox (no base URL set): the marketplaces and the
+     * webhook receiver then start their own sandboxes too, and no real downstream system gets generated data.
+     */
+    public boolean sourcesOnSandboxes() {
+        return sources.keySet().stream().allMatch(s -> settings.get(HubSettings.module(s).baseUrl()).isEmpty());
+    }
+
     /** Closed when the hub stops, in the reverse order of registration. */
     public <T extends AutoCloseable> T closeOnStop(T resource) {
         closeOnStop.accept(resource);

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,25 +34,22 @@ public final class KafkaModule implements com.canopyhub.wiring.HubModule {
         return 80;
     }
 
+    /** The feed, when hub.kafka.bootstrap-servers is set (and the hub does more than look). */
     @Override
     public void wire(com.canopyhub.wiring.HubWiring w) throws Exception {
-        if (wire(w.context(), w.settings(), w.database(), w::closeOnStop, w.checkOnly())) {
-            w.wakeOnCommit(WAKE_URI);
-        }
-    }
-
-    /** Returns whether the feed runs. */
-    public static boolean wire(CamelContext context, HubSettings settings, HubDatabase db, Consumer<AutoCloseable> closeOnStop,
-                               boolean checkOnly) throws Exception {
+        CamelContext context = w.context();
+        HubSettings settings = w.settings();
+        HubDatabase db = w.database();
+        boolean checkOnly = w.checkOnly();
         String bootstrap = settings.get(KafkaSettings.BOOTSTRAP_SERVERS);
         boolean on = !bootstrap.isBlank() && !checkOnly;
         context.getPropertiesComponent().addOverrideProperty("hub.kafka.active", Boolean.toString(on));
         if (!on) {
-            return false;
+            return;
         }
         String prefix = settings.get(KafkaSettings.TOPIC_PREFIX);
         KafkaFeed feed = new KafkaFeed(db.dataSource(), db::openDedicatedConnection, prefix, settings.getInt(KafkaSettings.BATCH_SIZE));
-        closeOnStop.accept(feed);
+        w.closeOnStop(feed);
         context.getRegistry().bind("kafkaFeed", feed);
         feed.firstRun(bootstrap);
         // security passes through to the client as set (only what is set: camel-kafka would pass empty values on)
@@ -74,7 +70,7 @@ public final class KafkaModule implements com.canopyhub.wiring.HubModule {
             createTopics(settings, bootstrap, prefix);
         }
         LOG.info("Kafka feed: {} (topics {}.<type>.v1)", bootstrap, prefix);
-        return true;
+        w.wakeOnCommit(WAKE_URI);
     }
 
     /** The Kafka client security settings, as the hub passes them through (docs/kafka-feed.md). */

@@ -4,16 +4,13 @@ import com.canopyhub.config.CoreSettings;
 
 import com.canopyhub.config.ConfigException;
 import com.canopyhub.config.HubSettings;
-import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.store.DeadLetterStore;
 import com.canopyhub.config.Sandboxes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -42,16 +39,15 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
 
     @Override
     public void wire(com.canopyhub.wiring.HubWiring w) throws Exception {
-        wire(w.context(), w.settings(), w.redactor(), w.database(), w.require(DeadLetterStore.class), w.sources().keySet(),
-                w::closeOnStop, w.checkOnly(), w.claimant(), w.clock(), w.sandboxes());
-    }
-
-    public static void wire(CamelContext context, HubSettings settings, SecretRedactor redactor, HubDatabase db,
-                            DeadLetterStore deadLetters, Collection<String> sources, Consumer<AutoCloseable> closeOnStop,
-                            boolean checkOnly, String node, Clock clock, Sandboxes sandboxes) throws Exception {
+        CamelContext context = w.context();
+        HubSettings settings = w.settings();
+        HubDatabase db = w.database();
+        boolean checkOnly = w.checkOnly();
+        Clock clock = w.clock();
+        Sandboxes sandboxes = w.sandboxes();
         var registry = context.getRegistry();
         var properties = context.getPropertiesComponent();
-        boolean sandboxSources = sources.stream().allMatch(s -> settings.get(HubSettings.module(s).baseUrl()).isEmpty());
+        boolean sandboxSources = w.sourcesOnSandboxes();
         List<String> sinks = List.of(TerraVaultListings.SINK, ShopPlatformListings.SINK);
         java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
         DataSource pool = null;
@@ -72,8 +68,8 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
             String orgId = keys.orgId() == null ? null : settings.get(keys.orgId());
             List<String> shops = keys.shops() == null ? List.of() : settings.getList(keys.shops());
             if (!checkOnly && baseUrl.isEmpty()) {
-                Sandboxes.Started sandbox = sandboxes.start(sink, prefix + ".base-url", settings, clock);
-                closeOnStop.accept((AutoCloseable) sandbox.instance());
+                Sandboxes.Started sandbox = sandboxes.start(sink, keys.baseUrl().key(), settings, clock);
+                w.closeOnStop(sandbox.instance());
                 registry.bind(terravault ? "terravaultSandbox" : "shopPlatformSandbox", sandbox.instance());
                 baseUrl = sandbox.baseUrl();
                 key = sandbox.credential(terravault ? "api-key" : "token");
@@ -116,12 +112,12 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
             String bearer = "Bearer " + key;
             SharedRateLimit limit = new SharedRateLimit(pool, key, settings.getInt(keys.requestsPerMinute()),
                     settings.getDuration(keys.rateWindow()), RATE_MARGIN);
-            MarketplaceDelivery sinkBean = new MarketplaceDelivery(adapter, mapping, pool, baseUrl, () -> bearer, limit, deadLetters,
-                    redactor, node, settings.getInt(MarketplaceSettings.SENDERS) * 4,
+            MarketplaceDelivery sinkBean = new MarketplaceDelivery(adapter, mapping, pool, baseUrl, () -> bearer, limit, w.require(DeadLetterStore.class),
+                    w.redactor(), w.claimant(), settings.getInt(MarketplaceSettings.SENDERS) * 4,
                     Duration.ofSeconds(settings.getLong(MarketplaceSettings.LEASE_SECONDS)),
                     settings.getMillis(MarketplaceSettings.RETRY_INITIAL_DELAY_MS), settings.getMillis(MarketplaceSettings.RETRY_MAX_DELAY_MS),
                     settings.getInt(MarketplaceSettings.LISTING_ATTEMPTS), clock);
-            closeOnStop.accept(sinkBean); // closed after the routes stopped: gives back what it claimed
+            w.closeOnStop(sinkBean); // closed after the routes stopped: gives back what it claimed
             registry.bind(sink + "Delivery", sinkBean); // routes/template-marketplace-delivery.camel.yaml: {{marketplace}}Delivery
             active.put(sink, mapping.hash());
         }
@@ -129,7 +125,7 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
             registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));
             var connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
                     .setMaxConnTotal(50).setMaxConnPerRoute(20).build();
-            closeOnStop.accept(connections);
+            w.closeOnStop(connections);
             registry.bind("marketplaceConnections", connections);
         }
     }

@@ -5,14 +5,13 @@ import com.canopyhub.config.Sandboxes;
 import com.canopyhub.config.SecretRedactor;
 import com.canopyhub.db.HubDatabase;
 import com.canopyhub.engine.run.SyncRuns;
-import com.canopyhub.engine.spi.Source;
 import com.canopyhub.events.EventRules;
+import com.canopyhub.events.EventsModule;
 import com.canopyhub.wiring.HubModule;
 import com.canopyhub.wiring.HubWiring;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,7 @@ public final class WebhookModule implements HubModule {
     public void check(HubWiring w) throws Exception {
         config = WebhookConfig.load(Path.of(w.settings().get(WebhookSettings.FILE)), w.environment());
         if (config.holdsEventRules()) {
-            w.provide(com.canopyhub.events.EventsModule.LEGACY_RULES, new com.canopyhub.events.EventsModule.LegacyEventRules(
+            w.provide(EventsModule.LegacyEventRules.class, new EventsModule.LegacyEventRules(
                     EventRules.of(config.lowStock(), config.expiringDays())));
         }
     }
@@ -49,7 +48,6 @@ public final class WebhookModule implements HubModule {
         HubSettings settings = w.settings();
         SecretRedactor redactor = w.redactor();
         HubDatabase db = w.database();
-        Map<String, Source> sources = w.sources();
         boolean checkOnly = w.checkOnly();
         Sandboxes sandboxes = w.sandboxes();
         Clock clock = w.clock();
@@ -63,12 +61,12 @@ public final class WebhookModule implements HubModule {
         registry.bind("webhookService", new WebhookService(deliveryDb, subscriptions));
         String mode = settings.get(WebhookSettings.SANDBOX_RECEIVER);
         boolean sandbox = !checkOnly && (mode.equals("true") || (mode.equals("auto")
-                && sources.keySet().stream().allMatch(s -> settings.get(HubSettings.module(s).baseUrl()).isEmpty())));
+                && w.sourcesOnSandboxes()));
         // auto: the receiver where the sandbox module is installed; true: required (a clear error without it)
         Sandboxes.Started receiver = null;
         if (sandbox && (mode.equals("true") || sandboxes.has("webhook-receiver"))) {
             receiver = sandboxes.start("webhook-receiver", "hub.webhooks.sandbox-receiver", settings, clock);
-            w.closeOnStop((AutoCloseable) receiver.instance());
+            w.closeOnStop(receiver.instance());
             registry.bind("webhookReceiver", receiver.instance());
             LOG.info("Webhook sandbox receiver at {} (subscription 'sandbox', every event)", receiver.baseUrl());
         }
@@ -77,7 +75,7 @@ public final class WebhookModule implements HubModule {
                     : new WebhookConfig.Subscription("sandbox", receiver.baseUrl(), receiver.credential("secret"), List.of("*"), true,
                     "the built-in sandbox receiver (hub.webhooks.sandbox-receiver)", null);
             subscriptions.sync(config.subscriptions(), sandboxSubscription,
-                    WebhookSettings.duration(settings.get(WebhookSettings.ROTATION_OVERLAP)).orElseThrow(), System.out::println);
+                    settings.getDuration(WebhookSettings.ROTATION_OVERLAP), System.out::println);
             subscriptions.checkKey();
         }
         java.util.Set<String> allowed = new java.util.HashSet<>(settings.getList(WebhookSettings.ALLOWED_PRIVATE_HOSTS));
@@ -99,7 +97,7 @@ public final class WebhookModule implements HubModule {
         registry.bind("webhookConnections", connections);
         WebhookDispatcher dispatcher = new WebhookDispatcher(deliveryDb, subscriptions, guard,
                 WebhookSettings.delays(settings.get(WebhookSettings.RETRY_SCHEDULE)), timeout,
-                WebhookSettings.duration(settings.get(WebhookSettings.DISABLE_AFTER)).orElseThrow(), senders * 2,
+                settings.getDuration(WebhookSettings.DISABLE_AFTER), senders * 2,
                 w.claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);

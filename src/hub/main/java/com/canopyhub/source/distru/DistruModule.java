@@ -39,7 +39,7 @@ public final class DistruModule implements SourceFactory {
         String upstream;
         if (baseUrl.isEmpty()) {
             Sandboxes.Started sandbox = wiring.sandboxes().start("distru", "hub.distru.base-url", settings, clock);
-            wiring.closeOnStop().accept((AutoCloseable) sandbox.instance());
+            wiring.closeOnStop().accept(sandbox.instance());
             wiring.bind().accept("distruSandbox", sandbox.instance());
             baseUrl = sandbox.baseUrl();
             apiKey = sandbox.credential("api-key");

@@ -42,7 +42,7 @@ public final class MetrcModule implements SourceFactory {
         String upstream;
         if (baseUrl.isEmpty()) {
             Sandboxes.Started sandbox = wiring.sandboxes().start("metrc", "hub.metrc.base-url", settings, clock);
-            wiring.closeOnStop().accept((AutoCloseable) sandbox.instance());
+            wiring.closeOnStop().accept(sandbox.instance());
             wiring.bind().accept("metrcSandbox", sandbox.instance());
             baseUrl = sandbox.baseUrl();
             integratorKey = sandbox.credential("integrator-key");
