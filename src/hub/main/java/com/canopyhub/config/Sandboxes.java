@@ -41,7 +41,12 @@ public final class Sandboxes {
 
     /** The sandboxes the modules on the classpath contribute (none in the production artifact). */
     public static Sandboxes installed() {
-        return new Sandboxes(ServiceLoader.load(SandboxProvider.class, Sandboxes.class.getClassLoader()));
+        return of(ServiceLoader.load(SandboxProvider.class, Sandboxes.class.getClassLoader()));
+    }
+
+    /** These sandboxes only (none: as in the production artifact). */
+    static Sandboxes of(Iterable<SandboxProvider> providers) {
+        return new Sandboxes(providers);
     }
 
     public boolean has(String upstream) {
