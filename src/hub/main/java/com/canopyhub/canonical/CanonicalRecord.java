@@ -9,7 +9,7 @@ import java.util.UUID;
 /** A record of the canonical model: every sink depends on this contract (see docs/canonical-model.md). */
 public sealed interface CanonicalRecord
         permits Product, InventoryLot, Batch, StockLevel, Order, Company, Location, Strain, Harvest, PlantBatch, Plant,
-        SalesReceipt, Transfer, LabResult, UnitOfMeasure {
+        SalesReceipt, Transfer, LabResult, UnitOfMeasure, Farm, CollectionBatch, Shipment, Tombstone {
 
     UUID canonicalId();
 
@@ -24,6 +24,14 @@ public sealed interface CanonicalRecord
 
     @JsonIgnore
     EntityType entityType();
+
+    /**
+     * This record without personal data, for everything that leaves the reporting table (events, dead letters, logs):
+     * itself unless the record carries some (a farmer's phone).
+     */
+    default CanonicalRecord withoutPersonalData() {
+        return this;
+    }
 
     /** A stable id derived from the stream type and provenance, identical on every node and every run. */
     static UUID canonicalId(EntityType type, String sourceSystem, String sourceId) {

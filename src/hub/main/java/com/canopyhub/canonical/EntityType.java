@@ -16,7 +16,10 @@ public enum EntityType {
     SALES_RECEIPT("sales_receipts"),
     TRANSFER("transfers"),
     LAB_RESULT("lab_results"),
-    UNIT_OF_MEASURE("units_of_measure");
+    UNIT_OF_MEASURE("units_of_measure"),
+    FARM("farms"),
+    COLLECTION_BATCH("collection_batches"),
+    SHIPMENT("shipments");
 
     private final String table;
 

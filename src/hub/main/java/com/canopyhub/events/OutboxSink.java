@@ -7,6 +7,7 @@ import com.canopyhub.db.CopyIn;
 import com.canopyhub.engine.changes.Change;
 import com.canopyhub.engine.changes.ChangeBatch;
 import com.canopyhub.engine.changes.ChangeSink;
+import com.canopyhub.engine.changes.ContentHasher;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,13 +56,15 @@ public class OutboxSink implements ChangeSink {
         if (skipInitialLoad && batch.initialLoad()) {
             return;
         }
-        Map<String, String> previousStatus = batch.type() == EntityType.ORDER ? orderStatuses(tx, batch) : Map.of();
+        List<String> compared = EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of());
+        Map<String, Map<String, String>> previous = compared.isEmpty() ? Map.of() : previousValues(tx, batch, compared);
         CopyIn copy = new CopyIn("hub.outbox", COLUMNS);
         int rows = 0;
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();
-            String before = previousStatus.get(record.provenance().sourceId());
-            List<String> types = EventTypes.of(record, change.created(), before);
+            Map<String, String> before = change.created() ? Map.of()
+                    : previous.getOrDefault(record.provenance().sourceId(), Map.of());
+            List<String> types = EventTypes.of(change, before);
             if (types.isEmpty()) {
                 continue;
             }
@@ -101,18 +104,40 @@ public class OutboxSink implements ChangeSink {
      * The event body (docs/events.md), keys sorted: provenance, canonical id, stream, the previous status of an order,
      * the record as its canonical JSON (reused from the hashing, not serialised again) and the schema version.
      */
-    static String payload(Change change, String previousStatus) {
+    static String payload(Change change, Map<String, String> before) {
         CanonicalRecord r = change.record();
-        StringBuilder sb = new StringBuilder(change.canonicalJson().length() + 256);
-        sb.append("{\"canonical_id\":\"").append(r.canonicalId()).append("\",\"entity\":");
+        // personal data (a farmer's phone, when the source stores it) stays in the reporting table: never in an event
+        CanonicalRecord shared = r.withoutPersonalData();
+        String record = change.deleted() ? "null" : shared == r ? change.canonicalJson() : ContentHasher.json(shared);
+        StringBuilder sb = new StringBuilder(record.length() + 256);
+        sb.append("{\"canonical_id\":\"").append(r.canonicalId()).append("\"");
+        if (change.deleted()) {
+            sb.append(",\"deleted\":true");
+        }
+        sb.append(",\"entity\":");
         text(sb, r.entityType().table());
         sb.append(",\"license_number\":");
         text(sb, r.provenance().licenseNumber());
-        if (previousStatus != null) {
-            sb.append(",\"previous_status\":");
-            text(sb, previousStatus);
+        if (!before.isEmpty() && !change.deleted()) {
+            if (r.entityType() == EntityType.ORDER) {
+                if (before.get("status") != null) {
+                    sb.append(",\"previous_status\":");
+                    text(sb, before.get("status"));
+                }
+            } else {
+                sb.append(",\"previous\":{");
+                boolean first = true;
+                for (Map.Entry<String, String> e : new java.util.TreeMap<>(before).entrySet()) {
+                    sb.append(first ? "" : ",");
+                    text(sb, e.getKey());
+                    sb.append(':');
+                    text(sb, e.getValue());
+                    first = false;
+                }
+                sb.append('}');
+            }
         }
-        sb.append(",\"record\":").append(change.canonicalJson()).append(",\"schema_version\":");
+        sb.append(",\"record\":").append(record).append(",\"schema_version\":");
         text(sb, CanonicalModel.VERSION);
         sb.append(",\"source_id\":");
         text(sb, r.provenance().sourceId());
@@ -130,27 +155,33 @@ public class OutboxSink implements ChangeSink {
     }
 
     /**
-     * The status each changed order had before this page (read before the reporting sink overwrites it): the
-     * events of an order are its status transitions.
+     * The compared values each changed record had before this page (read before the reporting sink overwrites them):
+     * an order's status, a farm's compliance status, a shipment's status and readiness. Their events are transitions.
      */
-    private static Map<String, String> orderStatuses(Connection tx, ChangeBatch batch) throws SQLException {
+    private static Map<String, Map<String, String>> previousValues(Connection tx, ChangeBatch batch, List<String> columns)
+            throws SQLException {
         List<String> ids = new ArrayList<>();
         for (Change c : batch.changes()) {
             if (!c.created()) {
                 ids.add(c.record().provenance().sourceId());
             }
         }
-        Map<String, String> out = new HashMap<>();
+        Map<String, Map<String, String>> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = tx.prepareStatement("SELECT source_id, status FROM reporting.orders "
-                + "WHERE source_system = ? AND source_id = ANY(?)")) {
+        String list = columns.stream().map(col -> col + "::text").collect(java.util.stream.Collectors.joining(", "));
+        try (PreparedStatement ps = tx.prepareStatement("SELECT source_id, " + list + " FROM reporting." + batch.type().table()
+                + " WHERE source_system = ? AND source_id = ANY(?)")) {
             ps.setString(1, batch.sourceSystem());
             ps.setArray(2, tx.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
+                    Map<String, String> values = new HashMap<>();
+                    for (int i = 0; i < columns.size(); i++) {
+                        values.put(columns.get(i), rs.getString(i + 2));
+                    }
+                    out.put(rs.getString(1), values);
                 }
             }
         }

@@ -12,6 +12,23 @@ public final class RetryAfter {
     private RetryAfter() {
     }
 
+    /**
+     * A retry delay an upstream states in its JSON error body rather than in the header (OriginTrace: "the API returns
+     * a 429 status with a retry_after field in seconds"), as a header value for {@link #parse}; null when absent.
+     */
+    public static String fromJsonBody(String body, String field) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            com.fasterxml.jackson.databind.JsonNode v = n == null ? null : n.get(field);
+            if (v != null && v.isNumber()) {
+                return Long.toString((long) Math.ceil(v.asDouble()));
+            }
+            return v != null && v.isTextual() ? v.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     public static Optional<Duration> parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return Optional.empty();

@@ -41,6 +41,10 @@ record Column<T>(String name, Function<T, Object> value) {
                 });
     }
 
+    static <T> Column<T> date(String name, Function<T, java.time.LocalDate> f) {
+        return new Column<>(name, f::apply);
+    }
+
     static <T> Column<T> uuid(String name, Function<T, UUID> f) {
         return new Column<>(name, f::apply);
     }

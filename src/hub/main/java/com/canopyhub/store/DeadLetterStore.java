@@ -83,7 +83,7 @@ public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges
                 bind(ps, fingerprint(batch.sourceSystem(), batch.stream(), batch.partition(), "record|" + sourceId),
                         batch.sourceSystem(), batch.stream(), batch.partition(), sourceId, "canonical-changes",
                         redactor.redact("rejected by the reporting database: " + r.describe()),
-                        redactor.redact(ContentHasher.json(r.change().record())), batch.syncRunId());
+                        redactor.redact(ContentHasher.json(r.change().record().withoutPersonalData())), batch.syncRunId());
                 ps.addBatch();
             }
             ps.executeBatch();

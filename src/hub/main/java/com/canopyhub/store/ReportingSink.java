@@ -32,13 +32,34 @@ public class ReportingSink implements ChangeSink {
         }
         List<Change> created = new ArrayList<>();
         List<Change> updated = new ArrayList<>();
+        List<Change> deleted = new ArrayList<>();
         for (Change c : batch.changes()) {
-            (c.created() ? created : updated).add(c);
+            (c.deleted() ? deleted : c.created() ? created : updated).add(c);
         }
         spec.insertNew(tx, created);
         spec.upsert(tx, updated);
+        markDeleted(tx, batch, deleted);
         if (batch.type() == EntityType.ORDER) {
             writeOrderLines(tx, batch);
+        }
+    }
+
+    /**
+     * A deleted record keeps its last content (what it was is still worth reporting) and gets {@code deleted_at};
+     * its content hash becomes the tombstone's, so the record coming back is a change (a restore, which the merge
+     * writes with {@code deleted_at} cleared).
+     */
+    private static void markDeleted(Connection tx, ChangeBatch batch, List<Change> deleted) throws SQLException {
+        if (deleted.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE reporting." + batch.type().table() + " t SET deleted_at = now(), "
+                + "updated_at = now(), content_hash = d.hash FROM unnest(?::text[], ?::text[]) AS d(id, hash) "
+                + "WHERE t.source_system = ? AND t.source_id = d.id")) {
+            ps.setArray(1, tx.createArrayOf("text", deleted.stream().map(c -> c.record().provenance().sourceId()).toArray()));
+            ps.setArray(2, tx.createArrayOf("text", deleted.stream().map(Change::newHash).toArray()));
+            ps.setString(3, batch.sourceSystem());
+            ps.executeUpdate();
         }
     }
 
@@ -47,7 +68,9 @@ public class ReportingSink implements ChangeSink {
         List<ReportingTables.LineRow> lines = new ArrayList<>();
         List<String> orderIds = new ArrayList<>();
         for (Change c : batch.changes()) {
-            Order order = (Order) c.record();
+            if (!(c.record() instanceof Order order)) {
+                continue; // a deleted order keeps its lines as last seen
+            }
             orderIds.add(order.provenance().sourceId());
             for (OrderLine line : order.lines()) {
                 lines.add(new ReportingTables.LineRow(order, line, ContentHasher.hash(line)));

@@ -1,6 +1,7 @@
 package com.canopyhub.store;
 
 import static com.canopyhub.store.Column.bool;
+import static com.canopyhub.store.Column.date;
 import static com.canopyhub.store.Column.integer;
 import static com.canopyhub.store.Column.jsonb;
 import static com.canopyhub.store.Column.numeric;
@@ -10,7 +11,10 @@ import static com.canopyhub.store.Column.uuid;
 
 import com.canopyhub.canonical.Batch;
 import com.canopyhub.canonical.CanonicalRecord;
+import com.canopyhub.canonical.CollectionBatch;
 import com.canopyhub.canonical.Company;
+import com.canopyhub.canonical.Farm;
+import com.canopyhub.canonical.Shipment;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.canonical.Harvest;
 import com.canopyhub.canonical.InventoryLot;
@@ -257,6 +261,42 @@ final class ReportingTables {
                         bool("active", UnitOfMeasure::active))));
     }
 
+    static {
+        BY_TYPE.put(EntityType.FARM, spec(EntityType.FARM, Farm.class, f -> null, List.of(
+                text("farmer_name", Farm::farmerName),
+                text("farmer_id", Farm::farmerId),
+                text("farmer_phone", Farm::farmerPhone),
+                text("community", Farm::community),
+                numeric("area_hectares", Farm::areaHectares),
+                text("commodity", Farm::commodity),
+                text("compliance_status", Farm::complianceStatus),
+                timestamp("created_at", Farm::createdAt))));
+        BY_TYPE.put(EntityType.COLLECTION_BATCH, spec(EntityType.COLLECTION_BATCH, CollectionBatch.class, b -> null, List.of(
+                text("farm_source_id", CollectionBatch::farmSourceId),
+                text("agent_id", CollectionBatch::agentId),
+                text("status", CollectionBatch::status),
+                numeric("total_weight", b -> amount(b.totalWeight())),
+                text("weight_unit", b -> unit(b.totalWeight())),
+                integer("bag_count", CollectionBatch::bagCount),
+                text("notes", CollectionBatch::notes),
+                timestamp("collected_at", CollectionBatch::collectedAt),
+                timestamp("created_at", CollectionBatch::createdAt))));
+        BY_TYPE.put(EntityType.SHIPMENT, spec(EntityType.SHIPMENT, Shipment.class, s -> null, List.of(
+                text("shipment_code", Shipment::shipmentCode),
+                text("status", Shipment::status),
+                text("destination_country", Shipment::destinationCountry),
+                text("destination_country_code", Shipment::destinationCountryCode),
+                text("destination_port", Shipment::destinationPort),
+                text("buyer_company", Shipment::buyerCompany),
+                text("commodity", Shipment::commodity),
+                numeric("total_weight_kg", s -> amount(s.totalWeight())),
+                integer("total_items", Shipment::totalItems),
+                integer("readiness_score", Shipment::readinessScore),
+                text("readiness_decision", Shipment::readinessDecision),
+                date("estimated_ship_date", Shipment::estimatedShipDate),
+                timestamp("created_at", Shipment::createdAt))));
+    }
+
     private ReportingTables() {
     }
 
@@ -271,7 +311,9 @@ final class ReportingTables {
                 text("license_number", c -> c.record().provenance().licenseNumber()),
                 text("content_hash", Change::newHash),
                 timestamp("source_updated_at", c -> sourceUpdatedAt.apply(recordType.cast(c.record()))),
-                jsonb("attributes", c -> c.record().attributes(), "{}")));
+                jsonb("attributes", c -> c.record().attributes(), "{}"),
+                // a record that is written is there upstream: a deleted one that came back is restored
+                timestamp("deleted_at", c -> null)));
         for (Column<R> col : own) {
             cols.add(new Column<>(col.name(),
                     c -> col.value().apply(recordType.cast(c.record()))));

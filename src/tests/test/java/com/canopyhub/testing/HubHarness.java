@@ -1,5 +1,7 @@
 package com.canopyhub.testing;
 
+import com.canopyhub.sandbox.origintrace.OriginTraceSandbox;
+
 import com.canopyhub.app.HubConfiguration;
 import com.canopyhub.app.HubRuntime;
 import com.canopyhub.sandbox.distru.DistruSandbox;
@@ -74,6 +76,20 @@ public final class HubHarness implements AutoCloseable {
         overrides.put("hub.metrc.integrator-in-flight", Integer.toString(options.integratorInFlight()));
         overrides.put("hub.metrc.read-timeout-ms", "2000");
         overrides.put("hub.metrc.start-date", T0.minus(options.history()).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+        return this;
+    }
+
+    /** The OriginTrace sandbox of this harness, once {@link #withOriginTrace} started it. */
+    public OriginTraceSandbox origintrace;
+
+    /** Adds an OriginTrace sandbox on the harness's clock and makes OriginTrace the only configured source. */
+    public HubHarness withOriginTrace(OriginTraceSandbox.Options options) throws Exception {
+        this.origintrace = OriginTraceSandbox.start(options, clock);
+        overrides.put("hub.sync.sources", "origintrace");
+        overrides.put("hub.origintrace.base-url", origintrace.baseUrl().toString());
+        overrides.put("hub.origintrace.api-key", OriginTraceSandbox.DEFAULT_KEY);
+        overrides.put("hub.origintrace.rate-limit-per-hour", Integer.toString(options.ratePerHour()));
+        overrides.put("hub.origintrace.read-timeout-ms", "2000");
         return this;
     }
 
@@ -193,6 +209,9 @@ public final class HubHarness implements AutoCloseable {
         sandbox.close();
         if (metrc != null) {
             metrc.close();
+        }
+        if (origintrace != null) {
+            origintrace.close();
         }
     }
 }

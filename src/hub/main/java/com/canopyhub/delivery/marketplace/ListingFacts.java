@@ -19,16 +19,20 @@ import java.util.UUID;
  *       have a lab test, passed it (every Metrc result for the lot's label passed, or, without one, the source
  *       carries a test result), or failed it (a Metrc result, not revoked, that did not pass).</li>
  * </ul>
+ * A product deleted upstream ({@code deleted_at}) lists as inactive with nothing available, so every marketplace
+ * withdraws it.
  * These are the names a mapping file's Simple expressions use ({@code ${body[available]}}), documented in
  * docs/marketplaces.md.
  */
 public final class ListingFacts {
 
     private static final String QUERY = """
-            SELECT p.canonical_id, p.source_system, p.source_id, p.name, p.sku, p.description, p.active, p.brand_name,
+            SELECT p.canonical_id, p.source_system, p.source_id, p.name, p.sku, p.description,
+                   CASE WHEN p.deleted_at IS NULL THEN p.active ELSE false END AS active, p.brand_name,
                    p.category_name, p.category_type, p.subcategory_name, p.vendor_name, p.strain_name, p.unit_of_measure,
                    p.unit_price, p.msrp, p.currency, p.units_per_case, p.image_urls::text AS image_urls,
-                   coalesce(s.available, 0) AS available, coalesce(s.active, 0) AS active_stock,
+                   CASE WHEN p.deleted_at IS NULL THEN coalesce(s.available, 0) ELSE 0 END AS available,
+                   CASE WHEN p.deleted_at IS NULL THEN coalesce(s.active, 0) ELSE 0 END AS active_stock,
                    l.lots, l.lots_tested, l.lots_passed, l.lots_failed
               FROM reporting.products p
               LEFT JOIN LATERAL (SELECT sum(available_quantity) AS available, sum(active_quantity) AS active

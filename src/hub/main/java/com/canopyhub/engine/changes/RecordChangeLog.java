@@ -21,7 +21,7 @@ public class RecordChangeLog implements ChangeSink {
         CopyIn copy = new CopyIn("hub.record_changes", COLUMNS);
         for (Change ch : batch.changes()) {
             copy.field(batch.stream()).field(batch.partition()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
-                    .field(ch.record().canonicalId()).field(ch.created() ? "CREATED" : "UPDATED")
+                    .field(ch.record().canonicalId()).field(ch.kind())
                     .field(ch.oldHash()).field(ch.newHash()).field(batch.syncRunId());
             copy.endRow();
         }

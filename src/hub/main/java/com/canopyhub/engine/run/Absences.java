@@ -3,6 +3,8 @@ package com.canopyhub.engine.run;
 import com.canopyhub.engine.spi.Stream;
 
 import com.canopyhub.canonical.CanonicalRecord;
+import com.canopyhub.canonical.Provenance;
+import com.canopyhub.canonical.Tombstone;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,21 +62,30 @@ public class Absences {
             LOG.warn("{}/{}: nothing marked gone this pass: {}", sync.sourceSystem(), sync.label(), seen.spoiled());
             return 0;
         }
+        if (sync.plan().unproven() != null) {
+            return 0; // an INCOMPLETE run: ReadPlan said why
+        }
         Source source = sources.get(sync.sourceSystem());
         Stream stream = source.stream(sync.stream());
         GoneState gone = stream.goneState();
-        List<String> missing = unseen(sync, gone, seen);
+        List<Candidate> missing = unseen(sync, gone, seen);
         if (missing.isEmpty()) {
             return 0;
         }
-        boolean consistentSnapshot = sync.pages() <= 1;
+        boolean consistentSnapshot = sync.plan().consistent() || sync.pages() <= 1;
         long marked = 0;
         long unconfirmed = 0;
         for (int from = 0; from < missing.size(); from += BATCH) {
-            List<String> ids = missing.subList(from, Math.min(missing.size(), from + BATCH));
+            List<Candidate> part = missing.subList(from, Math.min(missing.size(), from + BATCH));
             List<StoredRecords.Stored> last;
-            try (Connection c = dataSource.getConnection()) {
-                last = stored.load(c, gone.type(), sync.sourceSystem(), ids);
+            if (gone.deletes()) {
+                // a deletion needs only the record's identity: no read-back of its columns
+                last = part.stream().map(m -> new StoredRecords.Stored(new Tombstone(m.canonicalId(),
+                        new Provenance(sync.sourceSystem(), m.sourceId(), m.licenseNumber()), gone.type()), m.contentHash())).toList();
+            } else {
+                try (Connection c = dataSource.getConnection()) {
+                    last = stored.load(c, gone.type(), sync.sourceSystem(), part.stream().map(Candidate::sourceId).toList());
+                }
             }
             if (!consistentSnapshot) {
                 Set<String> confirmed = stream.confirmAbsent(sync.partition(),
@@ -99,18 +110,23 @@ public class Absences {
             }
         }
         if (marked > 0 || unconfirmed > 0) {
-            LOG.info("{}/{}: {} record(s) no longer in the snapshot took their gone state{}", sync.sourceSystem(), sync.label(),
-                    marked, unconfirmed > 0 ? "; " + unconfirmed + " not confirmed absent by the upstream stay as they were" : "");
+            LOG.info("{}/{}: {} record(s) no longer in the snapshot {}{}", sync.sourceSystem(), sync.label(),
+                    marked, gone.deletes() ? "marked deleted" : "took their gone state",
+                    unconfirmed > 0 ? "; " + unconfirmed + " not confirmed absent by the upstream stay as they were" : "");
         }
         return marked;
     }
 
-    /** The source ids the hub holds for the run's stream and partition that the run was not served. */
-    private List<String> unseen(StreamRun sync, GoneState gone, SeenIds seen) throws SQLException {
-        List<String> missing = new ArrayList<>();
+    /** A stored record the run was not served. */
+    private record Candidate(String sourceId, java.util.UUID canonicalId, String licenseNumber, String contentHash) {
+    }
+
+    /** The records the hub holds (not deleted) for the run's stream and partition that the run was not served. */
+    private List<Candidate> unseen(StreamRun sync, GoneState gone, SeenIds seen) throws SQLException {
+        List<Candidate> missing = new ArrayList<>();
         boolean partitioned = !sync.partition().isEmpty();
-        String sql = "SELECT source_id FROM reporting." + gone.type().table() + " WHERE source_system = ?"
-                + (partitioned ? " AND license_number = ?" : "");
+        String sql = "SELECT source_id, canonical_id, license_number, content_hash FROM reporting." + gone.type().table()
+                + " WHERE source_system = ? AND deleted_at IS NULL" + (partitioned ? " AND license_number = ?" : "");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // lets pgjdbc stream the ids with a cursor instead of loading them all
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -123,7 +139,7 @@ public class Absences {
                     while (rs.next()) {
                         String id = rs.getString(1);
                         if (!seen.contains(id)) {
-                            missing.add(id);
+                            missing.add(new Candidate(id, rs.getObject(2, java.util.UUID.class), rs.getString(3), rs.getString(4)));
                         }
                     }
                 }

@@ -47,7 +47,9 @@ public class ChangeDetector {
                 }
             }
         }
-        Map<String, String> known = knownHashes(page, bySourceId.keySet().toArray(String[]::new));
+        Map<String, String> known = new HashMap<>();
+        java.util.Set<String> deleted = new java.util.HashSet<>();
+        knownHashes(page, bySourceId.keySet().toArray(String[]::new), known, deleted);
         List<Change> changes = new ArrayList<>();
         ServedVersions served = sync.served();
         for (CanonicalRecord r : bySourceId.values()) {
@@ -60,7 +62,8 @@ public class ChangeDetector {
             }
             String oldHash = known.get(r.provenance().sourceId());
             if (!hashed.hash().equals(oldHash)) {
-                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json()));
+                // a record the hub holds as deleted that is served again came back (its stored hash is its tombstone's)
+                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json(), deleted.contains(r.provenance().sourceId())));
             }
         }
         sync.recordChanged(changes.size());
@@ -68,12 +71,12 @@ public class ChangeDetector {
                 sync.initialLoad());
     }
 
-    private Map<String, String> knownHashes(MappedPage page, String[] sourceIds) throws SQLException {
-        Map<String, String> known = new HashMap<>(sourceIds.length * 2);
+    private void knownHashes(MappedPage page, String[] sourceIds, Map<String, String> known, java.util.Set<String> deleted)
+            throws SQLException {
         if (sourceIds.length == 0) {
-            return known;
+            return;
         }
-        String sql = "SELECT source_id, content_hash FROM reporting." + page.type().table()
+        String sql = "SELECT source_id, content_hash, deleted_at IS NOT NULL FROM reporting." + page.type().table()
                 + " WHERE source_system = ? AND source_id = ANY(?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, page.sourceSystem());
@@ -81,9 +84,11 @@ public class ChangeDetector {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     known.put(rs.getString(1), rs.getString(2));
+                    if (rs.getBoolean(3)) {
+                        deleted.add(rs.getString(1));
+                    }
                 }
             }
         }
-        return known;
     }
 }

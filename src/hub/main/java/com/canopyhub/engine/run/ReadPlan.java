@@ -23,6 +23,10 @@ import com.canopyhub.engine.spi.Windowing;
  *       reported the same total, and that many records were served); otherwise, or when the upstream reports no
  *       totals, the slice is re-read as two halves, recursively, until each half fits one page. Re-reads write
  *       nothing new: change detection drops records already taken.</li>
+ *   <li>A counted {@link Windowing#SNAPSHOT} ({@code Stream.snapshotKey()}): a read of several pages is proven
+ *       complete only if every page reported the same total, every page began on the record the one before ended with,
+ *       and that many distinct keys were served; otherwise it is read again from page 1, at most
+ *       {@link #MAX_SNAPSHOT_READS} times, and then left {@link #unproven() unproven}.</li>
  * </ul>
  */
 public final class ReadPlan {
@@ -30,6 +34,8 @@ public final class ReadPlan {
     private static final Logger LOG = LoggerFactory.getLogger(ReadPlan.class);
     /** Below this a slice is not cut further: more than a page of records modified within it is paged as is. */
     static final Duration MIN_SLICE = Duration.ofMillis(2);
+    /** How many times a counted snapshot is read before the run gives up proving it (each read costs a full pass). */
+    public static final int MAX_SNAPSHOT_READS = 3;
 
     private final String name;
     private final Windowing windowing;
@@ -41,13 +47,30 @@ public final class ReadPlan {
     private long servedInSlice;
     private long requests;
     private long bisections;
+    /** Counted snapshots: the record key, and what the current read has proven so far. */
+    private final java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey;
+    private int reads = 1;
+    private SeenIds readKeys;
+    private boolean continuous = true;
+    private String lastKey;
+    private String unidentified;
+    private boolean consistent;
+    private String unproven;
 
     /** One time range of the run's window, both bounds inclusive; null is unbounded. */
     private record Slice(Instant from, Instant to) {
     }
 
     public ReadPlan(String name, Windowing windowing, SyncWindow window) {
+        this(name, windowing, window, null);
+    }
+
+    /** @param countedKey a counted snapshot's record key ({@code Stream.snapshotKey()}), or null */
+    public ReadPlan(String name, Windowing windowing, SyncWindow window,
+                    java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey) {
         this.name = name;
+        this.countedKey = windowing == Windowing.SNAPSHOT ? countedKey : null;
+        this.readKeys = this.countedKey == null ? null : new SeenIds();
         this.windowing = windowing;
         this.slice = switch (windowing) {
             case SNAPSHOT -> new Slice(null, null);
@@ -58,7 +81,8 @@ public final class ReadPlan {
 
     /** The page to read next, or null once the read is complete. */
     public PageRequest next() {
-        return slice == null ? null : new PageRequest(slice.from(), slice.to(), number);
+        return slice == null ? null : new PageRequest(slice.from(), slice.to(), number,
+                countedKey != null && number > 1 ? lastKey : null);
     }
 
     public boolean complete() {
@@ -79,6 +103,10 @@ public final class ReadPlan {
             } else if (page.total() != firstTotal) {
                 totalsAgree = false;
             }
+        }
+        if (countedKey != null) {
+            count(page);
+            return;
         }
         if (windowing != Windowing.CLOSED) {
             if (page.hasMore()) {
@@ -109,6 +137,86 @@ public final class ReadPlan {
                 nextSlice();
             }
         }
+    }
+
+    private void count(SourcePage page) {
+        if (!page.continuous()) {
+            continuous = false;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode r : page.records()) {
+            String key = countedKey.apply(r);
+            if (key == null) {
+                if (unidentified == null) {
+                    unidentified = "a record without a key was served on page " + number;
+                }
+            } else {
+                readKeys.add(key);
+                lastKey = key;
+            }
+        }
+        if (page.hasMore()) {
+            number++;
+            return;
+        }
+        String doubt = number == 1 ? null : doubt();
+        if (doubt == null) {
+            consistent = true;
+            nextSlice();
+        } else if (reads < MAX_SNAPSHOT_READS) {
+            LOG.info("{}: read {} of {} pages not proven complete ({}); reading it again", name, reads, number, doubt);
+            reads++;
+            number = 1;
+            firstTotal = SourcePage.UNKNOWN_TOTAL;
+            totalsAgree = true;
+            servedInSlice = 0;
+            continuous = true;
+            lastKey = null;
+            unidentified = null;
+            readKeys = new SeenIds();
+        } else {
+            unproven = doubt + " in each of " + reads + " reads";
+            LOG.warn("{}: {}; its records are written, nothing is marked gone", name, unproven);
+            nextSlice();
+        }
+    }
+
+    /** Why the read of several pages that just ended is not proven complete, or null when it is. */
+    private String doubt() {
+        if (unidentified != null) {
+            return unidentified;
+        }
+        if (firstTotal == SourcePage.UNKNOWN_TOTAL) {
+            return "the upstream reported no total";
+        }
+        if (!totalsAgree) {
+            return "the total changed while it was paged";
+        }
+        if (!continuous) {
+            return "records moved across a page boundary";
+        }
+        int distinct = readKeys.distinct();
+        if (servedInSlice != firstTotal || distinct != firstTotal) {
+            return servedInSlice + " records (" + distinct + " distinct) served of a total of " + firstTotal;
+        }
+        return null;
+    }
+
+    /**
+     * The read is complete and a consistent picture of the set: one page, or (counted snapshots) several that prove
+     * the set stood still. Only then may absences mean anything without the upstream confirming each.
+     */
+    public boolean consistent() {
+        return consistent;
+    }
+
+    /** Why a counted snapshot that was read to the end could not be proven complete (the run is INCOMPLETE); or null. */
+    public String unproven() {
+        return unproven;
+    }
+
+    /** How many times the snapshot was read (re-reads of an unproven counted snapshot included). */
+    public int reads() {
+        return reads;
     }
 
     /** Requests made so far (pages read, re-reads included). */

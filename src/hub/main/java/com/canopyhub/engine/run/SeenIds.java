@@ -47,6 +47,21 @@ public final class SeenIds {
         return Arrays.binarySearch(hashes, 0, size, hash(sourceId)) >= 0;
     }
 
+    /** How many different ids were added. */
+    public synchronized int distinct() {
+        if (!sorted) {
+            Arrays.sort(hashes, 0, size);
+            sorted = true;
+        }
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (i == 0 || hashes[i] != hashes[i - 1]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public synchronized int size() {
         return size;
     }

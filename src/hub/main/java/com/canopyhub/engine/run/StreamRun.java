@@ -27,6 +27,7 @@ public final class StreamRun {
     private final java.util.ArrayDeque<SyncWindow> slicesLeft = new java.util.ArrayDeque<>();
     private SyncWindow slice;
     private Windowing windowing;
+    private java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey;
     private ReadPlan plan;
     private StreamLocks.Lease lease;
     private long fetched;
@@ -62,7 +63,9 @@ public final class StreamRun {
      * @param slices {@code w} cut into the slices the source allows, in time order (one for most streams)
      */
     void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held,
-               boolean initialLoad, boolean trackSeen, boolean trackMoves) {
+               boolean initialLoad, boolean trackSeen, boolean trackMoves,
+               java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey) {
+        this.countedKey = countedKey;
         this.seen = trackSeen ? new SeenIds() : null;
         this.served = trackMoves ? new ServedVersions() : null;
         this.initialLoad = initialLoad;
@@ -71,7 +74,7 @@ public final class StreamRun {
         this.windowing = windowing;
         this.slicesLeft.addAll(slices);
         this.slice = slicesLeft.poll();
-        this.plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice);
+        this.plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice, countedKey);
         this.lease = held;
         this.startedNanos = System.nanoTime();
         this.lastProgressNanos = startedNanos;
@@ -111,7 +114,7 @@ public final class StreamRun {
     /** Moves on to the next slice (after the finished one's cursor moved). */
     void nextSlice() {
         slice = slicesLeft.poll();
-        plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice);
+        plan = new ReadPlan(sourceSystem + "/" + label(), windowing, slice, countedKey);
     }
 
     /** A page arrived: counts it and lets the plan decide what to read next. */

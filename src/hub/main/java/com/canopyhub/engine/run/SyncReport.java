@@ -10,7 +10,8 @@ public record SyncReport(UUID passId, String source, String trigger, List<Stream
     /** True when every stream succeeded: the exit status of `sync --once`. */
     public boolean ok() {
         return !results.isEmpty() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED
-                || r.status() == SyncStatus.UNAVAILABLE);
+                || r.status() == SyncStatus.UNAVAILABLE
+                || r.status() == SyncStatus.INCOMPLETE);
     }
 
     /**
@@ -19,7 +20,8 @@ public record SyncReport(UUID passId, String source, String trigger, List<Stream
      */
     public boolean interrupted() {
         return !ok() && results.stream().allMatch(r -> r.status() == SyncStatus.SUCCEEDED
-                || r.status() == SyncStatus.UNAVAILABLE || stoppedBy(r));
+                || r.status() == SyncStatus.UNAVAILABLE
+                || r.status() == SyncStatus.INCOMPLETE || stoppedBy(r));
     }
 
     private static boolean stoppedBy(StreamResult r) {

@@ -203,7 +203,7 @@ public class SyncRuns {
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
                     windowing == Windowing.SNAPSHOT && stream.goneState() != null,
-                    windowing == Windowing.OPEN_END && !stream.listedInCreationOrder());
+                    windowing == Windowing.OPEN_END && !stream.listedInCreationOrder(), stream.snapshotKey());
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
@@ -255,6 +255,8 @@ public class SyncRuns {
         }
         Source source = source(sync.pass().request().source());
         String held = sync.cursorHeld();
+        String unproven = sync.plan().unproven();
+        SyncStatus outcome = unproven != null ? SyncStatus.INCOMPLETE : SyncStatus.SUCCEEDED;
         if (held != null) {
             LOG.info("{}/{}: every page read, but {}; the cursor stays, the next pass reads the window again", sync.sourceSystem(),
                     sync.label(), held);
@@ -265,7 +267,8 @@ public class SyncRuns {
                 cursors.advance(c, sync.sourceSystem(), sync.stream(), sync.partition(), sync.window().end(), sync.runId(),
                         source.upstream());
             }
-            updateRun(c, sync, SyncStatus.SUCCEEDED, held == null ? null : "cursor kept: " + held);
+            updateRun(c, sync, outcome, held != null ? "cursor kept: " + held : unproven != null ? "not proven complete: " + unproven
+                    + " (records written; nothing marked deleted)" : null);
             if (source.accessPerStream()) {
                 // a stream refused earlier answers again: no longer unavailable
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub.stream_unavailable WHERE source_system = ? "
@@ -278,7 +281,7 @@ public class SyncRuns {
             }
             c.commit();
         }
-        sync.finish(SyncStatus.SUCCEEDED, null);
+        sync.finish(outcome, unproven == null ? null : "not proven complete: " + unproven);
         sync.releaseLock();
     }
 

@@ -25,5 +25,11 @@ public enum SyncStatus {
      * (a source with {@link Source#accessPerStream()}): recorded in {@code hub.stream_unavailable}, asked again a day
      * later. A pass with such runs still counts as OK: nothing was lost, and {@code status} shows it.
      */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * Every page was read and written, but the snapshot could not be proven complete (a counted snapshot whose set kept
+     * changing while it was paged, in every one of its reads): nothing was marked deleted, so nothing was lost. The
+     * next pass reads it again. A pass with such runs still counts as OK.
+     */
+    INCOMPLETE
 }

@@ -2,6 +2,7 @@ package com.canopyhub.engine.spi;
 
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
+import com.canopyhub.canonical.Tombstone;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,6 +16,18 @@ import java.util.function.UnaryOperator;
  *             stream owns that table's rows of its source (and partition, as {@code license_number})
  * @param gone the record once gone upstream, made from the last version the hub holds; a record already in its
  *             gone state maps to an equal record and changes nothing
+ * @param deletes the gone state is deletion ({@link #deleted}): the record becomes a {@link Tombstone} (reporting
+ *             {@code deleted_at}, a {@code DELETED} change, a {@code <kind>.deleted} event), built from the stored
+ *             row's identity alone
  */
-public record GoneState(EntityType type, UnaryOperator<CanonicalRecord> gone) {
+public record GoneState(EntityType type, UnaryOperator<CanonicalRecord> gone, boolean deletes) {
+
+    public GoneState(EntityType type, UnaryOperator<CanonicalRecord> gone) {
+        this(type, gone, false);
+    }
+
+    /** Absent from a complete, unfiltered pass means deleted upstream. */
+    public static GoneState deleted(EntityType type) {
+        return new GoneState(type, r -> new Tombstone(r.canonicalId(), r.provenance(), type), true);
+    }
 }

@@ -12,8 +12,16 @@ import java.util.List;
  * @param hasMore whether the upstream has a page after this one
  * @param total   how many records the filtered set held when this page was served, if the upstream says so
  *                (Metrc's {@code TotalRecords}); -1 when it does not
+ * @param continuous for a page asked to start after a record ({@link PageRequest#after()}): whether it did, i.e.
+ *                the previous page's last record was where it was (the reader then leaves that repeated record out);
+ *                false means records moved across the page boundary while the set was paged
  */
-public record SourcePage(String stream, PageRequest request, List<JsonNode> records, boolean hasMore, long total) {
+public record SourcePage(String stream, PageRequest request, List<JsonNode> records, boolean hasMore, long total,
+                         boolean continuous) {
+
+    public SourcePage(String stream, PageRequest request, List<JsonNode> records, boolean hasMore, long total) {
+        this(stream, request, records, hasMore, total, true);
+    }
 
     public static final long UNKNOWN_TOTAL = -1;
 }

@@ -43,6 +43,18 @@ public interface Stream {
     }
 
     /**
+     * For a {@link Windowing#SNAPSHOT} stream whose upstream reports the set's total with every page and can start a
+     * page on the previous page's last record (offset paging with a one-record overlap): the key of a raw record. A
+     * multi-page pass of such a stream proves itself complete (docs/sync-engine.md, "Counted snapshots"): every page
+     * reported the same total, every page began where the one before ended, and that many distinct keys were served;
+     * otherwise the engine reads it again (bounded) and, if it never settles, the run is {@code INCOMPLETE}: written,
+     * but nothing is marked gone. Null (the default): passes are not counted.
+     */
+    default java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> snapshotKey() {
+        return null;
+    }
+
+    /**
      * Of {@code candidates} (stored records that a snapshot pass of several pages did not serve), the source ids the
      * upstream confirms absent by a consistent read of just those records. Offset paging over a set that shrinks
      * while it is read can push a record past a page boundary unseen; only a confirmed absence is marked gone.

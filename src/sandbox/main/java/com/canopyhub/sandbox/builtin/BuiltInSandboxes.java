@@ -68,6 +68,24 @@ public final class BuiltInSandboxes {
         }
     }
 
+    /** OriginTrace: farms, collection batches and shipments under the key's hourly budget (hub.origintrace.sandbox-*). */
+    public static final class OriginTrace implements SandboxProvider {
+        @Override
+        public String upstream() {
+            return "origintrace";
+        }
+
+        @Override
+        public Sandboxes.Started start(HubSettings settings, Clock clock, Sandboxes running) throws Exception {
+            com.canopyhub.sandbox.origintrace.OriginTraceSandbox sandbox = com.canopyhub.sandbox.origintrace.OriginTraceSandbox.start(
+                    com.canopyhub.sandbox.origintrace.OriginTraceSandbox.Options.of(
+                            settings.getInt(com.canopyhub.source.origintrace.OriginTraceSettings.SANDBOX_FARMS),
+                            settings.getInt(com.canopyhub.source.origintrace.OriginTraceSettings.SANDBOX_RATE_LIMIT_PER_HOUR)), clock);
+            return new Sandboxes.Started(sandbox.baseUrl().toString(),
+                    Map.of("api-key", com.canopyhub.sandbox.origintrace.OriginTraceSandbox.DEFAULT_KEY), "origintrace-sandbox", sandbox);
+        }
+    }
+
     /** TerraVault: the marketplace's listings API under its rate limit; it places demo orders back to the hub. */
     public static final class TerraVault implements SandboxProvider {
         @Override
