@@ -333,6 +333,8 @@ public class CanopyHub implements Callable<Integer> {
                 }
                 for (String source : settings.getList(CoreSettings.SYNC_SOURCES)) {
                     ok &= checkUpstream(source, settings);
+                    HubSettings.module(source).advice(settings, table -> probe.reachable() ? db.rowCount("reporting." + table) : -1)
+                            .forEach(line -> System.out.println(source + ": " + line));
                 }
                 System.out.println(ok ? "configuration OK" : "configuration has problems");
                 return ok ? 0 : 1;

@@ -6,7 +6,7 @@ package com.canopyhub.canonical;
  * The contract is documented in docs/canonical-model.md.
  */
 public final class CanonicalModel {
-    public static final String VERSION = "2.0";
+    public static final String VERSION = "2.1";
 
     private CanonicalModel() {
     }

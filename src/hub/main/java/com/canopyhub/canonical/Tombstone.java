@@ -11,9 +11,13 @@ import java.util.UUID;
  * the outbox a {@code <type>.deleted} event. Its content hash depends only on the record's identity, so marking an
  * already deleted record again changes nothing, and a record that comes back differs from it (a restore).
  *
- * @param deletedType the canonical type of the record that is gone
+ * @param deletedType     the canonical type of the record that is gone
+ * @param sourceUpdatedAt the last modification time the hub saw of it (null when the source states none): a source
+ *                        may use it to confirm the absence ({@code Stream.confirmAbsent})
  */
-public record Tombstone(UUID canonicalId, Provenance provenance, EntityType deletedType) implements CanonicalRecord {
+public record Tombstone(UUID canonicalId, Provenance provenance, EntityType deletedType,
+                        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                        java.time.Instant sourceUpdatedAt) implements CanonicalRecord {
 
     @Override
     public Map<String, JsonNode> attributes() {

@@ -64,6 +64,14 @@ public interface SourceModule extends SettingsGroup {
         return baseUrl().key();
     }
 
+    /**
+     * Advice {@code check-config} prints for this source (e.g. the shortest schedule its request budget allows for
+     * the data it holds). {@code storedRows} gives a reporting table's row count, or -1 when the database cannot tell.
+     */
+    default List<String> advice(HubSettings settings, java.util.function.ToLongFunction<String> storedRows) {
+        return List.of();
+    }
+
     /** Whether the source is configured to sync ({@code hub.sync.sources} lists it). */
     default boolean enabled(Map<String, String> values) {
         return HubSettings.splitList(values.get("hub.sync.sources")).contains(source());

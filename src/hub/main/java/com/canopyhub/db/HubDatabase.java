@@ -222,6 +222,16 @@ public final class HubDatabase implements AutoCloseable {
     }
 
     /** Outcome of {@link #probe()}: {@code detail} is the server version when it answered, else the reason. */
+    /** Rows of a table, or -1 when it cannot be counted (no such table yet, database unreachable). */
+    public long rowCount(String table) {
+        try (Connection c = dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
     public record Probe(boolean reachable, String detail) {
     }
 

@@ -16,9 +16,11 @@ public final class RetryAfter {
      * A retry delay an upstream states in its JSON error body rather than in the header (OriginTrace: "the API returns
      * a 429 status with a retry_after field in seconds"), as a header value for {@link #parse}; null when absent.
      */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     public static String fromJsonBody(String body, String field) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
             com.fasterxml.jackson.databind.JsonNode v = n == null ? null : n.get(field);
             if (v != null && v.isNumber()) {
                 return Long.toString((long) Math.ceil(v.asDouble()));

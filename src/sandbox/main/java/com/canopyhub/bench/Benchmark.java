@@ -101,6 +101,13 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             description = "Changes published to the Kafka feed, with --kafka-bootstrap-servers (default: ${DEFAULT-VALUE}).")
     int kafkaEvents;
 
+    @Option(names = "--origintrace-farms",
+            description = "Farms (and as many collection batches, a tenth as many shipments) of the OriginTrace run under "
+                    + "1,000 requests an hour, on a simulated clock (0 skips; default: follows --records, 100,000 at 200,000).")
+    Integer origintraceFarmsOption;
+
+    private int origintraceFarms;
+
     @Option(names = "--skip-distru", description = "Only the Metrc runs.")
     boolean skipDistru;
 
@@ -115,6 +122,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
     @Override
     public Integer call() throws Exception {
         metrcRecords = metrcRecordsOption != null ? metrcRecordsOption : Math.max(20, Math.min(300, records * 3 / 2000));
+        origintraceFarms = origintraceFarmsOption != null ? origintraceFarmsOption : records / 2;
         watchGarbageCollections();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("canopy-bench") : workDir;
@@ -135,6 +143,9 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             }
             if (kafkaBootstrapServers != null && kafkaEvents > 0) {
                 kafkaRuns(db, figures);
+            }
+            if (origintraceFarms > 0) {
+                origintraceRuns(db, figures);
             }
             if (skipDistru) {
                 System.out.println();
@@ -681,6 +692,101 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
      * sandbox serves: a record lost at a page boundary would show here.
      */
     /** A hub for a measurement: the bench never takes the HTTP port (a running hub may own it). */
+    /**
+     * OriginTrace: a complete pass of {@code --origintrace-farms} farms, as many batches and a tenth as many shipments
+     * under the reference's default budget (1,000 requests an hour, 5 % kept), paced by the answers' X-RateLimit
+     * headers. The hub and the sandbox share a simulated clock ({@link SkippingClock}: real time plus every wait
+     * skipped), so an hour of pacing takes seconds; the pass time reported is the simulated one. Requests against the
+     * fewest possible (ceil(total / 500) per resource), the schedule check-config recommends, the share of the usable
+     * budget the pass used, 429s, and the lowest X-RateLimit-Remaining seen.
+     */
+    private void origintraceRuns(HubDatabase db, Map<String, String> figures) throws Exception {
+        String url = scratchDatabase(db, "bench_origintrace");
+        int farms = origintraceFarms;
+        int shipments = Math.max(1, farms / 10);
+        SkippingClock clock = new SkippingClock();
+        try (com.canopyhub.sandbox.origintrace.OriginTraceSandbox ot = com.canopyhub.sandbox.origintrace.OriginTraceSandbox.start(
+                new com.canopyhub.sandbox.origintrace.OriginTraceSandbox.Options(farms, farms, shipments, 1000, 7), clock)) {
+            Map<String, String> overrides = new LinkedHashMap<>(common.checkedOverrides());
+            overrides.putAll(Map.of("hub.reporting.jdbc-url", url, "hub.reporting.username", "postgres",
+                    "hub.sync.sources", "origintrace", "hub.schedule.enabled", "false",
+                    "hub.origintrace.base-url", ot.baseUrl().toString(),
+                    "hub.origintrace.api-key", com.canopyhub.sandbox.origintrace.OriginTraceSandbox.DEFAULT_KEY,
+                    "hub.sync.progress-interval-seconds", "30"));
+            overrides.putAll(HubRuntime.NO_HTTP_SERVER);
+            try (HubRuntime hub = HubRuntime.start(common.configDir, common.profile, overrides,
+                    Map.of(com.canopyhub.app.HubConfiguration.CLOCK_BEAN, clock))) {
+                Instant simulatedStart = clock.instant();
+                long realStart = System.nanoTime();
+                SyncReport pass = hub.sync(new SyncRequest("origintrace", List.of(), false, "bench"));
+                require(pass);
+                double simulatedMinutes = Duration.between(simulatedStart, clock.instant()).toMillis() / 60_000.0;
+                double realSeconds = (System.nanoTime() - realStart) / 1e9;
+                List<com.canopyhub.sandbox.origintrace.OriginTraceSandbox.Served> served = ot.served();
+                long requests = served.size();
+                long minimum = 2L * ((farms + 499) / 500) + (shipments + 499) / 500;
+                long tooMany = served.stream().filter(r -> r.status() == 429).count();
+                long lowest = served.stream().mapToLong(com.canopyhub.sandbox.origintrace.OriginTraceSandbox.Served::remaining).min().orElse(-1);
+                long usable = 1000 - 50;
+                com.canopyhub.source.origintrace.OriginTraceSettings.Schedule schedule =
+                        com.canopyhub.source.origintrace.OriginTraceSettings.recommendedSchedule(requests, usable);
+                double share = requests / (usable * simulatedMinutes / 60.0);
+                ot.clearServed();
+                Instant secondStart = clock.instant();
+                SyncReport again = hub.sync(new SyncRequest("origintrace", List.of(), false, "bench"));
+                require(again);
+                double secondMinutes = Duration.between(secondStart, clock.instant()).toMillis() / 60_000.0;
+                System.out.printf(Locale.ROOT, "%n| %-46s | %8s | %7s | %12s | %10s | %5s | %14s |%n",
+                        "OriginTrace pass, " + (2L * farms + shipments) + " records, 1,000 req/h", "requests", "minimum",
+                        "pass (sim.)", "budget use", "429s", "lowest remaining");
+                System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %10.2f | %5d | %14d |%n",
+                        "first pass (" + pass.total(StreamResult::written) + " written, " + String.format(Locale.ROOT, "%.1f", realSeconds)
+                                + " s real)", requests, minimum, simulatedMinutes, share, tooMany, lowest);
+                System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %10s | %5d | %14s |%n",
+                        "second pass (" + again.total(StreamResult::written) + " written)", ot.served().size(), minimum,
+                        secondMinutes, "", ot.served().stream().filter(r -> r.status() == 429).count(), "");
+                System.out.printf(Locale.ROOT, "recommended schedule for this size: every %s (%s)%n", schedule.every(), schedule.cron());
+                figures.put("origintrace records", Long.toString(2L * farms + shipments));
+                figures.put("origintrace requests per pass", Long.toString(requests));
+                figures.put("origintrace minimum requests", Long.toString(minimum));
+                figures.put("origintrace pass minutes (simulated)", String.format(Locale.ROOT, "%.1f", simulatedMinutes));
+                figures.put("origintrace pass seconds (real)", String.format(Locale.ROOT, "%.1f", realSeconds));
+                figures.put("origintrace usable budget share", String.format(Locale.ROOT, "%.2f", share));
+                figures.put("origintrace 429s", Long.toString(tooMany));
+                figures.put("origintrace lowest X-RateLimit-Remaining", Long.toString(lowest));
+                figures.put("origintrace recommended schedule", schedule.every() + " (" + schedule.cron() + ")");
+                figures.put("origintrace second pass rows written", Long.toString(again.total(StreamResult::written)));
+            }
+        }
+    }
+
+    /** Real time plus every wait skipped: a client pacing on it (Waiting) moves it instead of sleeping. */
+    private static final class SkippingClock extends Clock implements com.canopyhub.source.Waiting {
+        private final java.util.concurrent.atomic.AtomicLong skippedNanos = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plusNanos(skippedNanos.get());
+        }
+
+        /** Skips just enough that the clock reads {@code at}: waits of several threads overlap, they do not add up. */
+        @Override
+        public void until(Instant at) {
+            long needed = Duration.between(Instant.now(), at).toNanos();
+            skippedNanos.accumulateAndGet(needed, Math::max);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     private HubRuntime startHub(Map<String, String> overrides) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(common.checkedOverrides());
         all.putAll(overrides);

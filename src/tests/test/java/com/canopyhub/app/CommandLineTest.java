@@ -26,7 +26,8 @@ class CommandLineTest {
         return Map.of("HUB_REPORTING_JDBC_URL", TestPostgres.freshDatabase(), "HUB_REPORTING_USERNAME", "postgres",
                 "HUB_DISTRU_SANDBOX", "true", "HUB_SANDBOX_RECORDS", Integer.toString(records),
                 "HUB_METRC_SANDBOX", "true", "HUB_METRC_SANDBOX_RECORDS", Integer.toString(records),
-                "HUB_METRC_SANDBOX_FACILITIES", "2");
+                "HUB_METRC_SANDBOX_FACILITIES", "2", "HUB_ORIGINTRACE_SANDBOX", "true",
+                "HUB_ORIGINTRACE_SANDBOX_FARMS", Integer.toString(records));
     }
 
     @Test
@@ -109,7 +110,7 @@ class CommandLineTest {
         assertThat(bench.exit()).as(bench.output()).isZero();
         assertThat(bench.output()).contains("metrc one-licence backfill requests: ")
                 .contains("records missing or stale after the busy window and one more pass: 0")
-                .contains("full sync records/s: ");
+                .contains("full sync records/s: ").contains("origintrace requests per pass: ").contains("origintrace 429s: 0");
         Result typo = run(Map.of(), "bench", "--records", "10", "--set", "hub.sync.progres-interval-seconds=30");
         assertThat(typo.exit()).as(typo.output()).isEqualTo(2);
         assertThat(typo.output()).contains("hub.sync.progres-interval-seconds").contains("did you mean");
@@ -190,10 +191,10 @@ class CommandLineTest {
         Result anywhere = run(Map.of(), "sync", "--once", "--entity", "plants");
         assertThat(anywhere.exit()).as(anywhere.output()).isEqualTo(2);
         assertThat(anywhere.output()).contains("--stream plants: unknown stream (known: distru: strains,")
-                .contains("metrc: packages.active,");
+                .contains("metrc: packages.active,").contains("origintrace: farms, batches, shipments");
         Result source = run(Map.of(), "sync", "--once", "--source", "biotrack");
         assertThat(source.exit()).as(source.output()).isEqualTo(2);
-        assertThat(source.output()).contains("--source biotrack: unknown source (known: distru, metrc)").doesNotContain("Exception");
+        assertThat(source.output()).contains("--source biotrack: unknown source (known: distru, metrc, origintrace)").doesNotContain("Exception");
     }
 
     @Test

@@ -45,7 +45,7 @@ class DistruScheduleRouteTest {
     @Test
     void every_route_file_loads_and_every_route_opts_into_a_route_configuration() {
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).sorted().toList();
-        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "health", "metrc-schedule",
+        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "health", "metrc-schedule", "origintrace-schedule",
                 "retention", "shop-platform-dispatch", "shop-platform-send", "sync-failed", "sync-page", "sync-pass", "sync-stream", "terravault-dispatch",
                 "terravault-orders", "terravault-send", "webhook-dispatch", "webhook-poll", "webhook-send");
         assertThat(context.getRoutes()).allSatisfy(r -> assertThat(r.getConfigurationId()).as(r.getRouteId()).isNotBlank());

@@ -119,7 +119,7 @@ class HubSettingsTest {
     @Test
     void passwords_inside_urls_are_masked_in_printouts_errors_and_redacted_text() {
         HubSettings s = resolve(Map.of("hub.reporting.jdbc-url", "jdbc:postgresql://db:5432/hub?user=canopy&password=hunter2x&ssl=true",
-                "hub.distru.sandbox", "true", "hub.metrc.sandbox", "true"));
+                "hub.distru.sandbox", "true", "hub.metrc.sandbox", "true", "hub.origintrace.sandbox", "true"));
         assertThat(s.printable().get("hub.reporting.jdbc-url"))
                 .isEqualTo("jdbc:postgresql://db:5432/hub?user=canopy&password=****&ssl=true");
         assertThatThrownBy(() -> resolve(Map.of("hub.reporting.jdbc-url", "postgres://canopy:hunter2x@db/hub")))

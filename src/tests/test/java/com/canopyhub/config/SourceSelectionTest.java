@@ -30,7 +30,7 @@ class SourceSelectionTest {
                 "hub.reporting.password", "pw");
         // the README's five variables: no word about Metrc, and no Metrc check fails
         assertThat(resolve(distruOnly).getList("hub.sync.sources")).containsExactly("distru");
-        assertThat(resolve(Map.of()).getList("hub.sync.sources")).containsExactly("distru", "metrc");
+        assertThat(resolve(Map.of()).getList("hub.sync.sources")).containsExactly("distru", "metrc", "origintrace");
         assertThat(resolve(Map.of("hub.metrc.base-url", "https://api-ca.metrc.com", "hub.metrc.integrator-key", "i",
                 "hub.metrc.user-key", "u")).getList("hub.sync.sources")).containsExactly("metrc");
 

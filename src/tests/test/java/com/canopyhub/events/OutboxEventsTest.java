@@ -51,7 +51,7 @@ class OutboxEventsTest {
             JsonNode payload = new ObjectMapper().readTree(event.get("payload").toString());
             assertThat(payload.path("source_system").asText()).isEqualTo("distru");
             assertThat(payload.path("source_id").asText()).isEqualTo(DistruSandbox.recordId(SandboxCollection.PRODUCTS, 3));
-            assertThat(payload.path("schema_version").asText()).isEqualTo("2.0");
+            assertThat(payload.path("schema_version").asText()).isEqualTo("2.1");
             assertThat(payload.path("canonical_id").asText()).isEqualTo(event.get("aggregate_id").toString());
             assertThat(payload.has("previous_status")).isFalse();
             assertThat(payload.path("record").path("name").asText()).isEqualTo("Product 3");

@@ -39,6 +39,11 @@ public class Absences {
     private static final Logger LOG = LoggerFactory.getLogger(Absences.class);
     /** Stored records examined (and confirmed, and written) per batch. */
     static final int BATCH = 500;
+    /**
+     * A pass that would delete more than half of a stream's records, and at least this many, marks nothing unless it
+     * is a {@code --full} pass (a person confirming it).
+     */
+    static final int MASS_DELETION_MIN = 20;
 
     private final DataSource dataSource;
     private final Map<String, Source> sources;
@@ -68,8 +73,18 @@ public class Absences {
         Source source = sources.get(sync.sourceSystem());
         Stream stream = source.stream(sync.stream());
         GoneState gone = stream.goneState();
-        List<Candidate> missing = unseen(sync, gone, seen);
+        long[] held = new long[1];
+        List<Candidate> missing = unseen(sync, gone, seen, held);
         if (missing.isEmpty()) {
+            return 0;
+        }
+        if (gone.deletes() && missing.size() >= MASS_DELETION_MIN && missing.size() * 2 > held[0]
+                && !sync.pass().request().full()) {
+            // more than half of what the hub holds gone at once is more often a wrong key, organisation or filter
+            // upstream than a real clear-out: hold, and let a person confirm it
+            LOG.error("{}/{}: this pass would mark {} of {} records deleted; nothing was marked. If they really are gone, "
+                    + "confirm with: sync --once --source {} --stream {} --full", sync.sourceSystem(), sync.label(),
+                    missing.size(), held[0], sync.sourceSystem(), sync.stream());
             return 0;
         }
         boolean consistentSnapshot = sync.plan().consistent() || sync.pages() <= 1;
@@ -81,7 +96,8 @@ public class Absences {
             if (gone.deletes()) {
                 // a deletion needs only the record's identity: no read-back of its columns
                 last = part.stream().map(m -> new StoredRecords.Stored(new Tombstone(m.canonicalId(),
-                        new Provenance(sync.sourceSystem(), m.sourceId(), m.licenseNumber()), gone.type()), m.contentHash())).toList();
+                        new Provenance(sync.sourceSystem(), m.sourceId(), m.licenseNumber()), gone.type(), m.sourceUpdatedAt()),
+                        m.contentHash())).toList();
             } else {
                 try (Connection c = dataSource.getConnection()) {
                     last = stored.load(c, gone.type(), sync.sourceSystem(), part.stream().map(Candidate::sourceId).toList());
@@ -118,14 +134,15 @@ public class Absences {
     }
 
     /** A stored record the run was not served. */
-    private record Candidate(String sourceId, java.util.UUID canonicalId, String licenseNumber, String contentHash) {
+    private record Candidate(String sourceId, java.util.UUID canonicalId, String licenseNumber, String contentHash,
+                             java.time.Instant sourceUpdatedAt) {
     }
 
     /** The records the hub holds (not deleted) for the run's stream and partition that the run was not served. */
-    private List<Candidate> unseen(StreamRun sync, GoneState gone, SeenIds seen) throws SQLException {
+    private List<Candidate> unseen(StreamRun sync, GoneState gone, SeenIds seen, long[] held) throws SQLException {
         List<Candidate> missing = new ArrayList<>();
         boolean partitioned = !sync.partition().isEmpty();
-        String sql = "SELECT source_id, canonical_id, license_number, content_hash FROM reporting." + gone.type().table()
+        String sql = "SELECT source_id, canonical_id, license_number, content_hash, source_updated_at FROM reporting." + gone.type().table()
                 + " WHERE source_system = ? AND deleted_at IS NULL" + (partitioned ? " AND license_number = ?" : "");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // lets pgjdbc stream the ids with a cursor instead of loading them all
@@ -137,9 +154,12 @@ public class Absences {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        held[0]++;
                         String id = rs.getString(1);
                         if (!seen.contains(id)) {
-                            missing.add(new Candidate(id, rs.getObject(2, java.util.UUID.class), rs.getString(3), rs.getString(4)));
+                            java.sql.Timestamp updated = rs.getTimestamp(5);
+                            missing.add(new Candidate(id, rs.getObject(2, java.util.UUID.class), rs.getString(3), rs.getString(4),
+                                    updated == null ? null : updated.toInstant()));
                         }
                     }
                 }

@@ -202,7 +202,9 @@ public class SyncRuns {
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
-                    windowing == Windowing.SNAPSHOT && stream.goneState() != null,
+                    // absences mean something after a snapshot, or an open-ended read from the beginning (a --full pass)
+                    (windowing == Windowing.SNAPSHOT || (windowing == Windowing.OPEN_END && window.start() == null))
+                            && stream.goneState() != null,
                     windowing == Windowing.OPEN_END && !stream.listedInCreationOrder(), stream.snapshotKey());
         } catch (SQLException | RuntimeException e) {
             lease.get().close();

@@ -28,6 +28,6 @@ public record GoneState(EntityType type, UnaryOperator<CanonicalRecord> gone, bo
 
     /** Absent from a complete, unfiltered pass means deleted upstream. */
     public static GoneState deleted(EntityType type) {
-        return new GoneState(type, r -> new Tombstone(r.canonicalId(), r.provenance(), type), true);
+        return new GoneState(type, r -> r instanceof Tombstone t ? t : new Tombstone(r.canonicalId(), r.provenance(), type, null), true);
     }
 }

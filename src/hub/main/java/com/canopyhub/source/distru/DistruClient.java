@@ -79,6 +79,10 @@ public class DistruClient implements AutoCloseable {
                 .build();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     /** Fetches one page of {@code stream}: page {@code request.number()} of the records updated in its range. */
     public SourcePage fetchPage(DistruStream stream, PageRequest request) {
         return fetch(stream, request, pathAndQuery(stream, request));

@@ -26,13 +26,13 @@ public final class OriginTraceSettings implements SourceModule {
             "Comma-separated OriginTrace streams to sync, in this order. Known: " + String.join(", ", OriginTraceStream.names()) + ".",
             v -> HubSettings.unknownOf(v, Set.copyOf(OriginTraceStream.names()), "stream"));
 
-    public static final Setting FARM_STATUSES = HubSettings.setting("hub.origintrace.farm-compliance-statuses", "", "Sync only farms of these compliance statuses (comma-separated: pending, approved, rejected; one request set per status). Empty: every farm. A filtered stream never marks records deleted: a farm outside the filter is not gone.",
+    public static final Setting FARM_STATUSES = HubSettings.setting("hub.origintrace.farm-compliance-statuses", "", "Sync only farms of these compliance statuses (comma-separated: pending, approved, rejected). One is asked of the API (compliance_status=…); several are read unfiltered and kept by the hub (the API filters by one value). Empty: every farm. A filtered stream never marks records deleted: a farm outside the filter is not gone.",
             v -> statuses(v, OriginTraceStream.FARMS));
 
-    public static final Setting BATCH_STATUSES = HubSettings.setting("hub.origintrace.batch-statuses", "", "Sync only collection batches of these statuses (collecting, completed, aggregated, shipped). Empty: every batch. A filtered stream never marks records deleted.",
+    public static final Setting BATCH_STATUSES = HubSettings.setting("hub.origintrace.batch-statuses", "", "Sync only collection batches of these statuses (collecting, completed, aggregated, shipped), like hub.origintrace.farm-compliance-statuses. Empty: every batch. A filtered stream never marks records deleted.",
             v -> statuses(v, OriginTraceStream.BATCHES));
 
-    public static final Setting SHIPMENT_STATUSES = HubSettings.setting("hub.origintrace.shipment-statuses", "", "Sync only shipments of these statuses (draft, ready, shipped, cancelled). Empty: every shipment. A filtered stream never marks records deleted.",
+    public static final Setting SHIPMENT_STATUSES = HubSettings.setting("hub.origintrace.shipment-statuses", "", "Sync only shipments of these statuses (draft, ready, shipped, cancelled), like hub.origintrace.farm-compliance-statuses. Empty: every shipment. A filtered stream never marks records deleted.",
             v -> statuses(v, OriginTraceStream.SHIPMENTS));
 
     public static final Setting PAGE_SIZE = HubSettings.setting("hub.origintrace.page-size", "500", "Records per request (limit). 500, the reference's maximum, makes the fewest requests; lower it only if OriginTrace serves smaller pages than asked (the client stops with an error naming this key then).",
@@ -115,6 +115,79 @@ public final class OriginTraceSettings implements SourceModule {
             problems.add("hub.origintrace.api-key: required when hub.origintrace.base-url is set (env HUB_ORIGINTRACE_API_KEY)");
         }
         HubSettings.sandboxGuard(values, problems, "origintrace", "OriginTrace", "hub.origintrace.api-key");
+    }
+
+    /**
+     * The schedule advice: requests a complete pass takes for the records the hub holds (or for typical sizes when it
+     * holds none), the time it takes at the key's budget, and the most frequent schedule that budget allows.
+     */
+    @Override
+    public List<String> advice(HubSettings settings, java.util.function.ToLongFunction<String> storedRows) {
+        int page = settings.getInt(PAGE_SIZE);
+        long limit = settings.getLong(RATE_LIMIT_PER_HOUR);
+        long usable = limit - (long) Math.ceil(limit * settings.getInt(RESERVE_PERCENT) / 100.0);
+        List<String> lines = new java.util.ArrayList<>();
+        long records = 0;
+        long requests = 0;
+        boolean known = true;
+        for (String name : settings.getList(STREAMS_TO_SYNC)) {
+            long n = storedRows.applyAsLong(OriginTraceStream.of(name).canonicalType().table());
+            if (n < 0) {
+                known = false;
+                break;
+            }
+            records += n;
+            requests += requestsPerPass(n, page);
+        }
+        if (known && records > 0) {
+            Schedule s = recommendedSchedule(requests, usable);
+            lines.add(String.format(java.util.Locale.ROOT, "%,d records held: a complete pass takes %,d requests (%.1f min at %,d "
+                    + "usable requests an hour); schedule it no more often than every %s: %s = %s", records, requests,
+                    requests * 60.0 / usable, usable, s.every(), SCHEDULE.key(), s.cron()));
+        } else {
+            lines.add(String.format(java.util.Locale.ROOT, "no records held yet; at %,d usable requests an hour (limit %,d, "
+                    + "reserve %s %%), the schedule for N records per stream:", usable, limit, settings.get(RESERVE_PERCENT)));
+            for (long n : new long[] {1_000, 10_000, 100_000, 1_000_000}) {
+                long r = requestsPerPass(n, page) * settings.getList(STREAMS_TO_SYNC).size();
+                Schedule s = recommendedSchedule(r, usable);
+                lines.add(String.format(java.util.Locale.ROOT, "  %,9d records per stream: %,6d requests a pass, every %s (%s)", n, r,
+                        s.every(), s.cron()));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * Requests a counted pass of {@code records} takes in pages of {@code page}: one page, then pages that each repeat
+     * the previous page's last record (the continuity check), so each further page brings {@code page − 1} records.
+     */
+    public static long requestsPerPass(long records, int page) {
+        return records <= page ? 1 : 1 + (records - page + page - 2) / (page - 1);
+    }
+
+    /** A schedule: how often, and its Quartz cron expression. */
+    public record Schedule(String every, String cron) {
+    }
+
+    /**
+     * The most frequent of the usual schedules (every 5, 10, 15, 20, 30 minutes; every 1, 2, 3, 4, 6, 8, 12 hours;
+     * daily) at which passes of {@code requests} fit the {@code usablePerHour} budget.
+     */
+    public static Schedule recommendedSchedule(long requests, long usablePerHour) {
+        double minutes = requests * 60.0 / usablePerHour;
+        for (int m : new int[] {5, 10, 15, 20, 30}) {
+            if (minutes <= m) {
+                return new Schedule(m + " minutes", "0 0/" + m + " * * * ?");
+            }
+        }
+        for (int h : new int[] {1, 2, 3, 4, 6, 8, 12}) {
+            if (minutes <= h * 60) {
+                return new Schedule(h == 1 ? "hour" : h + " hours", h == 1 ? "0 0 * * * ?" : "0 0 0/" + h + " * * ?");
+            }
+        }
+        long days = (long) Math.ceil(minutes / 1440);
+        return new Schedule(days == 1 ? "day" : days + " days (a pass takes longer than a day)",
+                days == 1 ? "0 0 0 * * ?" : "0 0 0 1/" + days + " * ?");
     }
 
     private static Optional<String> statuses(String v, OriginTraceStream stream) {

@@ -189,6 +189,14 @@ public final class DistruSandbox implements AutoCloseable {
         touch(SandboxCollection.ORDERS, orderIndex);
     }
 
+    /**
+     * Deletes a record in Distru (or brings it back with {@code false}): no list serves it any more, and the records
+     * after it move up a place, as rows deleted from an offset-paged list do. Distru has no deletion feed.
+     */
+    public void setDeleted(SandboxCollection c, int index, boolean deleted) {
+        tables.get(c).setDeleted(index, deleted);
+    }
+
     /** Makes a record unmappable (a non-numeric quantity or price, or a missing id). */
     public void setMalformed(SandboxCollection c, int index, boolean malformed) {
         tables.get(c).setMalformed(index, malformed);

@@ -19,6 +19,8 @@ final class SandboxTable {
     private long[] previousUpdatedAt;
     private long[] visibleAt;
     private final BitSet malformed = new BitSet();
+    /** Records deleted in Distru: no longer served by any list (Distru has no deletion feed). */
+    private final BitSet deleted = new BitSet();
     private final Map<Integer, Poison> poisoned = new HashMap<>();
 
     SandboxTable(int size, long firstUpdatedAtMillis, long stepMillis) {
@@ -83,8 +85,16 @@ final class SandboxTable {
         return malformed.get(i);
     }
 
-    /** Version readable at {@code now}, or -1 when the record does not exist yet for readers. */
+    synchronized void setDeleted(int i, boolean gone) {
+        check(i);
+        deleted.set(i, gone);
+    }
+
+    /** Version readable at {@code now}, or -1 when the record does not exist (yet, or any more) for readers. */
     synchronized int readableVersion(int i, long nowMillis) {
+        if (deleted.get(i)) {
+            return -1;
+        }
         return visibleAt[i] <= nowMillis ? version[i] : previousVersion[i];
     }
 

@@ -67,7 +67,7 @@ class WebhookDeliveryTest {
             assertThat(envelope.path("id").asText()).isEqualTo(one.webhookId()).startsWith("evt_");
             assertThat(envelope.path("created_at").asText()).endsWith("Z");
             assertThat(envelope.path("data").path("source_system").asText()).isEqualTo("distru");
-            assertThat(envelope.path("data").path("schema_version").asText()).isEqualTo("2.0");
+            assertThat(envelope.path("data").path("schema_version").asText()).isEqualTo("2.1");
 
             String tampered = one.bodyText().replace("\"distru\"", "\"distrU\"");
             assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, headers(one))).isInstanceOf(WebhookVerificationException.class);

@@ -183,4 +183,94 @@ class ReadPlanTest {
         assertThat(o.missed()).isEmpty();
         assertThat(o.requests()).isEqualTo(1);
     }
+
+    /**
+     * A counted snapshot (OriginTrace-like: offset paging, totals, no order promised) against a list that changes
+     * between page reads by deletions, insertions at random places and moves (an edit relocating a record). When the
+     * plan calls a read proven, every record that was in the list throughout the read and did not move was served;
+     * when the list is quiet, the first read is proven.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void a_proven_counted_snapshot_served_every_record_that_stayed_put(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int proven = 0;
+        int unproven = 0;
+        for (int history = 0; history < 150; history++) {
+            List<Integer> list = new ArrayList<>();
+            int next = 0;
+            int size = 30 + r.nextInt(120);
+            for (; next < size; next++) {
+                list.add(next);
+            }
+            int changesPerGap = history % 3 == 0 ? 0 : 1 + r.nextInt(3);
+            Set<Integer> disturbed = new HashSet<>();
+            Set<Integer> served = new HashSet<>();
+            ReadPlan plan = new ReadPlan("counted", Windowing.SNAPSHOT, SyncWindow.EVERYTHING, n -> n.asText());
+            int reads = 1;
+            Set<Integer> present = new HashSet<>(list);
+            for (PageRequest q = plan.next(); q != null; q = plan.next()) {
+                if (q.number() == 1 && !served.isEmpty()) {
+                    // a re-read starts: the records that stayed put are judged per read
+                    served.clear();
+                    disturbed.clear();
+                    present = new HashSet<>(list);
+                    reads++;
+                }
+                if (q.number() > 1) {
+                    for (int c = 0; c < changesPerGap; c++) {
+                        int kind = r.nextInt(3);
+                        if (kind == 0 && !list.isEmpty()) {
+                            disturbed.add(list.remove(r.nextInt(list.size())));
+                        } else if (kind == 1) {
+                            list.add(r.nextInt(list.size() + 1), next++);
+                        } else if (!list.isEmpty()) {
+                            Integer moved = list.remove(r.nextInt(list.size()));
+                            disturbed.add(moved);
+                            list.add(r.nextInt(list.size() + 1), moved);
+                        }
+                    }
+                }
+                SourcePage page = countedPage(list, q);
+                page.records().forEach(n -> served.add(n.asInt()));
+                plan.served(page);
+            }
+            Set<Integer> stayedPut = new HashSet<>(present);
+            stayedPut.retainAll(list);
+            stayedPut.removeAll(disturbed);
+            if (plan.unproven() == null) {
+                proven++;
+                assertThat(served).as("seed %d history %d, read %d", seed, history, reads).containsAll(stayedPut);
+            } else {
+                unproven++;
+                assertThat(plan.reads()).isEqualTo(ReadPlan.MAX_SNAPSHOT_READS);
+            }
+            if (changesPerGap == 0) {
+                assertThat(plan.reads()).as("a quiet list is proven at the first read").isEqualTo(1);
+                assertThat(plan.unproven()).isNull();
+            }
+        }
+        assertThat(proven).isPositive();
+        assertThat(proven + unproven).isEqualTo(150);
+    }
+
+    private static final int COUNTED_PAGE = 10;
+
+    /** Offset (n−1)·(L−1) from page 2 on, the repeated first record left out when it is the one asked to start after. */
+    private static SourcePage countedPage(List<Integer> list, PageRequest q) {
+        int offset = q.number() == 1 ? 0 : (q.number() - 1) * (COUNTED_PAGE - 1);
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = offset; i < Math.min(list.size(), offset + COUNTED_PAGE); i++) {
+            records.add(JsonNodeFactory.instance.textNode(Integer.toString(list.get(i))));
+        }
+        boolean more = !records.isEmpty() && offset + records.size() < list.size();
+        boolean continuous = true;
+        if (q.after() != null) {
+            continuous = !records.isEmpty() && q.after().equals(records.get(0).asText());
+            if (continuous) {
+                records = records.subList(1, records.size());
+            }
+        }
+        return new SourcePage("t", q, records, more, list.size(), continuous);
+    }
 }

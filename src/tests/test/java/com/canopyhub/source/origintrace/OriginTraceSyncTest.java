@@ -45,7 +45,7 @@ class OriginTraceSyncTest {
 
     /** Requests a counted pass needs: one page, then pages that repeat the previous page's last record. */
     private static long countedRequests(long total, int pageSize) {
-        return total <= pageSize ? 1 : 1 + (total - pageSize + pageSize - 2) / (pageSize - 1);
+        return OriginTraceSettings.requestsPerPass(total, pageSize);
     }
 
     @Test
@@ -212,6 +212,21 @@ class OriginTraceSyncTest {
             assertThat(h.count("SELECT count(*) FROM reporting.farms WHERE deleted_at IS NOT NULL")).isZero();
             assertThat(h.count("SELECT count(*) FROM hub.record_changes WHERE change_type = 'RESTORED'")).isEqualTo(1);
             assertThat(h.count("SELECT count(*) FROM hub.outbox WHERE type = 'farm.restored'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void more_than_half_of_a_stream_gone_at_once_is_held_until_a_full_pass_confirms_it() throws Exception {
+        try (HubHarness h = harness(OriginTraceSandbox.Options.of(30, 1000), "hub.origintrace.streams", "farms").start()) {
+            assertThat(h.syncSource("origintrace").ok()).isTrue();
+            for (int i = 0; i < 20; i++) {
+                h.origintrace.delete(Collection.FARMS, OriginTraceSandbox.id("farm", i));
+            }
+            assertThat(h.syncSource("origintrace").ok()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.farms WHERE deleted_at IS NOT NULL")).as("held").isZero();
+            SyncReport confirmed = h.hub().sync(new com.canopyhub.engine.run.SyncRequest("origintrace", List.of("farms"), true, "test"));
+            assertThat(confirmed.ok()).isTrue();
+            assertThat(h.count("SELECT count(*) FROM reporting.farms WHERE deleted_at IS NOT NULL")).isEqualTo(20);
         }
     }
 
