@@ -697,8 +697,9 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
      * under the reference's default budget (1,000 requests an hour, 5 % kept), paced by the answers' X-RateLimit
      * headers. The hub and the sandbox share a simulated clock ({@link SkippingClock}: real time plus every wait
      * skipped), so an hour of pacing takes seconds; the pass time reported is the simulated one. Requests against the
-     * fewest possible (ceil(total / 500) per resource), the schedule check-config recommends, the share of the usable
-     * budget the pass used, 429s, and the lowest X-RateLimit-Remaining seen.
+     * fewest possible (ceil(total / 500) per resource), the schedule check-config recommends, the pace of the pass
+     * against the usable budget (requests an hour while it ran ÷ (limit − reserve)), 429s, and the lowest
+     * X-RateLimit-Remaining seen.
      */
     private void origintraceRuns(HubDatabase db, Map<String, String> figures) throws Exception {
         String url = scratchDatabase(db, "bench_origintrace");
@@ -738,7 +739,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 double secondMinutes = Duration.between(secondStart, clock.instant()).toMillis() / 60_000.0;
                 System.out.printf(Locale.ROOT, "%n| %-46s | %8s | %7s | %12s | %10s | %5s | %14s |%n",
                         "OriginTrace pass, " + (2L * farms + shipments) + " records, 1,000 req/h", "requests", "minimum",
-                        "pass (sim.)", "budget use", "429s", "lowest remaining");
+                        "pass (sim.)", "pace/usable", "429s", "lowest remaining");
                 System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %10.2f | %5d | %14d |%n",
                         "first pass (" + pass.total(StreamResult::written) + " written, " + String.format(Locale.ROOT, "%.1f", realSeconds)
                                 + " s real)", requests, minimum, simulatedMinutes, share, tooMany, lowest);
@@ -751,7 +752,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 figures.put("origintrace minimum requests", Long.toString(minimum));
                 figures.put("origintrace pass minutes (simulated)", String.format(Locale.ROOT, "%.1f", simulatedMinutes));
                 figures.put("origintrace pass seconds (real)", String.format(Locale.ROOT, "%.1f", realSeconds));
-                figures.put("origintrace usable budget share", String.format(Locale.ROOT, "%.2f", share));
+                figures.put("origintrace requests per hour during the pass / usable budget per hour", String.format(Locale.ROOT, "%.2f", share));
                 figures.put("origintrace 429s", Long.toString(tooMany));
                 figures.put("origintrace lowest X-RateLimit-Remaining", Long.toString(lowest));
                 figures.put("origintrace recommended schedule", schedule.every() + " (" + schedule.cron() + ")");

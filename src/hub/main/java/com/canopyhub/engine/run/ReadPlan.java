@@ -162,7 +162,8 @@ public final class ReadPlan {
         if (doubt == null) {
             consistent = true;
             nextSlice();
-        } else if (reads < MAX_SNAPSHOT_READS) {
+        } else if (reads < MAX_SNAPSHOT_READS && unidentified == null) {
+            // (a record without a key is there in every read: reading again would not help)
             LOG.info("{}: read {} of {} pages not proven complete ({}); reading it again", name, reads, number, doubt);
             reads++;
             number = 1;
@@ -174,7 +175,7 @@ public final class ReadPlan {
             unidentified = null;
             readKeys = new SeenIds();
         } else {
-            unproven = doubt + " in each of " + reads + " reads";
+            unproven = doubt + (reads > 1 ? " in each of " + reads + " reads" : "");
             LOG.warn("{}: {}; its records are written, nothing is marked gone", name, unproven);
             nextSlice();
         }

@@ -202,8 +202,10 @@ public class SyncRuns {
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
             sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
-                    // absences mean something after a snapshot, or an open-ended read from the beginning (a --full pass)
-                    (windowing == Windowing.SNAPSHOT || (windowing == Windowing.OPEN_END && window.start() == null))
+                    // absences mean something after a snapshot, or a --full pass of an open-ended stream (read from
+                    // its beginning); not after a first pass, which has nothing stored to miss
+                    (windowing == Windowing.SNAPSHOT
+                            || (windowing == Windowing.OPEN_END && pass.request().full() && window.start() == null))
                             && stream.goneState() != null,
                     windowing == Windowing.OPEN_END && !stream.listedInCreationOrder(), stream.snapshotKey());
         } catch (SQLException | RuntimeException e) {

@@ -71,7 +71,7 @@ public final class DistruApiStream implements Stream {
     }
 
     /**
-     * A dated collection read from the beginning (a {@code --full} pass, or the first one) serves every record Distru
+     * A dated collection read from the beginning (a {@code --full} pass) serves every record Distru
      * holds: one it no longer serves was deleted there, once confirmed ({@link #confirmAbsent}).
      */
     @Override

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SoldOutStockTest {
 
     @Test
-    void a_lot_sold_out_upstream_reaches_zero_in_reporting_on_terravault_and_in_the_shops() throws Exception {
+    void a_lot_sold_out_upstream_reaches_zero_in_reporting_on_terravault_and_in_the_shops_and_a_deleted_product_is_withdrawn() throws Exception {
         try (TerraVaultSandbox tv = TerraVaultSandbox.start(TerraVaultSandbox.Options.defaults(), Clock.systemUTC());
              ShopPlatformSandbox shop = ShopPlatformSandbox.start(ShopPlatformSandbox.Options.defaults(), Clock.systemUTC());
              HubHarness h = harness(tv, 12, "hub.shop-platform.enabled", "true",
@@ -78,6 +78,20 @@ class SoldOutStockTest {
             assertThat(h.count("SELECT count(*) FROM hub.record_changes")).isEqualTo(changes);
             assertThat(tv.requests()).hasSize(tvBefore);
             assertThat(shop.requests()).hasSize(shopBefore);
+
+            // a product deleted in Distru: a --full pass marks it deleted (one product.deleted event), and every
+            // marketplace withdraws it
+            assertThat(TerraVaultDeliveryTest.listing(tv, h, 6).status()).isEqualTo("active");
+            assertThat(shop.attached("shop1")).containsKey("SKU-0000006");
+            h.sandbox.setDeleted(SandboxCollection.PRODUCTS, 6, true);
+            assertThat(h.fullSync("products").ok()).isTrue();
+            awaitSettled(h, "terravault");
+            awaitSettled(h, "shop-platform");
+            assertThat(h.rows("SELECT source_id FROM reporting.products WHERE deleted_at IS NOT NULL"))
+                    .extracting(r -> r.get("source_id")).containsExactly(DistruSandbox.recordId(SandboxCollection.PRODUCTS, 6));
+            assertThat(h.count("SELECT count(*) FROM hub.outbox WHERE type = 'product.deleted'")).isEqualTo(1);
+            assertThat(TerraVaultDeliveryTest.listing(tv, h, 6).status()).isEqualTo("inactive");
+            assertThat(shop.attached("shop1")).doesNotContainKey("SKU-0000006");
         }
     }
 
