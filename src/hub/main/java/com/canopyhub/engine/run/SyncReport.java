@@ -41,7 +41,8 @@ public record SyncReport(UUID passId, String source, String trigger, List<Stream
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Sync pass %s (%s, %s) finished in %.2f s%n", passId, source, trigger, seconds));
         int width = Math.max(10, results.stream().mapToInt(r -> r.label().length()).max().orElse(10));
-        String fmt = "%-8s %-" + width + "s %-12s %9s %9s %9s %14s %9s%n";
+        int sourceWidth = Math.max(8, results.stream().mapToInt(r -> r.sourceSystem().length()).max().orElse(8));
+        String fmt = "%-" + sourceWidth + "s %-" + width + "s %-12s %9s %9s %9s %14s %9s%n";
         sb.append(String.format(Locale.ROOT, fmt, "source", "entity", "status", "fetched", "changed", "written", "dead-lettered", "seconds"));
         for (StreamResult r : results) {
             sb.append(String.format(Locale.ROOT, fmt, r.sourceSystem(), r.label(), r.status(), r.fetched(), r.changed(),
