@@ -18,4 +18,28 @@ public final class Upstreams {
         String path = u.getPath() == null ? "" : u.getPath().replaceAll("/+$", "");
         return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
     }
+
+    /**
+     * The HTTP client every source reads its upstream with: connect, socket and response timeouts, up to
+     * {@code connections} pooled connections, and no retries or redirects of its own: the client classifies each
+     * answer and the routes' error handler (routes/errors.camel.yaml) owns retrying (HttpClient 5 would otherwise sit
+     * out a 429's Retry-After by itself).
+     */
+    public static org.apache.hc.client5.http.impl.classic.CloseableHttpClient httpClient(java.time.Duration connectTimeout,
+                                                                                        java.time.Duration readTimeout, int connections) {
+        return org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(connections)
+                        .setMaxConnPerRoute(connections)
+                        .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                                .setConnectTimeout(org.apache.hc.core5.util.Timeout.of(connectTimeout))
+                                .setSocketTimeout(org.apache.hc.core5.util.Timeout.of(readTimeout))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(org.apache.hc.client5.http.config.RequestConfig.custom()
+                        .setResponseTimeout(org.apache.hc.core5.util.Timeout.of(readTimeout)).build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .build();
+    }
 }

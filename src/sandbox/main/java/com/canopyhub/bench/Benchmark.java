@@ -573,7 +573,13 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 figures.put("metrc 429s", Long.toString(tooMany));
                 figures.put("metrc peak in flight per facility", Integer.toString(peakFacility));
                 figures.put("metrc peak in flight per integrator key", Integer.toString(m.peakIntegratorInFlight()));
+                if (metrcFacilities == 1) {
+                    oneLicenceFigures(m, figures);
+                }
             }
+        }
+        if (metrcFacilities == 1) {
+            return; // the run above was a one-licence backfill: its figures were taken there
         }
         MetrcSandbox.Options one = MetrcSandbox.Options.defaults(1, metrcRecords).withHistory(Duration.ofDays(29));
         try (MetrcSandbox m = MetrcSandbox.start(one, Clock.systemUTC())) {
@@ -585,43 +591,51 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             try (HubRuntime hub = startHub(overrides)) {
                 // a licence of another sandbox: cursors of SBX-0001 above belong to another upstream port, so it backfills
                 require(hub.sync(new SyncRequest("metrc", List.of(), true, "bench")));
-                long requests = 0;
-                long minimum = 0;
-                java.util.Set<String> windows = new java.util.HashSet<>();
-                java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(/[^?]+)\\?.*lastModifiedStart=([^&]+)&lastModifiedEnd=([^&]+)");
-                java.util.Set<String> others = new java.util.HashSet<>();
-                for (MetrcSandbox.Served s : m.served()) {
-                    if (s.pathAndQuery().startsWith("/facilities")) {
-                        continue;
-                    }
-                    requests++;
-                    java.util.regex.Matcher mm = w.matcher(s.pathAndQuery());
-                    if (!mm.find()) {
-                        // a transfer's deliveries, a delivery's packages, a receipt by id: each needed once
-                        if (others.add(s.pathAndQuery())) {
-                            minimum++;
-                        }
-                    } else if (windows.add(mm.group(1) + " " + mm.group(2))) {
-                        MetrcSandbox.Endpoint e = java.util.Arrays.stream(MetrcSandbox.Endpoint.values())
-                                .filter(x -> x.path.equals(mm.group(1))).findFirst().orElseThrow();
-                        int n = m.countModifiedBetween("SBX-0001", e,
-                                java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(2), java.nio.charset.StandardCharsets.UTF_8)).toInstant(),
-                                java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(3), java.nio.charset.StandardCharsets.UTF_8)).toInstant());
-                        minimum += Math.max(1, (n + 19) / 20);
-                    }
-                }
-                System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages, + each sub-resource once) |%n",
-                        "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
-                // the endpoints without a time filter: read once a pass (pages of 20), not once per 24 h slice
-                long filterless = m.served().stream().filter(x -> x.pathAndQuery().startsWith("/items/v2/inactive?")
-                        || x.pathAndQuery().startsWith("/transfers/v2/rejected?")).count();
-                System.out.printf(Locale.ROOT, "| %-44s | %10d | pages of /items/v2/inactive and /transfers/v2/rejected |%n",
-                        "  of which endpoints without a time filter", filterless);
-                figures.put("metrc one-licence filterless requests", Long.toString(filterless));
-                figures.put("metrc one-licence backfill requests", Long.toString(requests));
-                figures.put("metrc one-licence backfill minimum", Long.toString(minimum));
+                oneLicenceFigures(m, figures);
             }
         }
+    }
+
+    /**
+     * One licence's 30-day backfill (the licence SBX-0001 of {@code m}): the requests made against the fewest possible
+     * (slices x pages each slice needs, + each sub-resource once), and the pages of the endpoints without a time filter.
+     */
+    private static void oneLicenceFigures(MetrcSandbox m, Map<String, String> figures) {
+        long requests = 0;
+        long minimum = 0;
+        java.util.Set<String> windows = new java.util.HashSet<>();
+        java.util.regex.Pattern w = java.util.regex.Pattern.compile("^(/[^?]+)\\?.*lastModifiedStart=([^&]+)&lastModifiedEnd=([^&]+)");
+        java.util.Set<String> others = new java.util.HashSet<>();
+        for (MetrcSandbox.Served s : m.served()) {
+            if (s.pathAndQuery().startsWith("/facilities")) {
+                continue;
+            }
+            requests++;
+            java.util.regex.Matcher mm = w.matcher(s.pathAndQuery());
+            if (!mm.find()) {
+                // a transfer's deliveries, a delivery's packages, a receipt by id: each needed once
+                if (others.add(s.pathAndQuery())) {
+                    minimum++;
+                }
+            } else if (windows.add(mm.group(1) + " " + mm.group(2))) {
+                MetrcSandbox.Endpoint e = java.util.Arrays.stream(MetrcSandbox.Endpoint.values())
+                        .filter(x -> x.path.equals(mm.group(1))).findFirst().orElseThrow();
+                int n = m.countModifiedBetween("SBX-0001", e,
+                        java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(2), java.nio.charset.StandardCharsets.UTF_8)).toInstant(),
+                        java.time.OffsetDateTime.parse(java.net.URLDecoder.decode(mm.group(3), java.nio.charset.StandardCharsets.UTF_8)).toInstant());
+                minimum += Math.max(1, (n + 19) / 20);
+            }
+        }
+        System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages, + each sub-resource once) |%n",
+                "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
+        // the endpoints without a time filter: read once a pass (pages of 20), not once per 24 h slice
+        long filterless = m.served().stream().filter(x -> x.pathAndQuery().startsWith("/items/v2/inactive?")
+                || x.pathAndQuery().startsWith("/transfers/v2/rejected?")).count();
+        System.out.printf(Locale.ROOT, "| %-44s | %10d | pages of /items/v2/inactive and /transfers/v2/rejected |%n",
+                "  of which endpoints without a time filter", filterless);
+        figures.put("metrc one-licence filterless requests", Long.toString(filterless));
+        figures.put("metrc one-licence backfill requests", Long.toString(requests));
+        figures.put("metrc one-licence backfill minimum", Long.toString(minimum));
     }
 
     /** One incremental window: how many records it held, the requests its pass made, and the fewest possible. */
@@ -731,7 +745,8 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 long usable = 1000 - 50;
                 com.canopyhub.source.origintrace.OriginTraceSettings.Schedule schedule =
                         com.canopyhub.source.origintrace.OriginTraceSettings.recommendedSchedule(requests, usable);
-                double share = requests / (usable * simulatedMinutes / 60.0);
+                // the pace means something only over a pass the budget had to spread (a burst is over in no time)
+                String share = simulatedMinutes >= 1 ? String.format(Locale.ROOT, "%.2f", requests / (usable * simulatedMinutes / 60.0)) : "n/a";
                 ot.clearServed();
                 Instant secondStart = clock.instant();
                 SyncReport again = hub.sync(new SyncRequest("origintrace", List.of(), false, "bench"));
@@ -740,7 +755,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 System.out.printf(Locale.ROOT, "%n| %-46s | %8s | %7s | %12s | %10s | %5s | %14s |%n",
                         "OriginTrace pass, " + (2L * farms + shipments) + " records, 1,000 req/h", "requests", "minimum",
                         "pass (sim.)", "pace/usable", "429s", "lowest remaining");
-                System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %10.2f | %5d | %14d |%n",
+                System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %11s | %5d | %14d |%n",
                         "first pass (" + pass.total(StreamResult::written) + " written, " + String.format(Locale.ROOT, "%.1f", realSeconds)
                                 + " s real)", requests, minimum, simulatedMinutes, share, tooMany, lowest);
                 System.out.printf(Locale.ROOT, "| %-46s | %8d | %7d | %9.1f min | %10s | %5d | %14s |%n",
@@ -752,7 +767,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 figures.put("origintrace minimum requests", Long.toString(minimum));
                 figures.put("origintrace pass minutes (simulated)", String.format(Locale.ROOT, "%.1f", simulatedMinutes));
                 figures.put("origintrace pass seconds (real)", String.format(Locale.ROOT, "%.1f", realSeconds));
-                figures.put("origintrace requests per hour during the pass / usable budget per hour", String.format(Locale.ROOT, "%.2f", share));
+                figures.put("origintrace requests per hour during the pass / usable budget per hour", share);
                 figures.put("origintrace 429s", Long.toString(tooMany));
                 figures.put("origintrace lowest X-RateLimit-Remaining", Long.toString(lowest));
                 figures.put("origintrace recommended schedule", schedule.every() + " (" + schedule.cron() + ")");

@@ -5,6 +5,7 @@ import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,14 +27,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Reads one page of a Distru collection. It classifies every failure (auth, rejected, retryable with the
@@ -66,17 +62,7 @@ public class DistruClient implements AutoCloseable {
                 .limitRefreshPeriod(Duration.ofNanos((long) (1_000_000_000L / requestsPerSecond)))
                 .timeoutDuration(Duration.ofHours(1))
                 .build());
-        this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .setSocketTimeout(Timeout.of(readTimeout))
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .build();
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5);
     }
 
     Clock clock() {

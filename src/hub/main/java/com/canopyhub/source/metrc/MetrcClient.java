@@ -5,6 +5,7 @@ import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,14 +33,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Reads Metrc v2: the facilities the key can see, and one page of a list endpoint of one licence. Every request
@@ -100,19 +96,7 @@ public class MetrcClient implements AutoCloseable {
         this.limits = limits;
         this.integratorPace = pace("metrc-integrator", limits.integratorPerSecond());
         this.integratorSlots = new Semaphore(limits.integratorInFlight(), true);
-        this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(Math.max(2, limits.integratorInFlight() + 2))
-                        .setMaxConnPerRoute(Math.max(2, limits.integratorInFlight() + 2))
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .setSocketTimeout(Timeout.of(readTimeout))
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .build();
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, Math.max(2, limits.integratorInFlight() + 2));
     }
 
     /** One permit every 1/(rate x PACE_SHARE) s: never a burst, so no sliding second goes over the limit. */

@@ -8,6 +8,7 @@ import com.canopyhub.source.UpstreamAuthException;
 import com.canopyhub.source.UpstreamException;
 import com.canopyhub.source.UpstreamRejectedException;
 import com.canopyhub.source.UpstreamUnreachableException;
+import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,15 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Reads OriginTrace's collections (../shared/reference/origintrace-api.txt): {@code Authorization: Bearer <key>},
@@ -64,17 +60,7 @@ public class OriginTraceClient implements AutoCloseable {
         this.json = json;
         this.clock = clock;
         this.maxRetryAfter = maxRetryAfter;
-        this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .setSocketTimeout(Timeout.of(readTimeout))
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .build();
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5);
     }
 
     public int pageSize() {
