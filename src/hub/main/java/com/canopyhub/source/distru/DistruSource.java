@@ -5,11 +5,10 @@ import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.StreamKey;
 import com.canopyhub.engine.spi.Stream;
+import com.canopyhub.engine.spi.StreamCatalogue;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Distru as a source of the engine: no partitions (one company per API key), the configured collections as
@@ -18,7 +17,7 @@ import java.util.Map;
 public final class DistruSource implements Source {
 
     private final List<String> streams;
-    private final Map<String, Stream> all = new LinkedHashMap<>();
+    private final StreamCatalogue all;
     private final DistruMapper mapper;
     private final Duration safetyLag;
     private final Duration overlap;
@@ -27,8 +26,8 @@ public final class DistruSource implements Source {
     public DistruSource(DistruClient client, DistruMapper mapper, List<String> streams, Duration safetyLag,
                         Duration overlap, String upstream) {
         this.streams = List.copyOf(streams);
-        Arrays.stream(DistruStream.values()).forEach(e -> all.put(e.configName(), e == DistruStream.INVENTORY
-                ? new DistruInventoryStream(client, mapper) : new DistruApiStream(client, e)));
+        this.all = new StreamCatalogue(DistruClient.SYSTEM, Arrays.stream(DistruStream.values()).map(e -> e == DistruStream.INVENTORY
+                ? (Stream) new DistruInventoryStream(client, mapper) : new DistruApiStream(client, e)).toList());
         this.mapper = mapper;
         this.safetyLag = safetyLag;
         this.overlap = overlap;
@@ -57,7 +56,7 @@ public final class DistruSource implements Source {
 
     @Override
     public List<String> allStreams() {
-        return List.copyOf(all.keySet());
+        return all.names();
     }
 
     @Override
@@ -72,11 +71,7 @@ public final class DistruSource implements Source {
 
     @Override
     public Stream stream(String name) {
-        Stream r = all.get(name);
-        if (r == null) {
-            throw new IllegalArgumentException("distru has no stream '" + name + "'");
-        }
-        return r;
+        return all.get(name);
     }
 
     @Override

@@ -4,13 +4,13 @@ import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.Stream;
+import com.canopyhub.engine.spi.StreamCatalogue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +37,7 @@ public final class MetrcSource implements Source {
     private final String upstream;
     private final Clock clock;
     private final int readAhead;
-    private final Map<String, Stream> all = new LinkedHashMap<>();
+    private final StreamCatalogue all;
     /** Licence number to its facility, as the last facilities call reported. */
     private final Map<String, MetrcClient.Facility> facilities = new ConcurrentHashMap<>();
 
@@ -56,8 +56,8 @@ public final class MetrcSource implements Source {
         this.overlap = overlap;
         this.upstream = upstream;
         this.clock = clock;
-        Arrays.stream(MetrcStream.values()).forEach(s -> all.put(s.configName(), s == MetrcStream.LAB_RESULTS
-                ? new MetrcLabResultsStream(client) : new MetrcApiStream(client, s)));
+        this.all = new StreamCatalogue(MetrcClient.SYSTEM, Arrays.stream(MetrcStream.values()).map(s -> s == MetrcStream.LAB_RESULTS
+                ? (Stream) new MetrcLabResultsStream(client) : new MetrcApiStream(client, s)).toList());
     }
 
     @Override
@@ -87,7 +87,7 @@ public final class MetrcSource implements Source {
 
     @Override
     public List<String> allStreams() {
-        return List.copyOf(all.keySet());
+        return all.names();
     }
 
     /** A Metrc user's permissions are per endpoint and facility: a 401/403 on one stream stops only that stream. */
@@ -125,11 +125,7 @@ public final class MetrcSource implements Source {
 
     @Override
     public Stream stream(String name) {
-        Stream r = all.get(name);
-        if (r == null) {
-            throw new IllegalArgumentException("metrc has no stream '" + name + "'");
-        }
-        return r;
+        return all.get(name);
     }
 
     @Override

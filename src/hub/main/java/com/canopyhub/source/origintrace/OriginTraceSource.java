@@ -4,9 +4,9 @@ import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.Source;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.Stream;
+import com.canopyhub.engine.spi.StreamCatalogue;
 import com.canopyhub.engine.spi.StreamKey;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,16 +20,15 @@ public final class OriginTraceSource implements Source {
     private final OriginTraceMapper mapper;
     private final List<String> streams;
     private final String upstream;
-    private final Map<String, OriginTraceApiStream> all = new LinkedHashMap<>();
+    private final StreamCatalogue all;
 
     public OriginTraceSource(OriginTraceClient client, OriginTraceMapper mapper, List<String> streams,
                              Map<OriginTraceStream, List<String>> statusFilters, String upstream) {
         this.mapper = mapper;
         this.streams = List.copyOf(streams);
         this.upstream = upstream;
-        for (OriginTraceStream s : OriginTraceStream.values()) {
-            all.put(s.configName(), new OriginTraceApiStream(client, s, statusFilters.getOrDefault(s, List.of())));
-        }
+        this.all = new StreamCatalogue(OriginTraceClient.SYSTEM, java.util.Arrays.stream(OriginTraceStream.values())
+                .map(s -> new OriginTraceApiStream(client, s, statusFilters.getOrDefault(s, List.of()))).toList());
     }
 
     @Override
@@ -49,21 +48,17 @@ public final class OriginTraceSource implements Source {
 
     @Override
     public List<Stream> streams(String partition) {
-        return streams.stream().map(n -> (Stream) all.get(n)).toList();
+        return all.get(streams);
     }
 
     @Override
     public List<String> allStreams() {
-        return List.copyOf(all.keySet());
+        return all.names();
     }
 
     @Override
     public Stream stream(String name) {
-        Stream s = all.get(name);
-        if (s == null) {
-            throw new IllegalArgumentException("origintrace has no stream '" + name + "' (known: " + all.keySet() + ")");
-        }
-        return s;
+        return all.get(name);
     }
 
     /** Snapshots have no window: nothing lags. */
