@@ -3,6 +3,8 @@ package com.canopyhub.canonical;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.UUID;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 
 /**
  * A record the upstream no longer holds: what a complete, unfiltered snapshot pass turns a stored record into when
@@ -16,8 +18,8 @@ import java.util.UUID;
  *                        may use it to confirm the absence ({@code Stream.confirmAbsent})
  */
 public record Tombstone(UUID canonicalId, Provenance provenance, EntityType deletedType,
-                        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                        java.time.Instant sourceUpdatedAt) implements CanonicalRecord {
+                        @JsonInclude(JsonInclude.Include.NON_NULL)
+                        Instant sourceUpdatedAt) implements CanonicalRecord {
 
     @Override
     public Map<String, JsonNode> attributes() {

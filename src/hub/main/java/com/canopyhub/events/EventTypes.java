@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import com.canopyhub.engine.changes.Change;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Which events a change means, in TerraVault's vocabulary (../shared/reference/terravault-partner-api.txt), so a
@@ -46,12 +49,12 @@ public final class EventTypes {
             "shipment.created", "shipment.status_changed", "shipment.readiness_changed", "shipment.deleted", "shipment.restored");
 
     /** The event kind of the types whose deletions and restores are events ({@code <kind>.deleted}, {@code <kind>.restored}). */
-    private static final java.util.Map<EntityType, String> DELETABLE = java.util.Map.of(EntityType.PRODUCT, "product",
+    private static final Map<EntityType, String> DELETABLE = Map.of(EntityType.PRODUCT, "product",
             EntityType.ORDER, "order", EntityType.FARM, "farm", EntityType.COLLECTION_BATCH, "collection_batch",
             EntityType.SHIPMENT, "shipment");
 
     /** The stored columns a type's events compare with (its previous values, read before the row is overwritten). */
-    public static final java.util.Map<EntityType, List<String>> PREVIOUS = java.util.Map.of(EntityType.ORDER, List.of("status"),
+    public static final Map<EntityType, List<String>> PREVIOUS = Map.of(EntityType.ORDER, List.of("status"),
             EntityType.FARM, List.of("compliance_status"),
             EntityType.SHIPMENT, List.of("status", "readiness_score", "readiness_decision"));
 
@@ -60,7 +63,7 @@ public final class EventTypes {
      *
      * @param previous the record's stored values of {@link #PREVIOUS} before this change (empty for a new record)
      */
-    public static List<String> of(com.canopyhub.engine.changes.Change change, java.util.Map<String, String> previous) {
+    public static List<String> of(Change change, Map<String, String> previous) {
         CanonicalRecord record = change.record();
         String kind = DELETABLE.get(record.entityType());
         if (change.deleted()) {
@@ -94,7 +97,7 @@ public final class EventTypes {
     }
 
     private static boolean changed(String before, String after) {
-        return !java.util.Objects.equals(before, after);
+        return !Objects.equals(before, after);
     }
 
     private static final Set<String> SHIPPED = Set.of("READY_TO_SHIP", "DELIVERING");

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The transactional outbox: the events a page of changes means, written by COPY into {@code hub.outbox} in the
@@ -127,7 +129,7 @@ public class OutboxSink implements ChangeSink {
             } else {
                 sb.append(",\"previous\":{");
                 boolean first = true;
-                for (Map.Entry<String, String> e : new java.util.TreeMap<>(before).entrySet()) {
+                for (Map.Entry<String, String> e : new TreeMap<>(before).entrySet()) {
                     sb.append(first ? "" : ",");
                     text(sb, e.getKey());
                     sb.append(':');
@@ -170,7 +172,7 @@ public class OutboxSink implements ChangeSink {
         if (ids.isEmpty()) {
             return out;
         }
-        String list = columns.stream().map(col -> col + "::text").collect(java.util.stream.Collectors.joining(", "));
+        String list = columns.stream().map(col -> col + "::text").collect(Collectors.joining(", "));
         try (PreparedStatement ps = tx.prepareStatement("SELECT source_id, " + list + " FROM reporting." + batch.type().table()
                 + " WHERE source_system = ? AND source_id = ANY(?)")) {
             ps.setString(1, batch.sourceSystem());

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Parses an HTTP Retry-After header: delta-seconds or an HTTP-date. */
 public final class RetryAfter {
@@ -16,12 +18,12 @@ public final class RetryAfter {
      * A retry delay an upstream states in its JSON error body rather than in the header (OriginTrace: "the API returns
      * a 429 status with a retry_after field in seconds"), as a header value for {@link #parse}; null when absent.
      */
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static String fromJsonBody(String body, String field) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
-            com.fasterxml.jackson.databind.JsonNode v = n == null ? null : n.get(field);
+            JsonNode n = JSON.readTree(body);
+            JsonNode v = n == null ? null : n.get(field);
             if (v != null && v.isNumber()) {
                 return Long.toString((long) Math.ceil(v.asDouble()));
             }

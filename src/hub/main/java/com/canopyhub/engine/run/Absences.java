@@ -9,6 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,42 +76,50 @@ public class Absences {
         Source source = sources.get(sync.sourceSystem());
         Stream stream = source.stream(sync.stream());
         GoneState gone = stream.goneState();
-        long[] held = new long[1];
-        List<Candidate> missing = unseen(sync, gone, seen, held);
+        Unseen unseen = unseen(sync, gone, seen);
+        List<Candidate> missing = unseen.missing();
         if (missing.isEmpty()) {
             return 0;
         }
-        if (gone.deletes() && missing.size() >= MASS_DELETION_MIN && missing.size() * 2 > held[0]
+        if (gone.deletes() && missing.size() >= MASS_DELETION_MIN && missing.size() * 2 > unseen.held()
                 && !sync.pass().request().full()) {
             // more than half of what the hub holds gone at once is more often a wrong key, organisation or filter
             // upstream than a real clear-out: hold, and let a person confirm it
             LOG.error("{}/{}: this pass would mark {} of {} records deleted; nothing was marked. If they really are gone, "
                     + "confirm with: sync --once --source {} --stream {} --full", sync.sourceSystem(), sync.label(),
-                    missing.size(), held[0], sync.sourceSystem(), sync.stream());
+                    missing.size(), unseen.held(), sync.sourceSystem(), sync.stream());
             return 0;
         }
         boolean consistentSnapshot = sync.plan().consistent() || sync.pages() <= 1;
-        long marked = 0;
         long unconfirmed = 0;
+        if (!consistentSnapshot && gone.deletes()) {
+            // deletions are confirmed once, for every candidate together: a source confirming by a consistent read of
+            // a range (Distru's dated collections) would otherwise read the same range again for each batch
+            Set<String> confirmed = stream.confirmAbsent(sync.partition(),
+                    missing.stream().map(m -> (CanonicalRecord) tombstone(sync, gone, m)).toList());
+            int before = missing.size();
+            missing = missing.stream().filter(m -> confirmed.contains(m.sourceId())).toList();
+            unconfirmed = before - missing.size();
+        }
+        long marked = 0;
         for (int from = 0; from < missing.size(); from += BATCH) {
             List<Candidate> part = missing.subList(from, Math.min(missing.size(), from + BATCH));
             List<StoredRecords.Stored> last;
             if (gone.deletes()) {
                 // a deletion needs only the record's identity: no read-back of its columns
-                last = part.stream().map(m -> new StoredRecords.Stored(new Tombstone(m.canonicalId(),
-                        new Provenance(sync.sourceSystem(), m.sourceId(), m.licenseNumber()), gone.type(), m.sourceUpdatedAt()),
-                        m.contentHash())).toList();
+                last = part.stream().map(m -> new StoredRecords.Stored(tombstone(sync, gone, m), m.contentHash())).toList();
             } else {
                 try (Connection c = dataSource.getConnection()) {
                     last = stored.load(c, gone.type(), sync.sourceSystem(), part.stream().map(Candidate::sourceId).toList());
                 }
-            }
-            if (!consistentSnapshot) {
-                Set<String> confirmed = stream.confirmAbsent(sync.partition(),
-                        last.stream().map(StoredRecords.Stored::record).toList());
-                int before = last.size();
-                last = last.stream().filter(s -> confirmed.contains(s.record().provenance().sourceId())).toList();
-                unconfirmed += before - last.size();
+                if (!consistentSnapshot) {
+                    // other gone states are confirmed batch by batch, from the stored records they are made of
+                    Set<String> confirmed = stream.confirmAbsent(sync.partition(),
+                            last.stream().map(StoredRecords.Stored::record).toList());
+                    int before = last.size();
+                    last = last.stream().filter(s -> confirmed.contains(s.record().provenance().sourceId())).toList();
+                    unconfirmed += before - last.size();
+                }
             }
             List<Change> changes = new ArrayList<>();
             for (StoredRecords.Stored s : last) {
@@ -134,13 +145,21 @@ public class Absences {
     }
 
     /** A stored record the run was not served. */
-    private record Candidate(String sourceId, java.util.UUID canonicalId, String licenseNumber, String contentHash,
-                             java.time.Instant sourceUpdatedAt) {
+    private record Candidate(String sourceId, UUID canonicalId, String licenseNumber, String contentHash, Instant sourceUpdatedAt) {
     }
 
-    /** The records the hub holds (not deleted) for the run's stream and partition that the run was not served. */
-    private List<Candidate> unseen(StreamRun sync, GoneState gone, SeenIds seen, long[] held) throws SQLException {
+    /** The stored records (not deleted) of the run's stream and partition it was not served, and how many it holds. */
+    private record Unseen(List<Candidate> missing, long held) {
+    }
+
+    private static Tombstone tombstone(StreamRun sync, GoneState gone, Candidate m) {
+        return new Tombstone(m.canonicalId(), new Provenance(sync.sourceSystem(), m.sourceId(), m.licenseNumber()), gone.type(),
+                m.sourceUpdatedAt());
+    }
+
+    private Unseen unseen(StreamRun sync, GoneState gone, SeenIds seen) throws SQLException {
         List<Candidate> missing = new ArrayList<>();
+        long held = 0;
         boolean partitioned = !sync.partition().isEmpty();
         String sql = "SELECT source_id, canonical_id, license_number, content_hash, source_updated_at FROM reporting." + gone.type().table()
                 + " WHERE source_system = ? AND deleted_at IS NULL" + (partitioned ? " AND license_number = ?" : "");
@@ -154,11 +173,11 @@ public class Absences {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        held[0]++;
+                        held++;
                         String id = rs.getString(1);
                         if (!seen.contains(id)) {
-                            java.sql.Timestamp updated = rs.getTimestamp(5);
-                            missing.add(new Candidate(id, rs.getObject(2, java.util.UUID.class), rs.getString(3), rs.getString(4),
+                            Timestamp updated = rs.getTimestamp(5);
+                            missing.add(new Candidate(id, rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                                     updated == null ? null : updated.toInstant()));
                         }
                     }
@@ -167,6 +186,6 @@ public class Absences {
                 c.rollback();
             }
         }
-        return missing;
+        return new Unseen(missing, held);
     }
 }

@@ -47,9 +47,7 @@ public class ChangeDetector {
                 }
             }
         }
-        Map<String, String> known = new HashMap<>();
-        java.util.Set<String> deleted = new java.util.HashSet<>();
-        knownHashes(page, bySourceId.keySet().toArray(String[]::new), known, deleted);
+        Map<String, Stored> known = stored(page, bySourceId.keySet().toArray(String[]::new));
         List<Change> changes = new ArrayList<>();
         ServedVersions served = sync.served();
         for (CanonicalRecord r : bySourceId.values()) {
@@ -60,10 +58,11 @@ public class ChangeDetector {
                 sync.holdCursor("record " + r.provenance().sourceId() + " changed and was served again on page "
                         + page.pageNumber() + " (it moved in the list)");
             }
-            String oldHash = known.get(r.provenance().sourceId());
+            Stored before = known.get(r.provenance().sourceId());
+            String oldHash = before == null ? null : before.hash();
             if (!hashed.hash().equals(oldHash)) {
                 // a record the hub holds as deleted that is served again came back (its stored hash is its tombstone's)
-                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json(), deleted.contains(r.provenance().sourceId())));
+                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json(), before != null && before.deleted()));
             }
         }
         sync.recordChanged(changes.size());
@@ -71,10 +70,14 @@ public class ChangeDetector {
                 sync.initialLoad());
     }
 
-    private void knownHashes(MappedPage page, String[] sourceIds, Map<String, String> known, java.util.Set<String> deleted)
-            throws SQLException {
+    /** What the reporting table holds of a record: the hash it was stored under, and whether it is marked deleted. */
+    private record Stored(String hash, boolean deleted) {
+    }
+
+    private Map<String, Stored> stored(MappedPage page, String[] sourceIds) throws SQLException {
+        Map<String, Stored> known = new HashMap<>(sourceIds.length * 2);
         if (sourceIds.length == 0) {
-            return;
+            return known;
         }
         String sql = "SELECT source_id, content_hash, deleted_at IS NOT NULL FROM reporting." + page.type().table()
                 + " WHERE source_system = ? AND source_id = ANY(?)";
@@ -83,12 +86,10 @@ public class ChangeDetector {
             ps.setArray(2, c.createArrayOf("text", sourceIds));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    known.put(rs.getString(1), rs.getString(2));
-                    if (rs.getBoolean(3)) {
-                        deleted.add(rs.getString(1));
-                    }
+                    known.put(rs.getString(1), new Stored(rs.getString(2), rs.getBoolean(3)));
                 }
             }
         }
+        return known;
     }
 }

@@ -11,6 +11,8 @@ import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.SyncWindow;
 import com.canopyhub.engine.spi.Windowing;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Function;
 
 /**
  * Which pages one run reads, decided page by page, so that the read is complete although the upstream's
@@ -48,7 +50,7 @@ public final class ReadPlan {
     private long requests;
     private long bisections;
     /** Counted snapshots: the record key, and what the current read has proven so far. */
-    private final java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey;
+    private final Function<JsonNode, String> countedKey;
     private int reads = 1;
     private SeenIds readKeys;
     private boolean continuous = true;
@@ -67,7 +69,7 @@ public final class ReadPlan {
 
     /** @param countedKey a counted snapshot's record key ({@code Stream.snapshotKey()}), or null */
     public ReadPlan(String name, Windowing windowing, SyncWindow window,
-                    java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey) {
+                    Function<JsonNode, String> countedKey) {
         this.name = name;
         this.countedKey = windowing == Windowing.SNAPSHOT ? countedKey : null;
         this.readKeys = this.countedKey == null ? null : new SeenIds();
@@ -143,7 +145,7 @@ public final class ReadPlan {
         if (!page.continuous()) {
             continuous = false;
         }
-        for (com.fasterxml.jackson.databind.JsonNode r : page.records()) {
+        for (JsonNode r : page.records()) {
             String key = countedKey.apply(r);
             if (key == null) {
                 if (unidentified == null) {

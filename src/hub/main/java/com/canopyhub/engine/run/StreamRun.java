@@ -6,6 +6,8 @@ import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.engine.spi.StreamKey;
 import com.canopyhub.engine.spi.SyncWindow;
 import com.canopyhub.engine.spi.Windowing;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Function;
 
 /**
  * One stream's run within a pass, from the moment the pass is opened (PENDING) to its outcome: window, read
@@ -27,7 +29,7 @@ public final class StreamRun {
     private final java.util.ArrayDeque<SyncWindow> slicesLeft = new java.util.ArrayDeque<>();
     private SyncWindow slice;
     private Windowing windowing;
-    private java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey;
+    private Function<JsonNode, String> countedKey;
     private ReadPlan plan;
     private StreamLocks.Lease lease;
     private long fetched;
@@ -64,7 +66,7 @@ public final class StreamRun {
      */
     void start(long id, SyncWindow w, java.util.List<SyncWindow> slices, Windowing windowing, StreamLocks.Lease held,
                boolean initialLoad, boolean trackSeen, boolean trackMoves,
-               java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> countedKey) {
+               Function<JsonNode, String> countedKey) {
         this.countedKey = countedKey;
         this.seen = trackSeen ? new SeenIds() : null;
         this.served = trackMoves ? new ServedVersions() : null;

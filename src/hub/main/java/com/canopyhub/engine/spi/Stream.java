@@ -3,6 +3,8 @@ package com.canopyhub.engine.spi;
 import com.canopyhub.canonical.CanonicalRecord;
 import java.util.List;
 import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Function;
 
 /**
  * One stream of a source, as an object (in the spirit of airbyte-cdk's {@code HttpStream} and the singer-sdk's
@@ -50,7 +52,7 @@ public interface Stream {
      * otherwise the engine reads it again (bounded) and, if it never settles, the run is {@code INCOMPLETE}: written,
      * but nothing is marked gone. Null (the default): passes are not counted.
      */
-    default java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> snapshotKey() {
+    default Function<JsonNode, String> snapshotKey() {
         return null;
     }
 

@@ -1,8 +1,10 @@
 package com.canopyhub.source.distru;
 
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import com.canopyhub.source.UpstreamException;
+import com.canopyhub.source.UpstreamGet;
 import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
-import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.source.Upstreams;
@@ -12,9 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,10 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * Reads one page of a Distru collection. It classifies every failure (auth, rejected, retryable with the
@@ -77,29 +73,20 @@ public class DistruClient implements AutoCloseable {
     private SourcePage fetch(DistruStream stream, PageRequest request, String pathAndQuery) {
         String requestLine = "GET " + pathAndQuery;
         RateLimiter.waitForPermission(pacing);
-        HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
-        get.setHeader("Authorization", authorization);
-        get.setHeader("Accept", "application/json");
-        try {
-            return http.execute(get, response -> {
-                int status = response.getCode();
-                HttpEntity body = response.getEntity();
-                if (status == 200) {
-                    try (InputStream in = body.getContent()) {
-                        return parse(stream, request, in, requestLine);
+        return UpstreamGet.get(http, baseUrl.resolve(pathAndQuery), authorization, SYSTEM, requestLine, "hub.distru.base-url",
+                new UpstreamGet.Answer<>() {
+                    @Override
+                    public SourcePage ok(ClassicHttpResponse response, InputStream body) throws IOException {
+                        return parse(stream, request, body, requestLine);
                     }
-                }
-                String text = body == null ? "" : abbreviate(new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8));
-                Header retryAfter = response.getFirstHeader("Retry-After");
-                throw HttpFailures.classify(SYSTEM, requestLine, status, text, retryAfter == null ? null : retryAfter.getValue(),
-                        clock, maxRetryAfter, "not authorised (check hub.distru.api-key)", "not authorised (check hub.distru.api-key)");
-            });
-        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
-            // nothing listens there (or the name does not resolve): retrying for minutes would not change that
-            throw new UpstreamUnreachableException(SYSTEM, requestLine, "hub.distru.base-url", e);
-        } catch (IOException e) {
-            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
-        }
+
+                    @Override
+                    public UpstreamException refused(ClassicHttpResponse response, String body) {
+                        return HttpFailures.classify(SYSTEM, requestLine, response.getCode(), UpstreamGet.abbreviate(body),
+                                UpstreamGet.header(response, "Retry-After"), clock, maxRetryAfter,
+                                "not authorised (check hub.distru.api-key)", "not authorised (check hub.distru.api-key)");
+                    }
+                });
     }
 
     private SourcePage parse(DistruStream stream, PageRequest request, InputStream in, String requestLine) throws IOException {
@@ -153,9 +140,6 @@ public class DistruClient implements AutoCloseable {
         return instant == null ? "" : DISTRU_DATETIME.format(instant);
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 500 ? s.substring(0, 500) + "…" : s;
-    }
 
     @Override
     public void close() throws IOException {

@@ -51,7 +51,7 @@ public final class DistruSource implements Source {
 
     @Override
     public List<Stream> streams(String partition) {
-        return streams.stream().map(this::stream).toList();
+        return all.get(streams);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package com.canopyhub.source.metrc;
 
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import com.canopyhub.source.UpstreamException;
+import com.canopyhub.source.UpstreamGet;
 import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
-import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.source.Upstreams;
@@ -13,11 +15,8 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * Reads Metrc v2: the facilities the key can see, and one page of a list endpoint of one licence. Every request
@@ -254,38 +250,28 @@ public class MetrcClient implements AutoCloseable {
     }
 
     private JsonNode execute(String pathAndQuery, String requestLine) {
-        HttpGet get = new HttpGet(baseUrl.resolve(pathAndQuery));
-        get.setHeader("Authorization", authorization);
-        get.setHeader("Accept", "application/json");
-        try {
-            return http.execute(get, response -> {
-                int status = response.getCode();
-                HttpEntity body = response.getEntity();
-                if (status == 200) {
-                    try (InputStream in = body.getContent()) {
-                        return json.readTree(in);
-                    } catch (JsonProcessingException e) {
-                        throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "malformed JSON body: "
-                                + e.getOriginalMessage(), null, e);
+        return UpstreamGet.get(http, baseUrl.resolve(pathAndQuery), authorization, SYSTEM, requestLine, "hub.metrc.base-url",
+                new UpstreamGet.Answer<>() {
+                    @Override
+                    public JsonNode ok(ClassicHttpResponse response, InputStream body) throws IOException {
+                        try {
+                            return json.readTree(body);
+                        } catch (JsonProcessingException e) {
+                            throw new RetryableUpstreamException(SYSTEM, requestLine, 200, "malformed JSON body: "
+                                    + e.getOriginalMessage(), null, e);
+                        }
                     }
-                }
-                String text = body == null ? "" : abbreviate(new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8));
-                Header retryAfter = response.getFirstHeader("Retry-After");
-                throw HttpFailures.classify(SYSTEM, requestLine, status, text, retryAfter == null ? null : retryAfter.getValue(),
-                        clock, maxRetryAfter, "not authorised (check hub.metrc.integrator-key and hub.metrc.user-key)",
+
+                    @Override
+                    public UpstreamException refused(ClassicHttpResponse response, String body) {
+                        return HttpFailures.classify(SYSTEM, requestLine, response.getCode(), UpstreamGet.abbreviate(body),
+                                UpstreamGet.header(response, "Retry-After"), clock, maxRetryAfter, "not authorised (check hub.metrc.integrator-key and hub.metrc.user-key)",
                         "no access to this facility (check the user key's permissions for it, or leave it out of "
                                 + "hub.metrc.license-numbers)");
-            });
-        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
-            throw new UpstreamUnreachableException(SYSTEM, requestLine, "hub.metrc.base-url", e);
-        } catch (IOException e) {
-            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
-        }
+                    }
+                });
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 500 ? s.substring(0, 500) + "…" : s;
-    }
 
     /** Requests currently waiting or in flight per facility are bounded; for the bench's report. */
     public Map<String, Integer> facilitySlotsFree() {

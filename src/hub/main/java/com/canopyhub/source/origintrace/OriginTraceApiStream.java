@@ -63,7 +63,7 @@ public final class OriginTraceApiStream implements Stream {
         long offset = counted && request.number() > 1 ? (long) (request.number() - 1) * (size - 1)
                 : (long) (request.number() - 1) * size;
         String asked = statuses.size() == 1 ? statuses.get(0) : null;
-        OriginTraceClient.Answer answer = client.fetch(stream, offset, asked);
+        OriginTraceClient.CollectionPage answer = client.fetch(stream, offset, asked);
         List<JsonNode> records = answer.records();
         boolean hasMore = !records.isEmpty() && offset + records.size() < answer.total();
         boolean continuous = true;

@@ -1,5 +1,6 @@
 package com.canopyhub.source.origintrace;
 
+import com.canopyhub.source.UpstreamGet;
 import com.canopyhub.source.HeaderBudget;
 import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryAfter;
@@ -7,28 +8,21 @@ import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamAuthException;
 import com.canopyhub.source.UpstreamException;
 import com.canopyhub.source.UpstreamRejectedException;
-import com.canopyhub.source.UpstreamUnreachableException;
 import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * Reads OriginTrace's collections (../shared/reference/origintrace-api.txt): {@code Authorization: Bearer <key>},
@@ -72,38 +66,35 @@ public class OriginTraceClient implements AutoCloseable {
     }
 
     /** One answer of a collection: its records, and the set's total when the page was served. */
-    public record Answer(List<JsonNode> records, long total, long offset) {
+    public record CollectionPage(List<JsonNode> records, long total, long offset) {
     }
 
     /** {@code GET <path>?limit=<page size>&offset=<offset>[&<status parameter>=<status>]}. */
-    public Answer fetch(OriginTraceStream stream, long offset, String status) {
+    public CollectionPage fetch(OriginTraceStream stream, long offset, String status) {
         StringBuilder q = new StringBuilder(stream.path()).append("?limit=").append(pageSize).append("&offset=").append(offset);
         if (status != null) {
             q.append('&').append(stream.statusParameter()).append('=').append(URLEncoder.encode(status, StandardCharsets.UTF_8));
         }
         String requestLine = "GET " + q;
         budget.beforeRequest();
-        HttpGet get = new HttpGet(baseUrl.resolve(q.toString()));
-        get.setHeader("Authorization", authorization);
-        get.setHeader("Accept", "application/json");
-        try {
-            return http.execute(get, response -> {
-                budget.answered(header(response, "X-RateLimit-Remaining"), header(response, "X-RateLimit-Reset"));
-                int code = response.getCode();
-                HttpEntity body = response.getEntity();
-                if (code == 200) {
-                    try (InputStream in = body.getContent()) {
-                        return parse(in, requestLine, offset);
+        return UpstreamGet.get(http, baseUrl.resolve(q.toString()), authorization, SYSTEM, requestLine, "hub.origintrace.base-url",
+                new UpstreamGet.Answer<>() {
+                    @Override
+                    public CollectionPage ok(ClassicHttpResponse response, InputStream body) throws IOException {
+                        budgetFrom(response);
+                        return parse(body, requestLine, offset);
                     }
-                }
-                String text = body == null ? "" : new String(body.getContent().readAllBytes(), StandardCharsets.UTF_8);
-                throw classify(requestLine, code, text);
-            });
-        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
-            throw new UpstreamUnreachableException(SYSTEM, requestLine, "hub.origintrace.base-url", e);
-        } catch (IOException e) {
-            throw new RetryableUpstreamException(SYSTEM, requestLine, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
-        }
+
+                    @Override
+                    public UpstreamException refused(ClassicHttpResponse response, String body) {
+                        budgetFrom(response); // 429s carry the budget too
+                        return classify(requestLine, response.getCode(), body);
+                    }
+                });
+    }
+
+    private void budgetFrom(ClassicHttpResponse response) {
+        budget.answered(UpstreamGet.header(response, "X-RateLimit-Remaining"), UpstreamGet.header(response, "X-RateLimit-Reset"));
     }
 
     private UpstreamException classify(String requestLine, int code, String body) {
@@ -118,7 +109,7 @@ public class OriginTraceClient implements AutoCloseable {
         }
         // a 429 states its delay in the body's retry_after, not in a header
         String retryAfter = code == 429 ? RetryAfter.fromJsonBody(body, "retry_after") : null;
-        return HttpFailures.classify(SYSTEM, requestLine, code, abbreviate(body), retryAfter, clock, maxRetryAfter,
+        return HttpFailures.classify(SYSTEM, requestLine, code, UpstreamGet.abbreviate(body), retryAfter, clock, maxRetryAfter,
                 "not authorised (check hub.origintrace.api-key)", "not authorised (check hub.origintrace.api-key)");
     }
 
@@ -127,7 +118,7 @@ public class OriginTraceClient implements AutoCloseable {
         try {
             JsonNode n = json.readTree(body);
             if (n != null && n.path("error").isTextual()) {
-                return abbreviate(n.get("error").asText());
+                return UpstreamGet.abbreviate(n.get("error").asText());
             }
         } catch (IOException | RuntimeException e) {
             // not JSON: the status says enough
@@ -135,7 +126,7 @@ public class OriginTraceClient implements AutoCloseable {
         return "no error text";
     }
 
-    private Answer parse(InputStream in, String requestLine, long offset) throws IOException {
+    private CollectionPage parse(InputStream in, String requestLine, long offset) throws IOException {
         JsonNode root;
         try {
             root = json.readTree(in);
@@ -162,17 +153,10 @@ public class OriginTraceClient implements AutoCloseable {
                     + " records at offset " + offset + " of " + served + " (meta.limit " + (limit == null ? "absent" : limit.asText())
                     + "): OriginTrace pages smaller than asked; set hub.origintrace.page-size to its limit");
         }
-        return new Answer(records, served, offset);
+        return new CollectionPage(records, served, offset);
     }
 
-    private static String header(ClassicHttpResponse response, String name) {
-        Header h = response.getFirstHeader(name);
-        return h == null ? null : h.getValue();
-    }
 
-    private static String abbreviate(String s) {
-        return s.length() > 500 ? s.substring(0, 500) + "…" : s;
-    }
 
     @Override
     public void close() throws IOException {
