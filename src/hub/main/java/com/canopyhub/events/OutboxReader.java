@@ -100,23 +100,33 @@ public final class OutboxReader {
 
     /**
      * Moves the watermark up to the pending horizon when that horizon is final and everything visible below it was
-     * read, then sets the next horizon; forgets the reads below the watermark. Call before taking (any transaction;
-     * it costs two short statements). Needs the reader registered.
+     * read, then sets the next horizon; forgets the reads below the watermark. Call first in its transaction (before
+     * the transaction writes anything) or with auto-commit on; it costs two short statements. Needs the reader
+     * registered.
+     *
+     * <p>The horizon's transaction bound is this transaction's own id, assigned by the UPDATE after the sequence was
+     * read: ids are handed out in order, and every transaction holding a seq at or below the horizon took its id
+     * before that seq (hub.outbox_next_seq), so its id is below ours. A snapshot's xmax is not such a bound:
+     * PostgreSQL computes it as the latest completed id + 1, so a transaction that took its id and a seq a moment
+     * earlier and has not ended can sit at or above it (the webhook fan-out once skipped a page's first events so).
      */
     public void advance(Connection c) throws SQLException {
         long last;
-        // the sequence's last value first; the xmax below comes from a later statement's snapshot, so every
-        // transaction that took a seq <= last (having its id first) has an id below it
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(pg_sequence_last_value('hub.outbox_seq_seq'), 0)");
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(pg_sequence_last_value('hub.outbox_seq_seq'), 0), "
+                + "pg_current_xact_id_if_assigned() IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             last = rs.getLong(1);
+            if (rs.getBoolean(2)) {
+                // an id taken before the sequence was read would bound too few transactions
+                throw new IllegalStateException("outbox reader '" + name + "': advance() must come before the transaction writes");
+            }
         }
         Long watermark = null;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE hub.outbox_readers r
                    SET watermark = greatest(r.watermark, r.pending_seq), pending_seq = greatest(?, r.pending_seq),
-                       pending_xmax = pg_snapshot_xmax(pg_current_snapshot()), advanced_at = now()
+                       pending_xmax = pg_current_xact_id(), advanced_at = now()
                  WHERE r.reader = ? AND pg_snapshot_xmin(pg_current_snapshot()) >= r.pending_xmax
                    AND NOT EXISTS (SELECT 1 FROM hub.outbox o WHERE o.seq > r.watermark AND o.seq <= r.pending_seq
                                      AND NOT EXISTS (SELECT 1 FROM hub.outbox_reads x WHERE x.reader = r.reader AND x.seq = o.seq))

@@ -1,6 +1,7 @@
 package com.canopyhub.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.canopyhub.testing.TestPostgres;
 import java.sql.Connection;
@@ -49,6 +50,36 @@ class OutboxReaderTest {
             assertThat(watermark(r, reader)).as("once both are read the watermark moves past them").isEqualTo(late);
             assertThat(count(r, "SELECT count(*) FROM hub.outbox_reads WHERE reader = '" + reader.name() + "'"))
                     .as("reads below the watermark are forgotten").isZero();
+        }
+    }
+
+    /**
+     * The newest transaction of all holds a seq and stays open: a snapshot's xmax (the latest completed id + 1) is then
+     * its own id, so a horizon bounded by xmax would count it as ended once its id was the oldest running one, and the
+     * watermark would pass its row before it commits (the webhook fan-out lost a page's first events so).
+     */
+    @Test
+    void the_watermark_waits_for_an_open_transaction_that_took_its_id_after_every_completed_one() throws Exception {
+        String url = migrated();
+        OutboxReader reader = new OutboxReader("test-newest");
+        try (Connection r = DriverManager.getConnection(url, "postgres", "");
+             Connection slow = DriverManager.getConnection(url, "postgres", "")) {
+            reader.register(r, false);
+            slow.setAutoCommit(false);
+            long early = insert(slow); // the newest transaction id, nothing completed after it
+            for (int i = 0; i < 3; i++) {
+                assertThat(take(reader, r)).isEmpty();
+            }
+            assertThat(watermark(r, reader)).as("the watermark never passes a seq that may still commit").isLessThan(early);
+            slow.commit();
+            assertThat(take(reader, r)).as("read once it commits").containsExactly(early);
+            assertThatThrownBy(() -> {
+                slow.setAutoCommit(false);
+                insert(slow);
+                reader.advance(slow);
+            }).as("advancing after writing in the same transaction would bound too few transactions")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("before the transaction writes");
+            slow.rollback();
         }
     }
 

@@ -84,10 +84,10 @@ public final class MarketplacePlanner {
                     c.rollback();
                     return 0; // another node is marking
                 }
+                OutboxReader.MARKETPLACES.advance(c); // before anything is written in this transaction
                 if (!mappingsChecked) {
                     marked += firstRounds(c);
                 }
-                OutboxReader.MARKETPLACES.advance(c);
                 while (true) {
                     int events;
                     try (PreparedStatement ps = c.prepareStatement(MARK)) {
