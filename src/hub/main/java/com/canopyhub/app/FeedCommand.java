@@ -40,9 +40,12 @@ public class FeedCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             String aggregate = type.toLowerCase(Locale.ROOT).replace('-', '_');
-            if (!KafkaFeed.TYPES.contains(aggregate)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--type " + type
-                        + ": not one of product, inventory-lot, stock-level, order, transfer, document, marketplace-order");
+            // alerts are events, not state: there is nothing current to send again
+            java.util.List<String> republishable = KafkaFeed.TYPES.stream()
+                    .filter(t -> !t.equals(com.canopyhub.observe.Alerts.AGGREGATE_TYPE)).toList();
+            if (!republishable.contains(aggregate)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--type " + type + ": not one of "
+                        + String.join(", ", republishable.stream().map(t -> t.replace('_', '-')).toList()));
             }
             Instant from = null;
             if (since != null) {

@@ -121,12 +121,20 @@ public class HubConfiguration implements CamelConfiguration {
         registry.bind("hubSettings", settings);
         registry.bind("hubDataSource", db.dataSource());
         registry.bind("hubDatabase", db);
+        // metrics first: the sources' clients and the delivery modules report to it
+        com.canopyhub.ops.BuildInfo build = com.canopyhub.ops.BuildInfo.read();
+        com.canopyhub.ops.HubMetrics metrics = new com.canopyhub.ops.HubMetrics(
+                com.canopyhub.ops.HubMetrics.registryIn(registry), db.dataSource(), build.version(), build.commit());
+        registry.bind("hubMetrics", metrics);
+        wiring.provide(com.canopyhub.ops.HubMetrics.class, metrics);
+        wiring.provide(com.canopyhub.source.UpstreamMeters.class, metrics);
+        wiring.provide(com.canopyhub.observe.DeliveryMeters.class, metrics);
 
         // the configured sources, each made by the factory its module registered; no source is named here
         Map<String, SourceFactory> factories = new LinkedHashMap<>();
         java.util.ServiceLoader.load(SourceFactory.class, getClass().getClassLoader()).forEach(f -> factories.putIfAbsent(f.source(), f));
         SourceFactory.Wiring sourceWiring = new SourceFactory.Wiring(settings, clock, extraFields, upstreamJson(), db.dataSource(),
-                wiring.sandboxes(), resources::add, registry::bind);
+                wiring.sandboxes(), resources::add, registry::bind, metrics);
         Map<String, Source> sources = new LinkedHashMap<>();
         for (String name : settings.getList(CoreSettings.SYNC_SOURCES)) {
             SourceFactory factory = factories.get(name);

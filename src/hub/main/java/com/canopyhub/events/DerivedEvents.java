@@ -37,6 +37,11 @@ public final class DerivedEvents {
         OutboxSink.notifyCommit(tx);
     }
 
+    /** {@link #json} for other packages (operational alerts). */
+    public static String jsonOf(Object... keyValues) {
+        return json(keyValues);
+    }
+
     /** A JSON object from key/value pairs given in sorted key order; values are text, numbers as text, or null. */
     static String json(Object... keyValues) {
         StringBuilder sb = new StringBuilder("{");

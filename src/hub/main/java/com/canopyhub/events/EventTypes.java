@@ -46,7 +46,10 @@ public final class EventTypes {
             "marketplace_order.confirmed", "marketplace_order.shipped", "marketplace_order.delivered", "marketplace_order.disputed",
             "product.deleted", "product.restored", "order.deleted", "order.restored", "farm.created", "farm.compliance_changed",
             "farm.deleted", "farm.restored", "collection_batch.created", "collection_batch.deleted", "collection_batch.restored",
-            "shipment.created", "shipment.status_changed", "shipment.readiness_changed", "shipment.deleted", "shipment.restored");
+            "shipment.created", "shipment.status_changed", "shipment.readiness_changed", "shipment.deleted", "shipment.restored",
+            // operational alerts (observe/Alerts, docs/operations.md): a subscription gets them only by naming them (hub.*)
+            "hub.stream.failed", "hub.stream.stale", "hub.stream.recovered", "hub.webhook.exhausted", "hub.webhook.endpoint_disabled",
+            "hub.marketplace.stopped");
 
     /** The event kind of the types whose deletions and restores are events ({@code <kind>.deleted}, {@code <kind>.restored}). */
     private static final Map<EntityType, String> DELETABLE = Map.of(EntityType.PRODUCT, "product",

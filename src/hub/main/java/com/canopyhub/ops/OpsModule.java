@@ -17,10 +17,40 @@ public final class OpsModule implements HubModule {
         return 90;
     }
 
+    private static boolean quartzRunning(org.apache.camel.CamelContext context) {
+        try {
+            org.quartz.Scheduler scheduler = context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class).getScheduler();
+            return scheduler != null && scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     @Override
     public void wire(HubWiring w) {
         HubSettings settings = w.settings();
-        w.bind("hubHealth", new HubHealth(w.context(), w.database().dataSource()));
+        // the hub's own checks next to Camel's context check and its routes repository (one check per route)
+        w.bind("hubHealth", new HubHealth(w.context(), java.util.List.of(
+                new org.apache.camel.impl.health.RoutesHealthCheckRepository(),
+                new HubHealth.DatabaseCheck(w.database()),
+                new HubHealth.SchedulerCheck(() -> settings.getBoolean(CoreSettings.SCHEDULE_ENABLED), () -> quartzRunning(w.context())),
+                new HubHealth.SourcesCheck(w.database().dataSource(), settings.getInt(OpsSettings.ALERTS_FAILED_AFTER)))));
+        HubMetrics metrics = w.require(HubMetrics.class);
+        com.canopyhub.engine.run.SyncRuns syncRuns = w.lookup("syncRuns", com.canopyhub.engine.run.SyncRuns.class);
+        syncRuns.onPassClosed(metrics::recordPass);
+        // alerts: a stream's failures and recoveries judged as each pass closes, staleness on a timer (routes/ops-alerts.camel.yaml)
+        String staleAfter = settings.get(OpsSettings.ALERTS_STALE_AFTER);
+        com.canopyhub.engine.run.PassSchedule schedule = w.lookup("passSchedule", com.canopyhub.engine.run.PassSchedule.class);
+        StreamAlerts alerts = w.bind("streamAlerts", new StreamAlerts(w.database().dataSource(), settings.getInt(OpsSettings.ALERTS_FAILED_AFTER),
+                source -> staleAfter.equals("auto") ? schedule.period(source).map(p -> p.multipliedBy(3)).orElse(null)
+                        : com.canopyhub.config.Durations.parse(staleAfter).orElseThrow()));
+        boolean alertsOn = settings.getBoolean(OpsSettings.ALERTS_ENABLED);
+        if (alertsOn) {
+            syncRuns.onPassClosed(alerts::passClosed);
+        }
+        w.context().getPropertiesComponent().addOverrideProperty("hub.alerts.active", Boolean.toString(alertsOn));
+        w.context().getPropertiesComponent().addOverrideProperty("hub.alerts.check-interval-ms",
+                Long.toString(settings.getDuration(OpsSettings.ALERTS_CHECK_INTERVAL).toMillis()));
         w.bind("outages", new Outages(Duration.ofMinutes(5)));
         w.bind("retention", new Retention(w.database().dataSource(), new Retention.Ages(
                 settings.getDuration(CoreSettings.RETENTION_OUTBOX), settings.getDuration(CoreSettings.RETENTION_WEBHOOK_DELIVERIES),

@@ -12,9 +12,11 @@ import org.apache.camel.Processor;
 public class RetryAfterDelay implements Processor {
 
     private final long maxDelayMillis;
+    private final UpstreamMeters meters;
 
-    public RetryAfterDelay(Duration maxDelay) {
+    public RetryAfterDelay(Duration maxDelay, UpstreamMeters meters) {
         this.maxDelayMillis = maxDelay.toMillis();
+        this.meters = meters;
     }
 
     @Override
@@ -22,7 +24,9 @@ public class RetryAfterDelay implements Processor {
         Throwable t = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (t instanceof RetryableUpstreamException r && r.retryAfter().isPresent()) {
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(r.retryAfter().get().toMillis(), maxDelayMillis));
+            long delay = Math.min(r.retryAfter().get().toMillis(), maxDelayMillis);
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay);
+            meters.upstreamWaited(r.system(), Duration.ofMillis(delay));
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }

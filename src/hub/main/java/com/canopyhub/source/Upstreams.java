@@ -19,6 +19,16 @@ public final class Upstreams {
         return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
     }
 
+    /** Runs a wait on a limit (pacing, a budget) and reports it when it took longer than a millisecond. */
+    public static void waitOn(String source, UpstreamMeters meters, Runnable wait) {
+        long started = System.nanoTime();
+        wait.run();
+        long waited = System.nanoTime() - started;
+        if (waited > 1_000_000L) {
+            meters.upstreamWaited(source, java.time.Duration.ofNanos(waited));
+        }
+    }
+
     /**
      * The HTTP client every source reads its upstream with: connect, socket and response timeouts, up to
      * {@code connections} pooled connections, and no retries or redirects of its own: the client classifies each
@@ -26,8 +36,11 @@ public final class Upstreams {
      * out a 429's Retry-After by itself).
      */
     public static org.apache.hc.client5.http.impl.classic.CloseableHttpClient httpClient(java.time.Duration connectTimeout,
-                                                                                        java.time.Duration readTimeout, int connections) {
+                                                                                        java.time.Duration readTimeout, int connections,
+                                                                                        String source, UpstreamMeters meters) {
         return org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                // every answer counted by status class (docs/operations.md), whatever the client makes of it
+                .addResponseInterceptorLast((response, entity, context) -> meters.upstreamAnswered(source, response.getCode()))
                 .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(connections)
                         .setMaxConnPerRoute(connections)

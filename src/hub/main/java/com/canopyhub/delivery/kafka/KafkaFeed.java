@@ -66,7 +66,7 @@ public final class KafkaFeed implements AutoCloseable {
 
     /** The canonical types the hub publishes (its outbox's aggregate types), for topic creation and the docs. */
     public static final List<String> TYPES = List.of("product", "inventory_lot", "stock_level", "order", "transfer",
-            "document", "marketplace_order", "farm", "collection_batch", "shipment");
+            "document", "marketplace_order", "farm", "collection_batch", "shipment", com.canopyhub.observe.Alerts.AGGREGATE_TYPE);
 
     /**
      * On a database where the feed never ran, the outbox's history is not published (it may be long; `feed

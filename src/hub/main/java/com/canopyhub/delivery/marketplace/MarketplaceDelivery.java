@@ -465,12 +465,25 @@ public final class MarketplaceDelivery implements AutoCloseable {
         LOG.error("{}: the marketplace refused this hub's credentials ({}). This sink is stopped (its listings wait; the "
                         + "hub and the other sinks carry on). Fix hub.{}.api-key or its scopes and restart.", sink(),
                 stoppedReason, sink());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO hub.marketplace_sinks (sink, stopped_at, stopped_reason) VALUES (?, now(), ?) "
-                        + "ON CONFLICT (sink) DO UPDATE SET stopped_at = now(), stopped_reason = EXCLUDED.stopped_reason")) {
-            ps.setString(1, sink());
-            ps.setString(2, stoppedReason);
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            boolean newly;
+            // one alert per stop, across nodes: only the node that changes the state raises it
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO hub.marketplace_sinks (sink, stopped_at, stopped_reason) VALUES (?, now(), ?) "
+                            + "ON CONFLICT (sink) DO UPDATE SET stopped_at = now(), stopped_reason = EXCLUDED.stopped_reason "
+                            + "WHERE hub.marketplace_sinks.stopped_at IS NULL RETURNING 1")) {
+                ps.setString(1, sink());
+                ps.setString(2, stoppedReason);
+                try (ResultSet rs = ps.executeQuery()) {
+                    newly = rs.next();
+                }
+            }
+            if (newly && alerting) {
+                com.canopyhub.observe.Alerts.emit(c, com.canopyhub.observe.Alerts.MARKETPLACE_STOPPED, "marketplace:" + sink(),
+                        "hub", "marketplaces", "", Map.of("sink", sink(), "http_status", status, "reason", stoppedReason));
+            }
+            c.commit();
         } catch (SQLException e) {
             LOG.warn("{}: could not record the stop: {}", sink(), e.getMessage());
         }
@@ -535,7 +548,20 @@ public final class MarketplaceDelivery implements AutoCloseable {
         }
     }
 
+    private volatile com.canopyhub.observe.DeliveryMeters metrics;
+    private volatile boolean alerting;
+
+    /** Requests are counted there; with {@code alerts}, a stop on 401/403 raises hub.marketplace.stopped (docs/operations.md). */
+    public void reportTo(com.canopyhub.observe.DeliveryMeters metrics, boolean alerts) {
+        this.metrics = metrics;
+        this.alerting = alerts;
+    }
+
     private void finish(Connection c, Sent sent, String outcome, Integer status, String detail, long ms) throws SQLException {
+        com.canopyhub.observe.DeliveryMeters m = metrics;
+        if (m != null) {
+            m.marketplaceRequest(sink(), outcome);
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.marketplace_requests SET finished_at = now(), outcome = ?, "
                 + "http_status = ?, duration_ms = ?, error = ? WHERE id = ?")) {
             ps.setString(1, outcome);

@@ -50,6 +50,7 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
         boolean sandboxSources = w.sourcesOnSandboxes();
         List<String> sinks = List.of(TerraVaultListings.SINK, ShopPlatformListings.SINK);
         java.util.Map<String, String> active = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> keyLimits = new java.util.LinkedHashMap<>();
         DataSource pool = null;
         for (String sink : sinks) {
             String prefix = "hub." + sink;
@@ -118,8 +119,14 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
                     settings.getMillis(MarketplaceSettings.RETRY_INITIAL_DELAY_MS), settings.getMillis(MarketplaceSettings.RETRY_MAX_DELAY_MS),
                     settings.getInt(MarketplaceSettings.LISTING_ATTEMPTS), clock);
             w.closeOnStop(sinkBean); // closed after the routes stopped: gives back what it claimed
+            sinkBean.reportTo(java.util.Objects.requireNonNullElse(w.find(com.canopyhub.observe.DeliveryMeters.class),
+                    com.canopyhub.observe.DeliveryMeters.NONE), settings.getBoolean(com.canopyhub.observe.Alerts.ENABLED_KEY));
+            keyLimits.put(sink, settings.getInt(keys.requestsPerMinute()));
             registry.bind(sink + "Delivery", sinkBean); // routes/template-marketplace-delivery.camel.yaml: {{marketplace}}Delivery
             active.put(sink, mapping.hash());
+        }
+        if (w.find(com.canopyhub.observe.DeliveryMeters.class) != null && !checkOnly) {
+            w.find(com.canopyhub.observe.DeliveryMeters.class).marketplaceLimits(keyLimits);
         }
         if (!checkOnly) {
             registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));

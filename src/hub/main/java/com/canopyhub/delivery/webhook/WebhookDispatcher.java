@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.canopyhub.observe.Alerts;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -68,6 +69,8 @@ public class WebhookDispatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.function.BooleanSupplier syncing = () -> false;
     private volatile int inFlightDuringSync = Integer.MAX_VALUE;
+    private volatile com.canopyhub.observe.DeliveryMeters metrics;
+    private volatile boolean alerting;
 
     public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
                              Duration timeout, Duration disableAfter, int claimLimit, String node, SecretRedactor redactor) {
@@ -92,6 +95,12 @@ public class WebhookDispatcher implements AutoCloseable {
     public void yieldTo(java.util.function.BooleanSupplier syncing, int limit) {
         this.syncing = syncing;
         this.inFlightDuringSync = limit;
+    }
+
+    /** Attempts are counted there; with {@code alerts}, exhausted deliveries and disabled endpoints raise alerts (docs/operations.md). */
+    public void reportTo(com.canopyhub.observe.DeliveryMeters metrics, boolean alerts) {
+        this.metrics = metrics;
+        this.alerting = alerts;
     }
 
     /** Whether a finished round or send should start the next round at once (not while a sync pass runs here). */
@@ -128,7 +137,10 @@ public class WebhookDispatcher implements AutoCloseable {
                             matched AS (SELECT s.id AS subscription_id, m.seq, m.id, m.type, m.aggregate_id,
                                                row_number() OVER (PARTITION BY s.id, m.aggregate_id ORDER BY m.seq) AS nth
                                           FROM marked m JOIN hub.webhook_subscriptions s
-                                            ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)),
+                                            ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)
+                                           -- operational events (hub.*) only where a pattern names them: "*" means the data
+                                           AND (m.type NOT LIKE 'hub.%' OR m.type LIKE ANY (ARRAY(SELECT l FROM unnest(s.event_like) l
+                                                                                                  WHERE l LIKE 'hub.%')))),
                             ins AS (INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id,
                                                                         status, next_attempt_at)
                                     SELECT x.subscription_id, x.seq, x.id, x.type, x.aggregate_id,
@@ -466,11 +478,22 @@ public class WebhookDispatcher implements AutoCloseable {
                 } else if (outcome.equals("GONE")) {
                     // the delivery waits (PENDING) for the subscription to be re-enabled; this attempt does not count
                     update(c, d, "PENDING", Duration.ZERO, status, detail, true);
-                    disabled = disable(c, d.subscriptionId(), "410 Gone from the receiver");
+                    disabled = disable(c, d.subscriptionId(), "410 Gone from the receiver", alerting);
                 } else {
                     if (d.attempt() >= maxAttempts()) {
                         update(c, d, "DEAD", null, status, detail, false);
                         promoteNext(c, d);
+                        if (alerting && !Alerts.isAlert(d.eventType())) {
+                            // an alert's own dead delivery raises none: no chain of alerts about alerts
+                            Map<String, Object> facts = new java.util.LinkedHashMap<>();
+                            facts.put("subscription", d.subscriptionId());
+                            facts.put("delivery_id", d.id());
+                            facts.put("event_id", d.eventId());
+                            facts.put("event_type", d.eventType());
+                            facts.put("attempts", d.attempt());
+                            facts.put("last_error", detail == null ? null : redactor.redact(detail));
+                            Alerts.emit(c, Alerts.WEBHOOK_EXHAUSTED, "webhook:" + d.subscriptionId(), "hub", "webhooks", "", facts);
+                        }
                         LOG.warn("Webhook delivery {} ({} {} to {}) is dead after {} attempts: {} (`webhooks replay --delivery {}`)",
                                 d.id(), d.eventType(), d.eventId(), d.subscriptionId(), d.attempt(), detail, d.id());
                     } else {
@@ -487,6 +510,10 @@ public class WebhookDispatcher implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
+        }
+        com.canopyhub.observe.DeliveryMeters m = metrics;
+        if (m != null) {
+            m.webhookAttempt(d.subscriptionId(), outcome, d.attempt(), Duration.between(d.occurredAt(), d.claimedAt()));
         }
         if (disabled) {
             subscriptions.changed(); // this node stops claiming for it at once
@@ -541,12 +568,12 @@ public class WebhookDispatcher implements AutoCloseable {
             ps.setLong(2, disableAfter.toSeconds());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && disable(c, subscription, "failing continuously since " + rs.getTimestamp(1).toInstant()
-                        + " (hub.webhooks.disable-after " + disableAfter + ")");
+                        + " (hub.webhooks.disable-after " + disableAfter + ")", alerting);
             }
         }
     }
 
-    private static boolean disable(Connection c, String subscription, String reason) throws SQLException {
+    private static boolean disable(Connection c, String subscription, String reason, boolean alert) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE hub.webhook_subscriptions SET disabled_at = now(), disabled_reason = ?, "
                 + "updated_at = now() WHERE id = ? AND disabled_at IS NULL")) {
             ps.setString(1, reason);
@@ -556,6 +583,10 @@ public class WebhookDispatcher implements AutoCloseable {
             }
             LOG.warn("Webhook subscription '{}' DISABLED: {}. Its deliveries wait; `webhooks enable {}` re-enables it.",
                     subscription, reason, subscription);
+            if (alert) {
+                Alerts.emit(c, Alerts.WEBHOOK_ENDPOINT_DISABLED, "webhook:" + subscription, "hub", "webhooks", "",
+                        Map.of("subscription", subscription, "reason", reason));
+            }
             return true;
         }
     }

@@ -100,6 +100,8 @@ public final class WebhookModule implements HubModule {
                 settings.getDuration(WebhookSettings.DISABLE_AFTER), senders * 2,
                 w.claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
+        dispatcher.reportTo(java.util.Objects.requireNonNullElse(w.find(com.canopyhub.observe.DeliveryMeters.class),
+                com.canopyhub.observe.DeliveryMeters.NONE), settings.getBoolean(com.canopyhub.observe.Alerts.ENABLED_KEY));
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);
         dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt(WebhookSettings.IN_FLIGHT_DURING_SYNC));
         w.closeOnStop(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent

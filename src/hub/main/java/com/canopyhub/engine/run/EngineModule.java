@@ -72,7 +72,8 @@ public final class EngineModule implements HubModule {
             // runs a killed process left RUNNING (and whose stream no live process holds) are closed now
             syncRuns.abandonOrphans();
         }
-        w.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis(CoreSettings.RETRY_MAX_DELAY_MS)));
+        w.bind("retryAfterDelay", new RetryAfterDelay(settings.getMillis(CoreSettings.RETRY_MAX_DELAY_MS),
+                java.util.Objects.requireNonNullElse(w.find(com.canopyhub.source.UpstreamMeters.class), com.canopyhub.source.UpstreamMeters.NONE)));
         w.bind("retryDecision", new RetryDecision(settings.getInt(CoreSettings.RETRY_MAX_REDELIVERIES), stopping));
     }
 }

@@ -49,6 +49,29 @@ public final class PassSchedule {
         return Optional.ofNullable(next).map(Date::toInstant);
     }
 
+    /**
+     * The longest gap between the source's next firings (over the next ten, so an irregular cron counts its widest
+     * gap); empty when it has no schedule.
+     */
+    public Optional<java.time.Duration> period(String source) {
+        CronExpression e = crons.get(source);
+        if (e == null) {
+            return Optional.empty();
+        }
+        Date at = e.getNextValidTimeAfter(Date.from(clock.instant()));
+        java.time.Duration widest = null;
+        for (int i = 0; i < 10 && at != null; i++) {
+            Date next = e.getNextValidTimeAfter(at);
+            if (next == null) {
+                break;
+            }
+            java.time.Duration gap = java.time.Duration.between(at.toInstant(), next.toInstant());
+            widest = widest == null || gap.compareTo(widest) > 0 ? gap : widest;
+            at = next;
+        }
+        return Optional.ofNullable(widest);
+    }
+
     /** One line per scheduled source, e.g. {@code distru (cron 0 0/5 * * * ?): next pass at 2026-…}. */
     public String describe() {
         if (crons.isEmpty()) {

@@ -380,6 +380,13 @@ public class SyncRuns {
         }
     }
 
+    /** Told of every closed pass (metrics, alerts): called on the pass's thread, must not throw. */
+    private final List<java.util.function.Consumer<SyncReport>> passObservers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void onPassClosed(java.util.function.Consumer<SyncReport> observer) {
+        passObservers.add(observer);
+    }
+
     /** Closes a pass: no run is left PENDING or RUNNING, every lock is given back; logs the summary table. */
     public SyncReport closePass(SyncPass pass) {
         for (StreamRun run : pass.runs()) {
@@ -409,6 +416,13 @@ public class SyncRuns {
         }
         if (SyncRequest.SCHEDULE.equals(report.trigger())) {
             schedule.next(report.source()).ifPresent(next -> LOG.info("Next {} pass at {}", report.source(), next));
+        }
+        for (var observer : passObservers) {
+            try {
+                observer.accept(report);
+            } catch (RuntimeException e) {
+                LOG.warn("Sync pass {}: an observer failed ({}); the pass itself is unaffected", report.passId(), e.toString());
+            }
         }
         return report;
     }

@@ -28,6 +28,7 @@ public interface SourceFactory {
      * @param bind        binds a bean in Camel's registry (the sandbox, for tests and the bench)
      */
     record Wiring(HubSettings settings, Clock clock, ExtraFields extraFields, ObjectMapper upstreamJson, DataSource dataSource,
-                  Sandboxes sandboxes, Consumer<AutoCloseable> closeOnStop, BiConsumer<String, Object> bind) {
+                  Sandboxes sandboxes, Consumer<AutoCloseable> closeOnStop, BiConsumer<String, Object> bind,
+                  com.canopyhub.source.UpstreamMeters meters) {
     }
 }

@@ -7,6 +7,7 @@ import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.source.UpstreamMeters;
 import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,10 +46,12 @@ public class DistruClient implements AutoCloseable {
     private final RateLimiter pacing;
     private final CloseableHttpClient http;
     private final Duration maxRetryAfter;
+    private final UpstreamMeters meters;
 
     public DistruClient(URI baseUrl, String apiKey, double requestsPerSecond, Duration connectTimeout,
-                        Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock) {
+                        Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock, UpstreamMeters meters) {
         this.baseUrl = baseUrl;
+        this.meters = meters;
         this.maxRetryAfter = maxRetryAfter;
         this.authorization = "Bearer " + apiKey;
         this.json = json;
@@ -58,7 +61,7 @@ public class DistruClient implements AutoCloseable {
                 .limitRefreshPeriod(Duration.ofNanos((long) (1_000_000_000L / requestsPerSecond)))
                 .timeoutDuration(Duration.ofHours(1))
                 .build());
-        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5);
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5, SYSTEM, meters);
     }
 
     Clock clock() {
@@ -72,7 +75,7 @@ public class DistruClient implements AutoCloseable {
 
     private SourcePage fetch(DistruStream stream, PageRequest request, String pathAndQuery) {
         String requestLine = "GET " + pathAndQuery;
-        RateLimiter.waitForPermission(pacing);
+        Upstreams.waitOn(SYSTEM, meters, () -> RateLimiter.waitForPermission(pacing));
         return UpstreamGet.get(http, baseUrl.resolve(pathAndQuery), authorization, SYSTEM, requestLine, "hub.distru.base-url",
                 new UpstreamGet.Answer<>() {
                     @Override

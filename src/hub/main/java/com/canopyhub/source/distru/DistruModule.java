@@ -52,7 +52,7 @@ public final class DistruModule implements SourceFactory {
         }
         DistruClient client = new DistruClient(URI.create(baseUrl), apiKey, settings.getDouble(DistruSettings.REQUESTS_PER_SECOND),
                 settings.getMillis(DistruSettings.CONNECT_TIMEOUT_MS), settings.getMillis(DistruSettings.READ_TIMEOUT_MS),
-                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock);
+                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock, wiring.meters());
         wiring.closeOnStop().accept(client);
         return new DistruSource(client, new DistruMapper(settings.get(DistruSettings.CURRENCY), wiring.extraFields()),
                 settings.getList(DistruSettings.STREAMS_TO_SYNC), settings.getMillis(DistruSettings.SAFETY_LAG_MS),

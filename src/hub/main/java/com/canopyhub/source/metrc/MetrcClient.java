@@ -7,6 +7,7 @@ import com.canopyhub.source.HttpFailures;
 import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.engine.spi.PageRequest;
 import com.canopyhub.engine.spi.SourcePage;
+import com.canopyhub.source.UpstreamMeters;
 import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,10 +81,12 @@ public class MetrcClient implements AutoCloseable {
     private final Map<String, RateLimiter> facilityPace = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> facilitySlots = new ConcurrentHashMap<>();
     private final CloseableHttpClient http;
+    private final UpstreamMeters meters;
 
     public MetrcClient(URI baseUrl, String integratorKey, String userKey, Limits limits, Duration connectTimeout,
-                       Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock) {
+                       Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock, UpstreamMeters meters) {
         this.baseUrl = baseUrl;
+        this.meters = meters;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (integratorKey + ":" + userKey).getBytes(StandardCharsets.UTF_8));
         this.json = json;
@@ -92,7 +95,7 @@ public class MetrcClient implements AutoCloseable {
         this.limits = limits;
         this.integratorPace = pace("metrc-integrator", limits.integratorPerSecond());
         this.integratorSlots = new Semaphore(limits.integratorInFlight(), true);
-        this.http = Upstreams.httpClient(connectTimeout, readTimeout, Math.max(2, limits.integratorInFlight() + 2));
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, Math.max(2, limits.integratorInFlight() + 2), SYSTEM, meters);
     }
 
     /** One permit every 1/(rate x PACE_SHARE) s: never a burst, so no sliding second goes over the limit. */
@@ -230,10 +233,11 @@ public class MetrcClient implements AutoCloseable {
                 integratorSlots.acquire();
                 try {
                     if (licenseNumber != null) {
-                        RateLimiter.waitForPermission(facilityPace.computeIfAbsent(licenseNumber,
-                                k -> pace("metrc-" + k, limits.facilityPerSecond())));
+                        RateLimiter facilityLimiter = facilityPace.computeIfAbsent(licenseNumber,
+                                k -> pace("metrc-" + k, limits.facilityPerSecond()));
+                        Upstreams.waitOn(SYSTEM, meters, () -> RateLimiter.waitForPermission(facilityLimiter));
                     }
-                    RateLimiter.waitForPermission(integratorPace);
+                    Upstreams.waitOn(SYSTEM, meters, () -> RateLimiter.waitForPermission(integratorPace));
                     return execute(pathAndQuery, requestLine);
                 } finally {
                     integratorSlots.release();

@@ -58,7 +58,7 @@ public final class MetrcModule implements SourceFactory {
                         settings.getInt(MetrcSettings.FACILITY_IN_FLIGHT), settings.getDouble(MetrcSettings.INTEGRATOR_REQUESTS_PER_SECOND),
                         settings.getInt(MetrcSettings.INTEGRATOR_IN_FLIGHT)),
                 settings.getMillis(MetrcSettings.CONNECT_TIMEOUT_MS), settings.getMillis(MetrcSettings.READ_TIMEOUT_MS),
-                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock);
+                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), clock, wiring.meters());
         wiring.closeOnStop().accept(client);
         String start = settings.get(MetrcSettings.START_DATE);
         return new MetrcSource(client, new MetrcMapper(wiring.extraFields(), settings.get(MetrcSettings.CURRENCY)), settings.getList(MetrcSettings.LICENSE_NUMBERS),

@@ -8,6 +8,7 @@ import com.canopyhub.source.RetryableUpstreamException;
 import com.canopyhub.source.UpstreamAuthException;
 import com.canopyhub.source.UpstreamException;
 import com.canopyhub.source.UpstreamRejectedException;
+import com.canopyhub.source.UpstreamMeters;
 import com.canopyhub.source.Upstreams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,17 +45,19 @@ public class OriginTraceClient implements AutoCloseable {
     private final Duration maxRetryAfter;
     private final HeaderBudget budget;
     private final CloseableHttpClient http;
+    private final UpstreamMeters meters;
 
     public OriginTraceClient(URI baseUrl, String apiKey, int pageSize, HeaderBudget budget, Duration connectTimeout,
-                             Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock) {
+                             Duration readTimeout, Duration maxRetryAfter, ObjectMapper json, Clock clock, UpstreamMeters meters) {
         this.baseUrl = baseUrl;
+        this.meters = meters;
         this.authorization = "Bearer " + apiKey;
         this.pageSize = pageSize;
         this.budget = budget;
         this.json = json;
         this.clock = clock;
         this.maxRetryAfter = maxRetryAfter;
-        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5);
+        this.http = Upstreams.httpClient(connectTimeout, readTimeout, 5, SYSTEM, meters);
     }
 
     public int pageSize() {
@@ -76,7 +79,9 @@ public class OriginTraceClient implements AutoCloseable {
             q.append('&').append(stream.statusParameter()).append('=').append(URLEncoder.encode(status, StandardCharsets.UTF_8));
         }
         String requestLine = "GET " + q;
+        java.time.Instant before = clock.instant(); // the budget's clock: a test's moves instead of sleeping
         budget.beforeRequest();
+        meters.upstreamWaited(SYSTEM, Duration.between(before, clock.instant()));
         return UpstreamGet.get(http, baseUrl.resolve(q.toString()), authorization, SYSTEM, requestLine, "hub.origintrace.base-url",
                 new UpstreamGet.Answer<>() {
                     @Override

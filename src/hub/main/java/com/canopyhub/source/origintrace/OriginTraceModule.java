@@ -55,7 +55,7 @@ public final class OriginTraceModule implements SourceFactory {
         HeaderBudget budget = new HeaderBudget("origintrace", limit, settings.getInt(OriginTraceSettings.RESERVE_PERCENT), wiring.clock());
         OriginTraceClient client = new OriginTraceClient(URI.create(baseUrl), apiKey, settings.getInt(OriginTraceSettings.PAGE_SIZE),
                 budget, settings.getMillis(OriginTraceSettings.CONNECT_TIMEOUT_MS), settings.getMillis(OriginTraceSettings.READ_TIMEOUT_MS),
-                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), wiring.clock());
+                Duration.ofSeconds(settings.getLong(CoreSettings.RETRY_MAX_RETRY_AFTER_SECONDS)), wiring.upstreamJson(), wiring.clock(), wiring.meters());
         wiring.closeOnStop().accept(client);
         Map<OriginTraceStream, List<String>> filters = new EnumMap<>(OriginTraceStream.class);
         for (OriginTraceStream s : OriginTraceStream.values()) {

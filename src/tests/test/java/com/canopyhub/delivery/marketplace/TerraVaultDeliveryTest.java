@@ -323,6 +323,10 @@ class TerraVaultDeliveryTest {
             assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE dirty")).isGreaterThanOrEqualTo(6);
             assertThat(h.count("SELECT count(*) FROM hub.marketplace_listings WHERE remote_id IS NOT NULL")).isZero();
             assertThat(h.count("SELECT count(*) FROM hub.dead_letters WHERE stream = 'sink:terravault' AND reason LIKE '%401%'")).isZero();
+            assertThat(h.rows("SELECT payload FROM hub.outbox WHERE type = 'hub.marketplace.stopped'"))
+                    .as("one alert, however many requests the 401 answered").singleElement()
+                    .satisfies(r -> assertThat((String) r.get("payload")).contains("\"sink\":\"terravault\"").contains("401")
+                            .doesNotContain("tv_live_revoked"));
         }
     }
 

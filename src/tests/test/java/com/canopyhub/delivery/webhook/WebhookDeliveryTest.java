@@ -108,6 +108,9 @@ class WebhookDeliveryTest {
             long downId = (Long) deliveries(h, "down").get(0).get("id");
             assertThat(h.rows("SELECT outcome FROM hub.webhook_attempts WHERE delivery_id = ? ORDER BY attempt", downId))
                     .hasSize(8).allSatisfy(r -> assertThat(r).containsEntry("outcome", "FAILED"));
+            assertThat(h.rows("SELECT payload FROM hub.outbox WHERE type = 'hub.webhook.exhausted'")).as("one alert for the dead delivery")
+                    .singleElement().satisfies(r -> assertThat((String) r.get("payload")).contains("\"subscription\":\"down\"")
+                            .contains("\"delivery_id\":" + downId).contains("\"attempts\":8"));
 
             receiver.always("/down", null);
             assertThat(service(h).replayDelivery(downId)).isEqualTo(1);
@@ -116,6 +119,7 @@ class WebhookDeliveryTest {
             assertThat(receiver.received("/down")).hasSize(9);
             assertThat(receiver.received("/down").stream().filter(WebhookReceiver.Received::verified)
                     .map(WebhookReceiver.Received::webhookId).distinct()).as("the replay carries the same webhook-id").hasSize(1);
+            assertThat(h.count("SELECT count(*) FROM hub.outbox WHERE type LIKE 'hub.%'")).as("a replay raises nothing").isEqualTo(1);
         }
     }
 
@@ -137,6 +141,10 @@ class WebhookDeliveryTest {
 
             assertThat(service(h).list()).filteredOn(r -> r.get("id").equals("gone")).singleElement()
                     .satisfies(r -> assertThat((String) r.get("state")).startsWith("DISABLED").contains("410"));
+            assertThat(h.rows("SELECT type, payload FROM hub.outbox WHERE type LIKE 'hub.%'")).singleElement().satisfies(r -> {
+                assertThat(r).containsEntry("type", "hub.webhook.endpoint_disabled");
+                assertThat((String) r.get("payload")).contains("\"subscription\":\"gone\"").contains("410 Gone");
+            });
             h.sandbox.touch(SandboxCollection.PRODUCTS, 0);
             h.passSafetyLag();
             assertThat(h.sync().ok()).isTrue();
@@ -167,6 +175,9 @@ class WebhookDeliveryTest {
             assertThat(sent).isBetween(2, 7);
             assertThat(service(h).awaitSettled(Duration.ofSeconds(5))).isTrue();
             assertThat(receiver.received("/broken")).hasSize(sent);
+            assertThat(h.count("SELECT count(*) FROM hub.outbox WHERE type = 'hub.webhook.endpoint_disabled'")).isEqualTo(1);
+            assertThat(h.count("SELECT count(*) FROM hub.webhook_deliveries WHERE event_type LIKE 'hub.%'"))
+                    .as("\"*\" subscribes to the data; operational events only where a pattern names hub.*").isZero();
         }
     }
 
