@@ -155,6 +155,11 @@ public final class HubMetrics implements com.canopyhub.source.UpstreamMeters, co
         this.marketplaceLimits = Map.copyOf(limits);
     }
 
+    /** The marketplaces' key limits (requests per minute), as the modules reported them. */
+    public Map<String, Integer> marketplaceLimitsView() {
+        return marketplaceLimits;
+    }
+
     /** {@code GET /metrics}: the database-held gauges refreshed, then the Prometheus text. */
     public void scrape(Exchange exchange) {
         refresh();

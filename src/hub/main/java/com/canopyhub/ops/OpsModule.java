@@ -49,6 +49,34 @@ public final class OpsModule implements HubModule {
             syncRuns.onPassClosed(alerts::passClosed);
         }
         w.context().getPropertiesComponent().addOverrideProperty("hub.alerts.active", Boolean.toString(alertsOn));
+
+        // the admin API and the console (routes/ops-admin-api.camel.yaml)
+        org.apache.camel.CamelContext context = w.context();
+        java.util.function.Supplier<org.apache.camel.ProducerTemplate> template = new java.util.function.Supplier<>() {
+            private volatile org.apache.camel.ProducerTemplate made;
+
+            @Override
+            public org.apache.camel.ProducerTemplate get() {
+                if (made == null) {
+                    synchronized (this) {
+                        if (made == null) {
+                            made = context.createProducerTemplate();
+                        }
+                    }
+                }
+                return made;
+            }
+        };
+        AdminApi admin = w.bind("adminApi", new AdminApi(w.database().dataSource(), settings.get(OpsSettings.ADMIN_TOKEN), w.redactor(),
+                settings.getList(CoreSettings.SYNC_SOURCES), source -> settings.getList(HubSettings.module(source).streamsKey()),
+                request -> template.get().requestBody("direct:sync-pass", request, com.canopyhub.engine.run.SyncReport.class),
+                request -> template.get().asyncRequestBody("direct:sync-pass", request),
+                w.lookup("webhookService", com.canopyhub.delivery.webhook.WebhookService.class), metrics::marketplaceLimitsView));
+        w.bind("console", new Console());
+        if (!"false".equals(context.getPropertiesComponent().resolveProperty("hub.http.listen").orElse("false"))) {
+            org.slf4j.LoggerFactory.getLogger(OpsModule.class).info("Console and admin API on port {} ({})",
+                    settings.getInt(CoreSettings.HTTP_PORT), admin.accessDescription());
+        }
         w.context().getPropertiesComponent().addOverrideProperty("hub.alerts.check-interval-ms",
                 Long.toString(settings.getDuration(OpsSettings.ALERTS_CHECK_INTERVAL).toMillis()));
         w.bind("outages", new Outages(Duration.ofMinutes(5)));

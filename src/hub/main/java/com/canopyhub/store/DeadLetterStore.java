@@ -154,8 +154,8 @@ public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges
      */
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
-        try (PreparedStatement ps = tx.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now() "
-                + "WHERE resolved_at IS NULL AND source_system = ? AND stream = ? AND partition = ? AND source_id = ANY(?)")) {
+        try (PreparedStatement ps = tx.prepareStatement("UPDATE hub.dead_letters SET resolved_at = now(), "
+                + "resolution = 'synced' WHERE resolved_at IS NULL AND source_system = ? AND stream = ? AND partition = ? AND source_id = ANY(?)")) {
             ps.setString(1, batch.sourceSystem());
             ps.setString(2, batch.stream());
             ps.setString(3, batch.partition());
@@ -175,8 +175,8 @@ public class DeadLetterStore implements ChangeSink, ChangeStream.RejectedChanges
             return;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters "
-                + "SET resolved_at = now() WHERE resolved_at IS NULL AND source_system = ? AND stream = ? AND partition = ? "
-                + "AND source_id IS NULL")) {
+                + "SET resolved_at = now(), resolution = 'run-succeeded' WHERE resolved_at IS NULL AND source_system = ? AND stream = ? "
+                + "AND partition = ? AND source_id IS NULL")) {
             ps.setString(1, sync.sourceSystem());
             ps.setString(2, sync.stream());
             ps.setString(3, sync.partition());

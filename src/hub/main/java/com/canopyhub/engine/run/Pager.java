@@ -75,6 +75,12 @@ public class Pager implements AutoCloseable {
         }
         Stream stream = streamOf(sync);
         String partition = sync.partition();
+        if (sync.replayRecords() != null) {
+            // a replay: the stored payloads are the run's only page; nothing is read upstream
+            SourcePage page = new SourcePage(sync.stream(), request, sync.replayRecords(), false, sync.replayRecords().size());
+            sync.pageFetched(page);
+            return page;
+        }
         SourcePage page = take(sync, request);
         if (page == null) {
             page = read(stream, sync.sourceSystem(), partition, request);

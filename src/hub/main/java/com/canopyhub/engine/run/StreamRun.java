@@ -26,6 +26,8 @@ public final class StreamRun {
     private long startedNanos = System.nanoTime();
     private long runId;
     private SyncWindow window;
+    /** A replay run's records (stored payloads of dead letters): its one page; null for a run that reads upstream. */
+    private java.util.List<JsonNode> replayRecords;
     private final java.util.ArrayDeque<SyncWindow> slicesLeft = new java.util.ArrayDeque<>();
     private SyncWindow slice;
     private Windowing windowing;
@@ -81,6 +83,15 @@ public final class StreamRun {
         this.startedNanos = System.nanoTime();
         this.lastProgressNanos = startedNanos;
         this.status = SyncStatus.RUNNING;
+    }
+
+    void replay(java.util.List<JsonNode> records) {
+        this.replayRecords = java.util.List.copyOf(records);
+    }
+
+    /** The records a replay run writes again, or null. */
+    public java.util.List<JsonNode> replayRecords() {
+        return replayRecords;
     }
 
     /** Loop condition of the sync routes: pages left (in this slice or a later one), still running, not stopping. */

@@ -102,6 +102,10 @@ public class SyncRuns {
         } catch (UpstreamException e) {
             return unreachablePass(request, source, requested, e);
         }
+        if (request.replay() != null) {
+            // a replay writes one partition's dead letters again
+            partitions = partitions.contains(request.replay().partition()) ? List.of(request.replay().partition()) : List.of();
+        }
         for (String partition : partitions) {
             List<String> own = source.streams(partition).stream().map(Stream::name)
                     .filter(s -> requested.isEmpty() || requested.contains(s)).toList();
@@ -198,16 +202,26 @@ public class SyncRuns {
             abandonRunning(sync.sourceSystem(), sync.stream(), sync.partition(), "the next run of the stream");
             Stream stream = source.stream(sync.stream());
             Windowing windowing = stream.windowing();
-            SyncWindow window = window(source, sync.stream(), sync.partition(), pass.request().full());
+            SyncRequest request = pass.request();
+            boolean replay = request.replay() != null;
+            SyncWindow window = replay ? SyncWindow.EVERYTHING
+                    : window(source, sync.stream(), sync.partition(), request.full(), request.since());
             boolean initialLoad = !succeededBefore(sync);
             long runId = insertRun(sync, SyncStatus.RUNNING, window, null);
-            sync.start(runId, window, Slices.cut(window, windowing, source.maxSlice()), windowing, lease.get(), initialLoad,
+            // a replay or a backfill is bounded: it proves nothing about what is absent upstream
+            boolean bounded = replay || request.since() != null;
+            sync.start(runId, window, replay ? List.of(window) : Slices.cut(window, windowing, source.maxSlice()), windowing,
+                    lease.get(), initialLoad && !replay,
                     // absences mean something after a snapshot, or a --full pass of an open-ended stream (read from
                     // its beginning); not after a first pass, which has nothing stored to miss
-                    (windowing == Windowing.SNAPSHOT
-                            || (windowing == Windowing.OPEN_END && pass.request().full() && window.start() == null))
+                    !bounded && (windowing == Windowing.SNAPSHOT
+                            || (windowing == Windowing.OPEN_END && request.full() && window.start() == null))
                             && stream.goneState() != null,
-                    windowing == Windowing.OPEN_END && !stream.listedInCreationOrder(), stream.snapshotKey());
+                    !replay && windowing == Windowing.OPEN_END && !stream.listedInCreationOrder(),
+                    replay ? null : stream.snapshotKey());
+            if (replay) {
+                sync.replay(replayRecords(sync, request.replay().deadLetters()));
+            }
         } catch (SQLException | RuntimeException e) {
             lease.get().close();
             throw e;
@@ -267,6 +281,17 @@ public class SyncRuns {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            if (sync.pass().request().replay() != null) {
+                // the replayed dead letters that did not fail again in this run are resolved (a failure again bumped
+                // their last_failed_at past the run's start)
+                try (PreparedStatement ps = c.prepareStatement("WITH run AS (SELECT started_at FROM hub.sync_runs WHERE id = ?) "
+                        + "UPDATE hub.dead_letters SET resolved_at = coalesce(resolved_at, now()), resolution = 'replayed' FROM run "
+                        + "WHERE id = ANY(?) AND (resolved_at IS NULL OR resolved_at >= run.started_at) AND last_failed_at < run.started_at")) {
+                    ps.setLong(1, sync.runId());
+                    ps.setArray(2, c.createArrayOf("bigint", sync.pass().request().replay().deadLetters().toArray()));
+                    ps.executeUpdate();
+                }
+            }
             if (sync.window().end() != null && held == null) {
                 cursors.advance(c, sync.sourceSystem(), sync.stream(), sync.partition(), sync.window().end(), sync.runId(),
                         source.upstream());
@@ -565,11 +590,16 @@ public class SyncRuns {
      * The run's window: from the cursor minus the overlap (or the source's start date, or the beginning) to now
      * minus the safety lag; a snapshot stream has none.
      */
-    private SyncWindow window(Source source, String stream, String partition, boolean full) throws SQLException {
+    private SyncWindow window(Source source, String stream, String partition, boolean full, Instant since) throws SQLException {
         if (source.stream(stream).windowing() == Windowing.SNAPSHOT) {
             return SyncWindow.EVERYTHING;
         }
         Instant end = clock.instant().minus(source.safetyLag()).truncatedTo(ChronoUnit.MICROS);
+        if (since != null) {
+            // a backfill: from the date asked, not before the source's own start; the cursor only ever moves forwards
+            Instant startDate = source.startDate();
+            return new SyncWindow(startDate != null && startDate.isAfter(since) ? startDate : since, end);
+        }
         Instant start = full ? null
                 : cursors.read(source.name(), stream, partition, source.upstream()).map(c -> c.minus(source.overlap())).orElse(null);
         if (start == null) {
@@ -577,6 +607,35 @@ public class SyncRuns {
         }
         return new SyncWindow(start, end);
     }
+
+    /** The stored payloads of a replay's dead letters that belong to this run's stream and partition, still open. */
+    private List<com.fasterxml.jackson.databind.JsonNode> replayRecords(StreamRun sync, List<Long> ids) throws SQLException {
+        List<com.fasterxml.jackson.databind.JsonNode> records = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, payload FROM hub.dead_letters "
+                + "WHERE id = ANY(?) AND source_system = ? AND stream = ? AND partition = ? AND resolved_at IS NULL "
+                + "AND payload IS NOT NULL AND reason LIKE 'unmappable record:%' ORDER BY id")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.setString(2, sync.sourceSystem());
+            ps.setString(3, sync.stream());
+            ps.setString(4, sync.partition());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        records.add(REPLAY_JSON.readTree(rs.getString(2)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        // stored as it arrived, and it did not parse then either: it stays a dead letter
+                        LOG.warn("{}/{}: dead letter {} holds no JSON record; not replayed", sync.sourceSystem(), sync.label(), rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    /** As the sources read upstream JSON: decimals exact (BigDecimal), never through a double. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper REPLAY_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private Source source(String name) {
         Source s = sources.get(name);

@@ -9,3 +9,7 @@ CREATE TABLE hub.alert_states (
     detail     text,
     PRIMARY KEY (subject, condition)
 );
+
+-- How a dead letter was resolved (admin API, docs/operations.md): synced (the record came through later), replayed,
+-- run-succeeded (a later run re-read the failed window), discarded (a person decided it needs nothing).
+ALTER TABLE hub.dead_letters ADD COLUMN resolution text;
