@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "canopy-hub", mixinStandardHelpOptions = true, version = "Canopy Hub 0.1.0",
         description = "Syncs its sources (Distru, Metrc) into the canonical model and delivers the changes. "
                 + "Without a verb: run.",
-        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, StatusCommand.class, WebhooksCommand.class, FeedCommand.class, CanopyHub.CheckConfig.class,
+        subcommands = {CanopyHub.Run.class, CanopyHub.Sync.class, CanopyHub.Backfill.class, StatusCommand.class, DeadLettersCommand.class,
+                WebhooksCommand.class, FeedCommand.class, CanopyHub.CheckConfig.class,
                 CanopyHub.ConfigReference.class, CommandLine.HelpCommand.class})
 public class CanopyHub implements Callable<Integer> {
 
@@ -225,6 +226,10 @@ public class CanopyHub implements Callable<Integer> {
         @Option(names = "--full", description = "Ignore cursors and re-read everything (unchanged records are still not rewritten).")
         boolean full;
 
+        @Option(names = "--reset", description = "Forget the cursors of the streams synced first: they read from the source's start "
+                + "from now on (the admin API's reset).")
+        boolean reset;
+
         @Override
         public Integer call() throws Exception {
             if (spec.commandLine().getParseResult().originalArgs().stream().anyMatch(a -> a.equals("--entity") || a.startsWith("--entity="))) {
@@ -267,6 +272,15 @@ public class CanopyHub implements Callable<Integer> {
                         hub.close();
                     }
                 });
+                if (reset) {
+                    com.canopyhub.ops.AdminApi admin = hub.bean("adminApi", com.canopyhub.ops.AdminApi.class);
+                    for (Map.Entry<String, List<String>> pass : plan.entrySet()) {
+                        List<String> streamsOfPass = pass.getValue().isEmpty()
+                                ? settings.getList(HubSettings.module(pass.getKey()).streamsKey()) : pass.getValue();
+                        System.out.println(pass.getKey() + ": " + admin.resetCursors(pass.getKey(), streamsOfPass, null)
+                                + " cursor(s) reset (" + String.join(", ", streamsOfPass) + ")");
+                    }
+                }
                 boolean ok = true;
                 java.time.Instant started = java.time.Instant.now();
                 for (Map.Entry<String, List<String>> pass : plan.entrySet()) {
@@ -285,6 +299,43 @@ public class CanopyHub implements Callable<Integer> {
                     System.out.println(sink.summary(started));
                 }
                 return ok ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "backfill", mixinStandardHelpOptions = true,
+            description = "Re-read streams from a date: a bounded pass that moves no cursor backwards and marks nothing deleted "
+                    + "(unchanged records are not rewritten). Exit 0 only if nothing failed.")
+    static class Backfill implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--source", required = true, description = "The source.")
+        String source;
+
+        @Option(names = "--stream", required = true, split = ",", description = "Streams to backfill, e.g. products,packages.")
+        List<String> streams = new ArrayList<>();
+
+        @Option(names = "--since", required = true, description = "From this date (2026-01-01, UTC) or date-time (2026-01-01T00:00:00Z).")
+        String since;
+
+        @Override
+        public Integer call() throws Exception {
+            checkSourceAndStreams(spec, source, streams);
+            java.time.Instant from;
+            try {
+                from = com.canopyhub.ops.AdminApi.instantOf(since, "--since");
+            } catch (com.canopyhub.ops.AdminApi.Refused e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            common.overrides.put("hub.sync.sources", source);
+            try (HubRuntime hub = common.startWithoutSchedules()) {
+                SyncReport report = hub.sync(SyncRequest.backfill(source, streams, from, "cli"));
+                System.out.println(report.table());
+                return report.ok() ? 0 : 1;
             }
         }
     }

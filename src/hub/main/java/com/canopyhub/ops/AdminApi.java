@@ -264,29 +264,39 @@ public final class AdminApi {
 
     /** GET /api/v1/dead-letters[?source&stream&state=open|resolved|all&limit&before]. */
     public void deadLetters(Exchange exchange) throws SQLException {
+        int limit = limit(exchange);
+        List<Map<String, Object>> letters = deadLetterList(exchange.getMessage().getHeader("source", String.class),
+                exchange.getMessage().getHeader("stream", String.class), exchange.getMessage().getHeader("state", "open", String.class),
+                longParam(exchange, "before"), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dead_letters", letters);
+        body.put("next_before", letters.size() == limit ? letters.get(letters.size() - 1).get("id") : null);
+        reply(exchange, 200, body);
+    }
+
+    /** Dead letters, newest first (the CLI's `dead-letters list` too). */
+    public List<Map<String, Object>> deadLetterList(String source, String stream, String state, Long before, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder("WHERE true");
-        filter(exchange, "source", "source_system", where, args);
-        filter(exchange, "stream", "stream", where, args);
-        String state = exchange.getMessage().getHeader("state", "open", String.class);
+        if (source != null && !source.isBlank()) {
+            where.append(" AND source_system = ?");
+            args.add(source);
+        }
+        if (stream != null && !stream.isBlank()) {
+            where.append(" AND stream = ?");
+            args.add(stream);
+        }
         switch (state) {
             case "open" -> where.append(" AND resolved_at IS NULL");
             case "resolved" -> where.append(" AND resolved_at IS NOT NULL");
             case "all" -> { }
             default -> throw new Refused(400, "state: open, resolved or all");
         }
-        Long before = longParam(exchange, "before");
         if (before != null) {
             where.append(" AND id < ?");
             args.add(before);
         }
-        int limit = limit(exchange);
-        List<Map<String, Object>> letters = rows("SELECT " + DEAD_LETTER_COLUMNS + " FROM hub.dead_letters " + where
-                + " ORDER BY id DESC LIMIT " + limit, args.toArray());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("dead_letters", letters);
-        body.put("next_before", letters.size() == limit ? letters.get(letters.size() - 1).get("id") : null);
-        reply(exchange, 200, body);
+        return rows("SELECT " + DEAD_LETTER_COLUMNS + " FROM hub.dead_letters " + where + " ORDER BY id DESC LIMIT " + limit, args.toArray());
     }
 
     /** GET /api/v1/dead-letters/{id}: with its payload (stored redacted). */
@@ -303,12 +313,28 @@ public final class AdminApi {
     /** POST /api/v1/dead-letters/replay?source=s&stream=x: every open dead letter of the stream, processed again now. */
     public void replayDeadLetters(Exchange exchange) throws SQLException {
         String source = knownSource(exchange);
-        String stream = exchange.getMessage().getHeader("stream", String.class);
+        reply(exchange, 200, replayStream(source, exchange.getMessage().getHeader("stream", String.class)));
+    }
+
+    /** Every open dead letter of a stream, processed again now (the CLI's `dead-letters replay --source --stream` too). */
+    public Map<String, Object> replayStream(String source, String stream) throws SQLException {
+        if (!sources.contains(source)) {
+            throw new Refused(404, "unknown source " + source + " (this hub syncs " + String.join(", ", sources) + ")");
+        }
         if (stream == null || !streamsOf.apply(source).contains(stream)) {
             throw new Refused(400, "stream: one of " + streamsOf.apply(source));
         }
-        reply(exchange, 200, replay(rows("SELECT " + DEAD_LETTER_COLUMNS + " FROM hub.dead_letters WHERE resolved_at IS NULL "
-                + "AND source_system = ? AND stream = ? ORDER BY id", source, stream)));
+        return replay(rows("SELECT " + DEAD_LETTER_COLUMNS + " FROM hub.dead_letters WHERE resolved_at IS NULL "
+                + "AND source_system = ? AND stream = ? ORDER BY id", source, stream));
+    }
+
+    /** These dead letters, processed again now (the CLI's `dead-letters replay ID…` too). */
+    public Map<String, Object> replayIds(List<Long> ids) throws SQLException {
+        List<Map<String, Object>> letters = new ArrayList<>();
+        for (long id : ids) {
+            letters.add(deadLetterRow(id));
+        }
+        return replay(letters);
     }
 
     /**
@@ -369,7 +395,11 @@ public final class AdminApi {
 
     /** POST /api/v1/dead-letters/{id}/discard: resolved as needing nothing (kept for the record). */
     public void discardDeadLetter(Exchange exchange) throws SQLException {
-        long id = pathId(exchange);
+        reply(exchange, 200, discard(pathId(exchange)));
+    }
+
+    /** Resolves a dead letter as needing nothing (the CLI's `dead-letters discard` too); 409 if already resolved. */
+    public Map<String, Object> discard(long id) throws SQLException {
         deadLetterRow(id);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE hub.dead_letters "
                 + "SET resolved_at = now(), resolution = 'discarded' WHERE id = ? AND resolved_at IS NULL")) {
@@ -378,11 +408,12 @@ public final class AdminApi {
                 throw new Refused(409, "dead letter " + id + " is already resolved");
             }
         }
-        LOG.info("admin API: dead letter {} discarded", id);
-        reply(exchange, 200, deadLetterRow(id));
+        LOG.info("dead letter {} discarded", id);
+        return deadLetterRow(id);
     }
 
-    private Map<String, Object> deadLetterRow(long id) throws SQLException {
+    /** One dead letter with its payload; 404 if there is none. */
+    public Map<String, Object> deadLetterRow(long id) throws SQLException {
         List<Map<String, Object>> r = rows("SELECT " + DEAD_LETTER_COLUMNS + ", payload FROM hub.dead_letters WHERE id = ?", id);
         if (r.isEmpty()) {
             throw new Refused(404, "no dead letter " + id);
@@ -546,7 +577,11 @@ public final class AdminApi {
         return streams;
     }
 
-    /** {@code 2026-01-01} (UTC midnight) or an ISO instant / offset date-time. */
+    /** {@code 2026-01-01} (UTC midnight) or an ISO instant / offset date-time; {@link Refused} (400) otherwise. */
+    public static Instant instantOf(String text, String name) {
+        return instant(text, name);
+    }
+
     static Instant instant(String text, String name) {
         if (text == null || text.isBlank()) {
             throw new Refused(400, name + " is required: a date (2026-01-01) or a date-time (2026-01-01T00:00:00Z)");
