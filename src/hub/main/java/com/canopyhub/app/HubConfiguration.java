@@ -129,6 +129,14 @@ public class HubConfiguration implements CamelConfiguration {
         wiring.provide(com.canopyhub.ops.HubMetrics.class, metrics);
         wiring.provide(com.canopyhub.source.UpstreamMeters.class, metrics);
         wiring.provide(com.canopyhub.observe.DeliveryMeters.class, metrics);
+        // traces: camel-opentelemetry2's spans and the hub's (pages, deliveries) from one SDK; OTLP only when configured
+        com.canopyhub.ops.Tracing tracing = new com.canopyhub.ops.Tracing(settings.get(com.canopyhub.ops.OpsSettings.OTEL_ENDPOINT),
+                registry.lookupByNameAndType(com.canopyhub.ops.Tracing.PROCESSOR_BEAN, io.opentelemetry.sdk.trace.SpanProcessor.class),
+                build.version());
+        resources.add(tracing);
+        tracing.instrument(context);
+        wiring.provide(io.opentelemetry.api.trace.Tracer.class, tracing.tracer());
+        wiring.provide(com.canopyhub.observe.DeliveryTraces.class, tracing);
 
         // the configured sources, each made by the factory its module registered; no source is named here
         Map<String, SourceFactory> factories = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ public final class DerivedEvents {
     public static void write(Connection tx, String aggregateType, UUID aggregateId, String type, String payload, String sourceSystem,
                       String stream, String partition, Long syncRunId) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO hub.outbox (id, aggregate_type, aggregate_id, type, payload, "
-                + "source_system, stream, partition, sync_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "source_system, stream, partition, sync_run_id, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, OutboxSink.eventId());
             ps.setString(2, aggregateType);
             ps.setObject(3, aggregateId);
@@ -32,6 +32,7 @@ public final class DerivedEvents {
             } else {
                 ps.setNull(9, java.sql.Types.BIGINT);
             }
+            ps.setString(10, OutboxSink.traceParent());
             ps.executeUpdate();
         }
         OutboxSink.notifyCommit(tx);

@@ -34,7 +34,7 @@ public class OutboxSink implements ChangeSink {
     public static final String CHANNEL = "canopy_outbox";
 
     private static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
-            "source_system", "stream", "partition", "sync_run_id");
+            "source_system", "stream", "partition", "sync_run_id", "trace_parent");
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     private final boolean skipInitialLoad;
@@ -61,6 +61,7 @@ public class OutboxSink implements ChangeSink {
         List<String> compared = EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of());
         Map<String, Map<String, String>> previous = compared.isEmpty() ? Map.of() : previousValues(tx, batch, compared);
         CopyIn copy = new CopyIn("hub.outbox", COLUMNS);
+        String traceParent = traceParent();
         int rows = 0;
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();
@@ -78,7 +79,8 @@ public class OutboxSink implements ChangeSink {
                         .field(type)
                         .field(payload)
                         .field(batch.sourceSystem()).field(batch.stream()).field(batch.partition())
-                        .field(batch.syncRunId() > 0 ? batch.syncRunId() : null);
+                        .field(batch.syncRunId() > 0 ? batch.syncRunId() : null)
+                        .field(traceParent);
                 copy.endRow();
                 rows++;
             }
@@ -87,6 +89,18 @@ public class OutboxSink implements ChangeSink {
             copy.execute(tx);
             notifyCommit(tx);
         }
+    }
+
+    /**
+     * The W3C traceparent of the span current on this thread (the page whose transaction this is, routes'
+     * sync-page), or null: deliveries link to it (docs/operations.md, "Traces").
+     */
+    public static String traceParent() {
+        io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+        if (!span.isValid()) {
+            return null;
+        }
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
     /** Wakes the outbox's readers when the transaction commits (PostgreSQL folds repeated notifications). */

@@ -104,8 +104,18 @@ public final class HubHarness implements AutoCloseable {
         return this;
     }
 
+    private final Map<String, Object> beans = new LinkedHashMap<>();
+
+    /** A bean the hubs started from now on find in their registry (e.g. a span processor of a test's own). */
+    public HubHarness withBean(String name, Object bean) {
+        beans.put(name, bean);
+        return this;
+    }
+
     public HubHarness start() throws Exception {
-        hub = HubRuntime.start(Path.of("config"), null, overrides, Map.of(HubConfiguration.CLOCK_BEAN, clock));
+        Map<String, Object> all = new LinkedHashMap<>(beans);
+        all.put(HubConfiguration.CLOCK_BEAN, clock);
+        hub = HubRuntime.start(Path.of("config"), null, overrides, all);
         return this;
     }
 

@@ -39,7 +39,16 @@ public final class KafkaFeed implements AutoCloseable {
     private static final long LOCK = 0x6b61666b61L; // "kafka"
 
     /** One outbox event to publish. */
-    public record Event(long seq, String id, String aggregateType, UUID aggregateId, String type, String payload, Instant occurredAt) {
+    public record Event(long seq, String id, String aggregateType, UUID aggregateId, String type, String payload, Instant occurredAt,
+                        String traceParent) {
+    }
+
+    private volatile com.canopyhub.observe.DeliveryTraces traces = com.canopyhub.observe.DeliveryTraces.NONE;
+    private static final String SENT_AT = "kafkaSentAt";
+
+    /** Each send becomes a span linked to the page that wrote its event (docs/operations.md, "Traces"). */
+    public void traceTo(com.canopyhub.observe.DeliveryTraces traces) {
+        this.traces = traces;
     }
 
     private final DataSource dataSource;
@@ -115,11 +124,11 @@ public final class KafkaFeed implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             OutboxReader.KAFKA.advance(c);
             try (PreparedStatement ps = c.prepareStatement(OutboxReader.KAFKA.unreadQuery(
-                    "o.seq, o.id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.occurred_at", batch));
+                    "o.seq, o.id, o.aggregate_type, o.aggregate_id, o.type, o.payload, o.occurred_at, o.trace_parent", batch));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     events.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(7).toInstant()));
+                            rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)));
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -144,6 +153,11 @@ public final class KafkaFeed implements AutoCloseable {
         m.setHeader(KafkaConstants.KEY, e.aggregateId().toString());
         m.setHeader("event_id", e.id());
         m.setHeader("event_type", e.type());
+        if (e.traceParent() != null) {
+            // W3C trace context for consumers: the page that wrote the event
+            m.setHeader("traceparent", e.traceParent());
+        }
+        exchange.setProperty(SENT_AT, Instant.now());
         m.setBody(EventEnvelope.json(e.id(), e.type(), e.occurredAt(), e.payload()));
     }
 
@@ -153,6 +167,10 @@ public final class KafkaFeed implements AutoCloseable {
         @SuppressWarnings("unchecked")
         List<Long> acked = exchange.getProperty(ACKED, List.class);
         acked.add(e.seq());
+        Instant sent = exchange.getProperty(SENT_AT, Instant.class);
+        traces.delivery("kafka send", e.traceParent(), sent != null ? sent : Instant.now(), Instant.now(), true,
+                java.util.Map.of("canopyhub.topic", topic(topicPrefix, e.aggregateType()), "canopyhub.event_type", e.type(),
+                        "canopyhub.event_id", e.id()));
     }
 
     /** Marks what the broker acknowledged in this round and lets the next round (on any node) go. */
@@ -206,7 +224,7 @@ public final class KafkaFeed implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Event e = new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
-                                rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant());
+                                rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), null);
                         last = e.aggregateId();
                         if (since == null || !e.occurredAt().isBefore(since)) {
                             page.add(e);

@@ -49,6 +49,8 @@ public final class KafkaModule implements com.canopyhub.wiring.HubModule {
         }
         String prefix = settings.get(KafkaSettings.TOPIC_PREFIX);
         KafkaFeed feed = new KafkaFeed(db.dataSource(), db::openDedicatedConnection, prefix, settings.getInt(KafkaSettings.BATCH_SIZE));
+        feed.traceTo(java.util.Objects.requireNonNullElse(w.find(com.canopyhub.observe.DeliveryTraces.class),
+                com.canopyhub.observe.DeliveryTraces.NONE));
         w.closeOnStop(feed);
         context.getRegistry().bind("kafkaFeed", feed);
         feed.firstRun(bootstrap);

@@ -50,7 +50,7 @@ public class WebhookDispatcher implements AutoCloseable {
 
     /** A claimed delivery: what to send where, and which attempt this is. */
     public record Claimed(long id, String subscriptionId, long eventSeq, String eventId, String eventType, int attempt,
-                          Instant occurredAt, String payload, Instant claimedAt, boolean afterUnknown) {
+                          Instant occurredAt, String payload, Instant claimedAt, boolean afterUnknown, String traceParent) {
     }
 
     private final DataSource dataSource;
@@ -71,6 +71,12 @@ public class WebhookDispatcher implements AutoCloseable {
     private volatile int inFlightDuringSync = Integer.MAX_VALUE;
     private volatile com.canopyhub.observe.DeliveryMeters metrics;
     private volatile boolean alerting;
+    private volatile com.canopyhub.observe.DeliveryTraces traces = com.canopyhub.observe.DeliveryTraces.NONE;
+
+    /** Each attempt becomes a span linked to the page that wrote its event (docs/operations.md, "Traces"). */
+    public void traceTo(com.canopyhub.observe.DeliveryTraces traces) {
+        this.traces = traces;
+    }
 
     public WebhookDispatcher(DataSource dataSource, Subscriptions subscriptions, UrlGuard guard, List<Duration> schedule,
                              Duration timeout, Duration disableAfter, int claimLimit, String node, SecretRedactor redactor) {
@@ -222,7 +228,7 @@ public class WebhookDispatcher implements AutoCloseable {
                 while (rs.next()) {
                     Claimed claimed = new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                             rs.getString(5), rs.getInt(6), rs.getTimestamp(7).toInstant(), rs.getString(8),
-                            rs.getTimestamp(9).toInstant(), rs.getBoolean(10));
+                            rs.getTimestamp(9).toInstant(), rs.getBoolean(10), rs.getString(11));
                     unsent.put(claimed.id(), claimed);
                     inFlight.incrementAndGet();
                     out.add(claimed);
@@ -283,7 +289,8 @@ public class WebhookDispatcher implements AutoCloseable {
               FROM due, hub.outbox o
              WHERE d.id = due.id AND o.seq = d.event_seq
             RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.event_type, d.attempts, o.occurred_at, o.payload, now(),
-                      (SELECT count(*) FROM hub.webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts) > 0
+                      (SELECT count(*) FROM hub.webhook_attempts a WHERE a.delivery_id = d.id AND a.attempt = d.attempts) > 0,
+                      o.trace_parent
             """;
 
 
@@ -511,6 +518,9 @@ public class WebhookDispatcher implements AutoCloseable {
                 throw e;
             }
         }
+        traces.delivery("webhook attempt", d.traceParent(), d.claimedAt(), Instant.now(), outcome.equals("DELIVERED"),
+                Map.of("canopyhub.subscription", d.subscriptionId(), "canopyhub.event_type", d.eventType(),
+                        "canopyhub.event_id", d.eventId(), "canopyhub.attempt", Integer.toString(d.attempt()), "canopyhub.outcome", outcome));
         com.canopyhub.observe.DeliveryMeters m = metrics;
         if (m != null) {
             m.webhookAttempt(d.subscriptionId(), outcome, d.attempt(), Duration.between(d.occurredAt(), d.claimedAt()));

@@ -100,6 +100,8 @@ public final class WebhookModule implements HubModule {
                 settings.getDuration(WebhookSettings.DISABLE_AFTER), senders * 2,
                 w.claimant(), redactor);
         registry.bind("webhookDispatcher", dispatcher);
+        dispatcher.traceTo(java.util.Objects.requireNonNullElse(w.find(com.canopyhub.observe.DeliveryTraces.class),
+                com.canopyhub.observe.DeliveryTraces.NONE));
         dispatcher.reportTo(java.util.Objects.requireNonNullElse(w.find(com.canopyhub.observe.DeliveryMeters.class),
                 com.canopyhub.observe.DeliveryMeters.NONE), settings.getBoolean(com.canopyhub.observe.Alerts.ENABLED_KEY));
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);

@@ -47,6 +47,8 @@ public final class EngineModule implements HubModule {
 
         w.bind("pager", w.closeOnStop(new Pager(sources, w.require(ParentRecords.class))));
         w.bind("mapper", new SourceMapper(sources));
+        io.opentelemetry.api.trace.Tracer tracer = w.find(io.opentelemetry.api.trace.Tracer.class);
+        w.bind("pageTraces", new PageTraces(tracer != null ? tracer : io.opentelemetry.api.OpenTelemetry.noop().getTracer("none")));
         // partitions of one source run side by side, at most this many at once (their pages still pace per upstream)
         w.bind("partitionPool", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-partition",
                 settings.getInt(CoreSettings.SYNC_PARALLEL_PARTITIONS)));

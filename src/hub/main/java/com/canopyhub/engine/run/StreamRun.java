@@ -134,6 +134,14 @@ public final class StreamRun {
     void pageFetched(SourcePage page) {
         plan.served(page);
         fetched += page.records().size();
+        lastPageSize = page.records().size();
+    }
+
+    private volatile long lastPageSize;
+
+    /** Records in the page read last (for its trace). */
+    public long lastPageSize() {
+        return lastPageSize;
     }
 
     void recordChanged(long n) {
