@@ -83,6 +83,10 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                     + "300 at 200,000, at least 20).")
     Integer metrcRecordsOption;
 
+    @Option(names = "--metrc-days", defaultValue = "30",
+            description = "Days of Metrc history the backfills read (default: ${DEFAULT-VALUE}; the test suite's smoke run takes 3).")
+    int metrcDays;
+
     /** The Metrc runs' size: as given, or in step with --records (a small bench is a small bench throughout). */
     private int metrcRecords;
 
@@ -532,8 +536,8 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
     }
 
     private void metrcRuns(String jdbcUrl, Map<String, String> figures) throws Exception {
-        String start = LocalDate.now(ZoneOffset.UTC).minusDays(30).toString();
-        MetrcSandbox.Options many = MetrcSandbox.Options.defaults(metrcFacilities, metrcRecords).withHistory(Duration.ofDays(29));
+        String start = LocalDate.now(ZoneOffset.UTC).minusDays(metrcDays).toString();
+        MetrcSandbox.Options many = MetrcSandbox.Options.defaults(metrcFacilities, metrcRecords).withHistory(Duration.ofDays(metrcDays - 1));
         try (MetrcSandbox m = MetrcSandbox.start(many, Clock.systemUTC())) {
             Map<String, String> overrides = new LinkedHashMap<>(Map.of("hub.reporting.jdbc-url", jdbcUrl,
                     "hub.reporting.username", "postgres", "hub.sync.sources", "metrc", "hub.schedule.enabled", "false",
@@ -574,14 +578,14 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 figures.put("metrc peak in flight per facility", Integer.toString(peakFacility));
                 figures.put("metrc peak in flight per integrator key", Integer.toString(m.peakIntegratorInFlight()));
                 if (metrcFacilities == 1) {
-                    oneLicenceFigures(m, figures);
+                    oneLicenceFigures(m, figures, metrcDays);
                 }
             }
         }
         if (metrcFacilities == 1) {
             return; // the run above was a one-licence backfill: its figures were taken there
         }
-        MetrcSandbox.Options one = MetrcSandbox.Options.defaults(1, metrcRecords).withHistory(Duration.ofDays(29));
+        MetrcSandbox.Options one = MetrcSandbox.Options.defaults(1, metrcRecords).withHistory(Duration.ofDays(metrcDays - 1));
         try (MetrcSandbox m = MetrcSandbox.start(one, Clock.systemUTC())) {
             Map<String, String> overrides = new LinkedHashMap<>(Map.of("hub.reporting.jdbc-url", jdbcUrl,
                     "hub.reporting.username", "postgres", "hub.sync.sources", "metrc", "hub.schedule.enabled", "false",
@@ -591,7 +595,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             try (HubRuntime hub = startHub(overrides)) {
                 // a licence of another sandbox: cursors of SBX-0001 above belong to another upstream port, so it backfills
                 require(hub.sync(new SyncRequest("metrc", List.of(), true, "bench")));
-                oneLicenceFigures(m, figures);
+                oneLicenceFigures(m, figures, metrcDays);
             }
         }
     }
@@ -600,7 +604,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
      * One licence's 30-day backfill (the licence SBX-0001 of {@code m}): the requests made against the fewest possible
      * (slices x pages each slice needs, + each sub-resource once), and the pages of the endpoints without a time filter.
      */
-    private static void oneLicenceFigures(MetrcSandbox m, Map<String, String> figures) {
+    private static void oneLicenceFigures(MetrcSandbox m, Map<String, String> figures, int days) {
         long requests = 0;
         long minimum = 0;
         java.util.Set<String> windows = new java.util.HashSet<>();
@@ -627,7 +631,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             }
         }
         System.out.printf(Locale.ROOT, "| %-44s | %10d | minimum %d (slices x pages, + each sub-resource once) |%n",
-                "one licence, 30-day backfill (" + windows.size() + " slice requests)", requests, minimum);
+                "one licence, " + days + "-day backfill (" + windows.size() + " slice requests)", requests, minimum);
         // the endpoints without a time filter: read once a pass (pages of 20), not once per 24 h slice
         long filterless = m.served().stream().filter(x -> x.pathAndQuery().startsWith("/items/v2/inactive?")
                 || x.pathAndQuery().startsWith("/transfers/v2/rejected?")).count();

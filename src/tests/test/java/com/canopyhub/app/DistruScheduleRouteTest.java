@@ -45,7 +45,12 @@ class DistruScheduleRouteTest {
     @Test
     void every_route_file_loads_and_every_route_opts_into_a_route_configuration() {
         List<String> ids = context.getRoutes().stream().map(Route::getRouteId).sorted().toList();
-        assertThat(ids).containsExactly("canonical-changes", "distru-schedule", "document-expiry", "health", "metrc-schedule", "origintrace-schedule",
+        assertThat(ids).containsExactly("admin-backfill", "admin-dead-letter", "admin-dead-letter-discard", "admin-dead-letter-replay",
+                "admin-dead-letters", "admin-dead-letters-replay", "admin-marketplace-listings", "admin-openapi", "admin-overview",
+                "admin-reset-cursor", "admin-runs", "admin-sources", "admin-sync", "admin-webhook-deliveries", "admin-webhook-deliveries-replay",
+                "admin-webhook-delivery-replay", "admin-webhook-subscription-enable", "admin-webhook-subscription-test",
+                "admin-webhook-subscriptions", "alerts-staleness", "canonical-changes", "console", "distru-schedule", "document-expiry",
+                "health", "health-live", "health-ready", "metrc-schedule", "metrics", "origintrace-schedule",
                 "retention", "shop-platform-dispatch", "shop-platform-send", "sync-failed", "sync-page", "sync-pass", "sync-stream", "terravault-dispatch",
                 "terravault-orders", "terravault-send", "webhook-dispatch", "webhook-poll", "webhook-send");
         assertThat(context.getRoutes()).allSatisfy(r -> assertThat(r.getConfigurationId()).as(r.getRouteId()).isNotBlank());

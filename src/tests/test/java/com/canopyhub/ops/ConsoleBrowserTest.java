@@ -43,13 +43,22 @@ class ConsoleBrowserTest {
                 "Chromium is not installed here (" + CHROMIUM + ", " + CHROMEDRIVER + "): .ci/run installs Debian's chromium and "
                         + "chromium-driver; elsewhere apt-get install chromium chromium-driver to run this test");
         int port = MetricsTest.freePort();
+        // -Dcanopyhub.console.metrc-licences=10: the console's figures against ten Metrc licences (docs/benchmarks.md)
+        int licences = Integer.getInteger("canopyhub.console.metrc-licences", 0);
         try (HubHarness h = new HubHarness(DistruSandbox.Options.defaults(4), "hub.distru.streams", "products,packages")) {
-            h.withOriginTrace(OriginTraceSandbox.Options.of(6, 1000)).set("hub.sync.sources", "distru,origintrace")
+            if (licences > 0) {
+                h.withMetrc(com.canopyhub.sandbox.metrc.MetrcSandbox.Options.defaults(licences, 5));
+            }
+            h.withOriginTrace(OriginTraceSandbox.Options.of(6, 1000))
+                    .set("hub.sync.sources", licences > 0 ? "distru,metrc,origintrace" : "distru,origintrace")
                     .set("hub.http.enabled", "true").set("hub.http.port", Integer.toString(port)).set("hub.admin.token", TOKEN);
             h.sandbox.setMalformed(SandboxCollection.PACKAGES, 1, true); // one dead letter that stays
             h.start();
             assertThat(h.syncSource("distru").ok()).isTrue();
             assertThat(h.syncSource("origintrace").ok()).isTrue();
+            if (licences > 0) {
+                assertThat(h.syncSource("metrc").ok()).isTrue();
+            }
             // and one an earlier release refused whose record maps today: the replay button resolves it
             String productId = DistruSandbox.recordId(SandboxCollection.PRODUCTS, 2);
             h.execute("DELETE FROM reporting.products WHERE source_id = '" + productId + "'");
@@ -73,6 +82,20 @@ class ConsoleBrowserTest {
                 token.sendKeys(TOKEN);
                 browser.findElement(By.cssSelector("#login button")).click();
                 wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
+                // the token stays with the tab: a reload opens straight onto the data
+                browser.navigate().refresh();
+                wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
+                assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
+                // what it costs to open (figures, not goals: docs/benchmarks.md)
+                Object figures = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                        "const nav = performance.getEntriesByType('navigation')[0];"
+                                + "const api = performance.getEntriesByType('resource').filter(r => r.name.includes('/api/v1/'));"
+                                + "const paint = performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint');"
+                                + "return 'page ' + nav.decodedBodySize + ' B, API answers ' + api.reduce((s, r) => s + r.decodedBodySize, 0) + ' B in '"
+                                + " + api.length + ' requests, first contentful paint ' + (paint ? Math.round(paint.startTime) : '?') + ' ms, data rendered '"
+                                + " + document.body.dataset.renderedMs + ' ms, feeds '"
+                                + " + document.querySelectorAll('#feeds tbody tr').length");
+                System.out.println("console figures (" + licences + " Metrc licences): " + figures);
 
                 // every feed the hub ran, with the figures of its last run
                 Map<String, Long> expected = new LinkedHashMap<>();
