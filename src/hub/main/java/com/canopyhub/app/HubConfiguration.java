@@ -126,6 +126,7 @@ public class HubConfiguration implements CamelConfiguration {
         com.canopyhub.ops.HubMetrics metrics = new com.canopyhub.ops.HubMetrics(
                 com.canopyhub.ops.HubMetrics.registryIn(registry), db.dataSource(), build.version(), build.commit());
         registry.bind("hubMetrics", metrics);
+        com.canopyhub.ops.RouteMetrics.install(context, metrics.registry());
         wiring.provide(com.canopyhub.ops.HubMetrics.class, metrics);
         wiring.provide(com.canopyhub.source.UpstreamMeters.class, metrics);
         wiring.provide(com.canopyhub.observe.DeliveryMeters.class, metrics);

@@ -92,18 +92,25 @@ public final class HubHealth {
         exchange.getMessage().setBody(body.toString());
     }
 
-    /** Readiness: the database answers a fresh connection (the pool's connections may all be dead ones). */
-    public static final class DatabaseCheck extends AbstractHealthCheck {
-        private final HubDatabase database;
-
-        public DatabaseCheck(HubDatabase database) {
-            super("hub", "database");
-            this.database = database;
+    /** A check of readiness only: a node that fails it is taken out of service, not restarted. */
+    private abstract static class ReadinessCheck extends AbstractHealthCheck {
+        ReadinessCheck(String id) {
+            super("hub", id);
         }
 
         @Override
         public boolean isLiveness() {
             return false;
+        }
+    }
+
+    /** Readiness: the database answers a fresh connection (the pool's connections may all be dead ones). */
+    public static final class DatabaseCheck extends ReadinessCheck {
+        private final HubDatabase database;
+
+        public DatabaseCheck(HubDatabase database) {
+            super("database");
+            this.database = database;
         }
 
         @Override
@@ -119,19 +126,14 @@ public final class HubHealth {
     }
 
     /** Readiness: this node's scheduler runs (when schedules are on). */
-    public static final class SchedulerCheck extends AbstractHealthCheck {
+    public static final class SchedulerCheck extends ReadinessCheck {
         private final BooleanSupplier schedulesOn;
         private final BooleanSupplier running;
 
         public SchedulerCheck(BooleanSupplier schedulesOn, BooleanSupplier running) {
-            super("hub", "scheduler");
+            super("scheduler");
             this.schedulesOn = schedulesOn;
             this.running = running;
-        }
-
-        @Override
-        public boolean isLiveness() {
-            return false;
         }
 
         @Override
@@ -150,19 +152,14 @@ public final class HubHealth {
      * Readiness details only (always UP): the streams whose last {@code failedAfter} or more runs failed. A failing
      * upstream is an alert (hub.stream.failed), not a reason to take the node out of service.
      */
-    public static final class SourcesCheck extends AbstractHealthCheck {
+    public static final class SourcesCheck extends ReadinessCheck {
         private final DataSource dataSource;
         private final int failedAfter;
 
         public SourcesCheck(DataSource dataSource, int failedAfter) {
-            super("hub", "sources");
+            super("sources");
             this.dataSource = dataSource;
             this.failedAfter = failedAfter;
-        }
-
-        @Override
-        public boolean isLiveness() {
-            return false;
         }
 
         @Override

@@ -32,7 +32,7 @@ public final class OpsSettings implements com.canopyhub.config.SettingsGroup {
             "Bearer token of the admin API (/api/v1) and the console (/). Empty: they answer only requests from this machine (localhost).");
 
     public static final Setting OTEL_ENDPOINT = Setting.of("hub.otel.endpoint", "",
-            "OTLP/HTTP endpoint traces are exported to (e.g. http://localhost:4318). Empty: no exporter (spans are still made, and dropped).",
+            "OTLP/HTTP endpoint traces are exported to (e.g. http://localhost:4318). Empty: no traces (no span is made, nothing costs).",
             v -> v.isEmpty() || v.startsWith("http://") || v.startsWith("https://") ? Optional.empty()
                     : Optional.of("an http:// or https:// URL, or empty"));
 

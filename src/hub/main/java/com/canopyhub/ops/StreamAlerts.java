@@ -107,8 +107,7 @@ public final class StreamAlerts {
     /** Clears the stream's active conditions ({@code only} one, or all) and raises one recovered event if any was on. */
     private void recoveredFrom(Connection c, String source, String stream, String partition, String only) throws SQLException {
         String subject = subject(source, stream, partition);
-        c.setAutoCommit(false);
-        try {
+        inTransaction(c, () -> {
             StringBuilder cleared = new StringBuilder();
             try (PreparedStatement ps = c.prepareStatement("UPDATE hub.alert_states SET active = false, since = now() "
                     + "WHERE subject = ? AND active" + (only != null ? " AND condition = ?" : "") + " RETURNING condition")) {
@@ -126,20 +125,13 @@ public final class StreamAlerts {
                 Alerts.emit(c, Alerts.STREAM_RECOVERED, subject, source, stream, partition, Map.of("was", cleared.toString()));
                 LOG.info("ALERT {}: {} ({} cleared)", Alerts.STREAM_RECOVERED, subject, cleared);
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     private static void raise(Connection c, String source, String stream, String partition, String condition, String type,
                               Map<String, ?> facts) throws SQLException {
         String subject = subject(source, stream, partition);
-        c.setAutoCommit(false);
-        try {
+        inTransaction(c, () -> {
             boolean changed;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hub.alert_states (subject, condition, active, since, detail) "
                     + "VALUES (?, ?, true, now(), ?) ON CONFLICT (subject, condition) DO UPDATE SET active = true, since = now(), "
@@ -155,6 +147,18 @@ public final class StreamAlerts {
                 Alerts.emit(c, type, subject, source, stream, partition, facts);
                 LOG.warn("ALERT {}: {} {}", type, subject, facts);
             }
+        });
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** One transaction on {@code c}: the state change and its event commit together, or neither. */
+    private static void inTransaction(Connection c, Work work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            work.run();
             c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();

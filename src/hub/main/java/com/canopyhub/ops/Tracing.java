@@ -42,12 +42,15 @@ public final class Tracing implements DeliveryTraces, AutoCloseable {
      * Camel's spans are kept for the hub's HTTP edges (the admin API, inbound webhooks, outgoing camel-http calls with
      * their W3C headers). Polling and wake-up endpoints (a span per tick would be noise) and the engine's direct: hops
      * are left out: a page is the hub's own trace, and its span must stay the current one while its transaction writes
-     * the events that carry it.
+     * the events that carry it. Kafka sends are the hub's own spans: the message carries the page's traceparent, which
+     * a Camel span would replace.
      */
-    static final String CAMEL_EXCLUDES = "timer:*,seda:*,quartz:*,direct:*";
+    static final String CAMEL_EXCLUDES = "timer:*,seda:*,quartz:*,direct:*,kafka:*,http:*,https:*";
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
+    /** Whether spans go anywhere: without an exporter they would be made only to be dropped, so none are made. */
+    private final boolean active;
 
     public Tracing(String endpoint, SpanProcessor extra, String version) {
         SdkTracerProviderBuilder builder = SdkTracerProvider.builder()
@@ -62,16 +65,24 @@ public final class Tracing implements DeliveryTraces, AutoCloseable {
         if (extra != null) {
             builder.addSpanProcessor(extra);
         }
+        this.active = !endpoint.isEmpty() || extra != null;
         this.provider = builder.build();
-        this.tracer = provider.get("com.canopyhub", version);
+        // no exporter: the API's no-op tracer (a page then has no span, its events no traceparent, nothing costs)
+        this.tracer = active ? provider.get("com.canopyhub", version) : io.opentelemetry.api.OpenTelemetry.noop().getTracer("com.canopyhub");
     }
 
     public Tracer tracer() {
         return tracer;
     }
 
-    /** Camel's spans, from the same SDK (camel-opentelemetry2 finds the tracer and propagators in the registry). */
+    /**
+     * Camel's spans, from the same SDK (camel-opentelemetry2 finds the tracer and propagators in the registry); only
+     * when spans go somewhere: its route policy and event notifier cost every exchange (docs/benchmarks.md).
+     */
     public void instrument(CamelContext context) throws Exception {
+        if (!active) {
+            return;
+        }
         context.getRegistry().bind("hubOtelTracer", tracer);
         context.getRegistry().bind("hubOtelPropagators", ContextPropagators.create(W3CTraceContextPropagator.getInstance()));
         OpenTelemetryTracer camel = new OpenTelemetryTracer();
@@ -82,6 +93,9 @@ public final class Tracing implements DeliveryTraces, AutoCloseable {
 
     @Override
     public void delivery(String name, String traceParent, Instant start, Instant end, boolean ok, Map<String, String> attributes) {
+        if (!active) {
+            return;
+        }
         SpanBuilder builder = tracer.spanBuilder(name).setNoParent().setSpanKind(SpanKind.PRODUCER).setStartTimestamp(start);
         SpanContext page = parse(traceParent);
         if (page != null) {

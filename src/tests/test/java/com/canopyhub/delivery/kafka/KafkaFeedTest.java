@@ -55,10 +55,13 @@ class KafkaFeedTest {
     @Test
     void a_sync_publishes_one_message_per_change_keyed_by_canonical_id_in_the_documented_envelope_and_a_no_op_sync_nothing()
             throws Exception {
-        try (HubHarness h = harness("t1", 5).start()) {
+        // traces on (a span processor of the test's own), so events carry their page's traceparent to the consumer
+        try (HubHarness h = harness("t1", 5).withBean(com.canopyhub.ops.Tracing.PROCESSOR_BEAN,
+                io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create())).start()) {
             assertThat(h.sync().ok()).isTrue();
             awaitPublished(h);
-            List<Map<String, Object>> outbox = h.rows("SELECT seq, id, aggregate_type, aggregate_id::text AS aggregate_id, type, payload FROM hub.outbox ORDER BY seq");
+            List<Map<String, Object>> outbox = h.rows("SELECT seq, id, aggregate_type, aggregate_id::text AS aggregate_id, type, payload, "
+                    + "trace_parent FROM hub.outbox ORDER BY seq");
             assertThat(outbox).hasSize(15);
             List<ConsumerRecord<String, String>> messages = kafka.readAll(topics("t1"));
             assertThat(messages).hasSize(outbox.size());
@@ -77,6 +80,8 @@ class KafkaFeedTest {
                 assertThat(value.path("data")).isEqualTo(JSON.readTree((String) event.get("payload")));
                 assertThat(value.path("data").path("schema_version").asText()).isNotEmpty();
                 assertThat(value.path("data").path("record").isObject()).isTrue();
+                assertThat(new String(m.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                        .as("the trace of the page that wrote it, for the consumer").isEqualTo(event.get("trace_parent"));
                 // within a key (one partition), events come in outbox order
                 long seq = (Long) event.get("seq");
                 assertThat(seq).isGreaterThan(lastSeqOfKey.getOrDefault(m.key(), 0L));
