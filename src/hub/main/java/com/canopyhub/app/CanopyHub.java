@@ -327,7 +327,7 @@ public class CanopyHub implements Callable<Integer> {
             checkSourceAndStreams(spec, source, streams);
             java.time.Instant from;
             try {
-                from = com.canopyhub.ops.AdminApi.instantOf(since, "--since");
+                from = com.canopyhub.ops.AdminApi.instant(since, "--since");
             } catch (com.canopyhub.ops.AdminApi.Refused e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -216,10 +216,7 @@ public class HubConfiguration implements CamelConfiguration {
 
     /** Upstream JSON keeps decimals exact: never through double, trailing zeros kept. */
     public static ObjectMapper upstreamJson() {
-        return JsonMapper.builder()
-                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .build();
+        return com.canopyhub.source.Upstreams.json();
     }
 
     /** Closes what the hub opened, in reverse order, when the Camel context stops. */

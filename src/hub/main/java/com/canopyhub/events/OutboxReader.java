@@ -29,6 +29,12 @@ public final class OutboxReader {
     public static final OutboxReader WEBHOOKS = new OutboxReader("webhooks");
     public static final OutboxReader MARKETPLACES = new OutboxReader("marketplaces");
     public static final OutboxReader KAFKA = new OutboxReader("kafka");
+    /** The hub's readers, for what reports on all of them (metrics, the console). */
+    public static final java.util.List<OutboxReader> ALL = java.util.List.of(WEBHOOKS, MARKETPLACES, KAFKA);
+
+    /** What a reader has left: rows not taken, and the age of the oldest (0 when none). */
+    public record Backlog(long unread, double oldestSeconds) {
+    }
 
     private final String name;
 
@@ -146,6 +152,15 @@ public final class OutboxReader {
                 ps.setLong(2, watermark);
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** What this reader has left, in one query. */
+    public Backlog backlog(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(extract(epoch FROM now() - min(o.occurred_at)), 0) "
+                + "FROM hub.outbox o WHERE " + unread("o")); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getDouble(2));
         }
     }
 

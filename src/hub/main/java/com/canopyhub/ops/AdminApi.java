@@ -525,13 +525,15 @@ public final class AdminApi {
                  GROUP BY h.hour ORDER BY h.hour
                 """));
         List<Map<String, Object>> readers = new ArrayList<>();
-        for (String reader : List.of("webhooks", "marketplaces", "kafka")) {
-            Map<String, Object> r = rows("SELECT count(*) AS unread, extract(epoch FROM now() - min(o.occurred_at)) AS oldest_seconds "
-                    + "FROM hub.outbox o WHERE " + new com.canopyhub.events.OutboxReader(reader).unread("o")).get(0);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("reader", reader);
-            row.putAll(r);
-            readers.add(row);
+        try (Connection c = dataSource.getConnection()) {
+            for (com.canopyhub.events.OutboxReader reader : com.canopyhub.events.OutboxReader.ALL) {
+                com.canopyhub.events.OutboxReader.Backlog backlog = reader.backlog(c);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("reader", reader.name());
+                row.put("unread", backlog.unread());
+                row.put("oldest_seconds", backlog.unread() == 0 ? null : backlog.oldestSeconds());
+                readers.add(row);
+            }
         }
         body.put("outbox_readers", readers);
         List<Map<String, Object>> markets = rows("""
@@ -578,11 +580,7 @@ public final class AdminApi {
     }
 
     /** {@code 2026-01-01} (UTC midnight) or an ISO instant / offset date-time; {@link Refused} (400) otherwise. */
-    public static Instant instantOf(String text, String name) {
-        return instant(text, name);
-    }
-
-    static Instant instant(String text, String name) {
+    public static Instant instant(String text, String name) {
         if (text == null || text.isBlank()) {
             throw new Refused(400, name + " is required: a date (2026-01-01) or a date-time (2026-01-01T00:00:00Z)");
         }

@@ -180,14 +180,10 @@ public final class HubMetrics implements com.canopyhub.source.UpstreamMeters, co
                     """, "source", "stream", "partition"), true);
             List<MultiGauge.Row<?>> unread = new ArrayList<>();
             List<MultiGauge.Row<?>> oldest = new ArrayList<>();
-            for (String reader : List.of("webhooks", "marketplaces", "kafka")) {
-                String unreadRows = "FROM hub.outbox o WHERE " + new com.canopyhub.events.OutboxReader(reader).unread("o");
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(extract(epoch FROM now() - min(o.occurred_at)), 0) "
-                        + unreadRows); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    unread.add(MultiGauge.Row.of(Tags.of("reader", reader), rs.getLong(1)));
-                    oldest.add(MultiGauge.Row.of(Tags.of("reader", reader), rs.getDouble(2)));
-                }
+            for (com.canopyhub.events.OutboxReader reader : com.canopyhub.events.OutboxReader.ALL) {
+                com.canopyhub.events.OutboxReader.Backlog backlog = reader.backlog(c);
+                unread.add(MultiGauge.Row.of(Tags.of("reader", reader.name()), backlog.unread()));
+                oldest.add(MultiGauge.Row.of(Tags.of("reader", reader.name()), backlog.oldestSeconds()));
             }
             outboxUnread.register(unread, true);
             outboxOldest.register(oldest, true);

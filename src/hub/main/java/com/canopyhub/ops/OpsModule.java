@@ -52,21 +52,9 @@ public final class OpsModule implements HubModule {
 
         // the admin API and the console (routes/ops-admin-api.camel.yaml)
         org.apache.camel.CamelContext context = w.context();
-        java.util.function.Supplier<org.apache.camel.ProducerTemplate> template = new java.util.function.Supplier<>() {
-            private volatile org.apache.camel.ProducerTemplate made;
-
-            @Override
-            public org.apache.camel.ProducerTemplate get() {
-                if (made == null) {
-                    synchronized (this) {
-                        if (made == null) {
-                            made = context.createProducerTemplate();
-                        }
-                    }
-                }
-                return made;
-            }
-        };
+        // made when first used: the context has started by then
+        java.util.function.Supplier<org.apache.camel.ProducerTemplate> template =
+                org.apache.camel.util.function.Suppliers.memorize(context::createProducerTemplate);
         AdminApi admin = w.bind("adminApi", new AdminApi(w.database().dataSource(), settings.get(OpsSettings.ADMIN_TOKEN), w.redactor(),
                 settings.getList(CoreSettings.SYNC_SOURCES), source -> settings.getList(HubSettings.module(source).streamsKey()),
                 request -> template.get().requestBody("direct:sync-pass", request, com.canopyhub.engine.run.SyncReport.class),

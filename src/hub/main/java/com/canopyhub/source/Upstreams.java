@@ -19,6 +19,17 @@ public final class Upstreams {
         return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() > 0 ? ":" + u.getPort() : "") + path;
     }
 
+    /**
+     * How every upstream's JSON is read (and a dead letter's stored record read again): decimals exact, as
+     * BigDecimal, never through a double.
+     */
+    public static com.fasterxml.jackson.databind.ObjectMapper json() {
+        return com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .build();
+    }
+
     /** Runs a wait on a limit (pacing, a budget) and reports it when it took longer than a millisecond. */
     public static void waitOn(String source, UpstreamMeters meters, Runnable wait) {
         long started = System.nanoTime();

@@ -125,8 +125,9 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
             registry.bind(sink + "Delivery", sinkBean); // routes/template-marketplace-delivery.camel.yaml: {{marketplace}}Delivery
             active.put(sink, mapping.hash());
         }
-        if (w.find(com.canopyhub.observe.DeliveryMeters.class) != null && !checkOnly) {
-            w.find(com.canopyhub.observe.DeliveryMeters.class).marketplaceLimits(keyLimits);
+        com.canopyhub.observe.DeliveryMeters meters = w.find(com.canopyhub.observe.DeliveryMeters.class);
+        if (meters != null && !checkOnly) {
+            meters.marketplaceLimits(keyLimits);
         }
         if (!checkOnly) {
             registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));

@@ -143,10 +143,7 @@ public class WebhookDispatcher implements AutoCloseable {
                             matched AS (SELECT s.id AS subscription_id, m.seq, m.id, m.type, m.aggregate_id,
                                                row_number() OVER (PARTITION BY s.id, m.aggregate_id ORDER BY m.seq) AS nth
                                           FROM marked m JOIN hub.webhook_subscriptions s
-                                            ON s.enabled AND s.disabled_at IS NULL AND m.type LIKE ANY (s.event_like)
-                                           -- operational events (hub.*) only where a pattern names them: "*" means the data
-                                           AND (m.type NOT LIKE 'hub.%' OR m.type LIKE ANY (ARRAY(SELECT l FROM unnest(s.event_like) l
-                                                                                                  WHERE l LIKE 'hub.%')))),
+                                            ON s.enabled AND s.disabled_at IS NULL AND hub.subscription_takes(m.type, s.event_like)),
                             ins AS (INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id,
                                                                         status, next_attempt_at)
                                     SELECT x.subscription_id, x.seq, x.id, x.type, x.aggregate_id,

@@ -110,9 +110,7 @@ public class WebhookService {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO hub.webhook_deliveries (subscription_id, event_seq, event_id, event_type, aggregate_id, next_attempt_at)
                     SELECT s.id, o.seq, o.id, o.type, o.aggregate_id, now()
-                      FROM hub.outbox o JOIN hub.webhook_subscriptions s ON s.id = ? AND o.type LIKE ANY (s.event_like)
-                           -- operational events (hub.*) only where a pattern names them, as the fan-out decides
-                           AND (o.type NOT LIKE 'hub.%' OR o.type LIKE ANY (ARRAY(SELECT l FROM unnest(s.event_like) l WHERE l LIKE 'hub.%')))
+                      FROM hub.outbox o JOIN hub.webhook_subscriptions s ON s.id = ? AND hub.subscription_takes(o.type, s.event_like)
                      WHERE o.occurred_at >= ?
                     """ + "   AND " + OutboxReader.WEBHOOKS.read("o") + """
 

@@ -632,10 +632,8 @@ public class SyncRuns {
         return records;
     }
 
-    /** As the sources read upstream JSON: decimals exact (BigDecimal), never through a double. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper REPLAY_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    /** As the sources read upstream JSON. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper REPLAY_JSON = com.canopyhub.source.Upstreams.json();
 
     private Source source(String name) {
         Source s = sources.get(name);
