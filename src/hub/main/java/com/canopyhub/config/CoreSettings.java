@@ -42,6 +42,9 @@ public final class CoreSettings {
     public static final Setting SYNC_PARALLEL_PARTITIONS = setting("hub.sync.parallel-partitions", "4", "How many partitions of one source (Metrc: licences) sync at once; their requests still share the source's rate limits.",
             v -> longBetween(v, 1, 64));
 
+    public static final Setting SYNC_WRITE_BEHIND_PAGES = setting("hub.sync.write-behind-pages", "1", "Pages of a run that may wait for their database transaction while the run reads, maps and compares the next one (the hub's work and PostgreSQL's overlap; pages still commit one at a time, in order, and the cursor moves only after all did). 0 writes each page before the next is read.",
+            v -> longBetween(v, 0, 2));
+
     public static final Setting SYNC_PROGRESS_INTERVAL_SECONDS = setting("hub.sync.progress-interval-seconds", "10", "How often a long sync logs its progress (records so far, rate).",
             v -> longBetween(v, 1, 3600));
 
@@ -135,7 +138,7 @@ public final class CoreSettings {
             ROUTES_RELOAD,
             ROUTES_DIRECTORY,
             SYNC_PARALLEL_PARTITIONS,
-            SYNC_PROGRESS_INTERVAL_SECONDS,
+            SYNC_WRITE_BEHIND_PAGES, SYNC_PROGRESS_INTERVAL_SECONDS,
             OUTBOX_ENABLED,
             OUTBOX_SKIP_INITIAL_LOAD,
             EVENTS_FILE,

@@ -41,8 +41,11 @@ class TracesTest {
             assertThat(page.getAttributes().asMap().toString()).contains("canopyhub.source=distru").contains("canopyhub.stream=products");
             List<SpanData> steps = spans.getFinishedSpanItems().stream()
                     .filter(s -> s.getTraceId().equals(page.getTraceId()) && s.getParentSpanId().equals(page.getSpanId())).toList();
-            assertThat(steps).extracting(SpanData::getName).containsExactly("upstream request", "map and compare", "database transaction");
-            assertThat(steps).allSatisfy(s -> assertThat(s.getEndEpochNanos()).isLessThanOrEqualTo(page.getEndEpochNanos()));
+            assertThat(steps).extracting(SpanData::getName).containsExactlyInAnyOrder("upstream request", "map and compare",
+                    "handed to the writer", "database transaction");
+            // the route's steps end within the page; its transaction may end after it (written behind, on the writer's thread)
+            assertThat(steps).filteredOn(s -> !s.getName().equals("database transaction"))
+                    .allSatisfy(s -> assertThat(s.getEndEpochNanos()).isLessThanOrEqualTo(page.getEndEpochNanos()));
 
             String traceParent = "00-" + page.getTraceId() + "-" + page.getSpanId() + "-" + page.getSpanContext().getTraceFlags().asHex();
             assertThat(h.rows("SELECT DISTINCT trace_parent FROM hub.outbox")).as("the events the page's transaction wrote carry it")

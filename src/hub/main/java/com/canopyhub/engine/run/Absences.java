@@ -76,6 +76,7 @@ public class Absences {
         Source source = sources.get(sync.sourceSystem());
         Stream stream = source.stream(sync.stream());
         GoneState gone = stream.goneState();
+        sync.drainWrites(); // what is absent is read from the stored records: every page of the run committed first
         Unseen unseen = unseen(sync, gone, seen);
         List<Candidate> missing = unseen.missing();
         if (missing.isEmpty()) {

@@ -47,6 +47,12 @@ public class ChangeDetector {
                 }
             }
         }
+        PageWrites writes = sync.writes();
+        if (writes != null && writes.holds(bySourceId.keySet())) {
+            // a record of this page is on a page still being written (it moved while we paged): compare it with what
+            // that page commits, not with what was stored before
+            writes.drain();
+        }
         Map<String, Stored> known = stored(page, bySourceId.keySet().toArray(String[]::new));
         List<Change> changes = new ArrayList<>();
         ServedVersions served = sync.served();

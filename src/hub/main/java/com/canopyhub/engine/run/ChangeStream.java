@@ -28,6 +28,9 @@ public class ChangeStream {
     private final DataSource dataSource;
     private final List<ChangeSink> sinks;
     private final RejectedChanges deadLetters;
+    private final java.util.concurrent.Executor writer;
+    private final int writeBehindPages;
+    private final io.opentelemetry.api.trace.Tracer tracer;
 
     /**
      * Where the changes the database rejected go, inside the page's transaction (the dead-letter store). An interface
@@ -37,16 +40,67 @@ public class ChangeStream {
         void storeRejectedChanges(Connection tx, ChangeBatch batch, List<RejectedChange> rejected) throws SQLException;
     }
 
+    /** Every page written on its run's thread. */
     public ChangeStream(DataSource dataSource, List<ChangeSink> sinks, RejectedChanges deadLetters) {
+        this(dataSource, sinks, deadLetters, null, 0, io.opentelemetry.api.OpenTelemetry.noop().getTracer("none"));
+    }
+
+    /**
+     * @param writer           the threads pages are written on behind their runs (PageWrites)
+     * @param writeBehindPages how many pages of a run may wait for their transaction (hub.sync.write-behind-pages);
+     *                         0 writes each page on its run's thread
+     */
+    public ChangeStream(DataSource dataSource, List<ChangeSink> sinks, RejectedChanges deadLetters,
+                        java.util.concurrent.Executor writer, int writeBehindPages, io.opentelemetry.api.trace.Tracer tracer) {
         this.dataSource = dataSource;
         this.sinks = List.copyOf(sinks);
         this.deadLetters = deadLetters;
+        this.writer = writer;
+        this.writeBehindPages = writer == null ? 0 : writeBehindPages;
+        this.tracer = tracer;
     }
 
+    /**
+     * Sends a page's changes to every sink in one transaction: behind the run (the run goes on with its next page; see
+     * {@link PageWrites}) or, without write-behind, now.
+     */
     public void publish(@org.apache.camel.Body ChangeBatch batch, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (batch.isEmpty()) {
             return;
         }
+        if (writeBehindPages == 0) {
+            writeTraced(batch, sync);
+        } else {
+            sync.writes(() -> new PageWrites(writer, writeBehindPages)).submit(sourceIds(batch), () -> writeTraced(batch, sync));
+        }
+    }
+
+    /**
+     * The page's transaction as a child span of the page (the page's context is current here, on either thread; the
+     * events carry the page's traceparent, which deliveries link to).
+     */
+    private void writeTraced(ChangeBatch batch, StreamRun sync) throws SQLException {
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("database transaction").startSpan();
+        try {
+            writeNow(batch, sync);
+        } catch (SQLException | RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private static List<String> sourceIds(ChangeBatch batch) {
+        List<String> ids = new ArrayList<>(batch.changes().size());
+        for (Change c : batch.changes()) {
+            ids.add(c.record().provenance().sourceId());
+        }
+        return ids;
+    }
+
+    private void writeNow(ChangeBatch batch, StreamRun sync) throws SQLException {
         List<RejectedChange> rejected = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);

@@ -53,8 +53,12 @@ public final class EngineModule implements HubModule {
         w.bind("partitionPool", context.getExecutorServiceManager().newFixedThreadPool(this, "sync-partition",
                 settings.getInt(CoreSettings.SYNC_PARALLEL_PARTITIONS)));
         w.bind("changeDetector", new ChangeDetector(db.dataSource()));
+        // pages written behind their runs (PageWrites): one writer at a time per run, threads made as runs need them
         ChangeStream changeStream = w.bind("changeStream", new ChangeStream(db.dataSource(), w.changeSinks(),
-                w.require(ChangeStream.RejectedChanges.class)));
+                w.require(ChangeStream.RejectedChanges.class),
+                context.getExecutorServiceManager().newCachedThreadPool(this, "page-writer"),
+                settings.getInt(CoreSettings.SYNC_WRITE_BEHIND_PAGES), tracer != null ? tracer
+                        : io.opentelemetry.api.OpenTelemetry.noop().getTracer("none")));
         w.bind("absences", new Absences(db.dataSource(), sources, w.require(StoredRecords.class), changeStream));
 
         AtomicBoolean stopFlag = w.bind(STOP_FLAG_BEAN, new AtomicBoolean());

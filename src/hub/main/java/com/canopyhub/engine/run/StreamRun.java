@@ -43,8 +43,11 @@ public final class StreamRun {
     private volatile String cursorHeld;
     private boolean initialLoad;
     private long changed;
-    private long written;
-    private long deadLettered;
+    // counted on the run's thread and on its writer's (PageWrites)
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong deadLettered = new java.util.concurrent.atomic.AtomicLong();
+    /** The run's write-behind, once its first page is written behind (null: every page is written on the run's thread). */
+    private PageWrites writes;
     private volatile SyncStatus status = SyncStatus.PENDING;
     private String error;
     private long lastProgressNanos = startedNanos;
@@ -149,15 +152,39 @@ public final class StreamRun {
     }
 
     void recordWritten(long n) {
-        written += n;
+        written.addAndGet(n);
     }
 
     public void recordDeadLettered(long n) {
-        deadLettered += n;
+        deadLettered.addAndGet(n);
+    }
+
+    /** The run's write-behind, made on first use. */
+    PageWrites writes(java.util.function.Supplier<PageWrites> make) {
+        if (writes == null) {
+            writes = make.get();
+        }
+        return writes;
+    }
+
+    /** The run's write-behind, or null when it has none. */
+    PageWrites writes() {
+        return writes;
+    }
+
+    /** Waits until every page the run queued committed (before its cursor moves or it succeeds); throws a write's failure. */
+    void drainWrites() throws java.sql.SQLException {
+        if (writes != null) {
+            writes.drain();
+        }
     }
 
     /** Sets the outcome in memory (the summary's truth even when the database cannot be told). */
     void finish(SyncStatus s, String err) {
+        if (writes != null) {
+            // a run that ends otherwise than by success drops the pages not begun, and waits for the one being written
+            writes.abandon();
+        }
         if (status == SyncStatus.PENDING) {
             // never started (skipped, or the pass ended before it): it took no time
             this.startedNanos = System.nanoTime();
@@ -275,11 +302,11 @@ public final class StreamRun {
     }
 
     public long written() {
-        return written;
+        return written.get();
     }
 
     public long deadLettered() {
-        return deadLettered;
+        return deadLettered.get();
     }
 
     public SyncStatus status() {
@@ -295,7 +322,7 @@ public final class StreamRun {
     }
 
     StreamResult result() {
-        return new StreamResult(sourceSystem, stream, partition, status, fetched, changed, written, deadLettered, seconds(),
+        return new StreamResult(sourceSystem, stream, partition, status, fetched, changed, written.get(), deadLettered.get(), seconds(),
                 error, runId);
     }
 }

@@ -235,6 +235,7 @@ public class SyncRuns {
      */
     public void pageDone(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         if (sync.sliceFinishedWithMoreToCome()) {
+            sync.drainWrites(); // the slice's pages committed before its cursor moves
             if (!sync.lease().alive()) {
                 throw new IllegalStateException("lost the lock of " + sync.sourceSystem() + "/" + sync.label()
                         + " (its database session ended); the cursor stays at the last finished slice");
@@ -257,6 +258,7 @@ public class SyncRuns {
 
     /** Ends a run whose loop finished: the cursor moves only if every page was read and taken. */
     public void complete(@org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
+        sync.drainWrites(); // every page committed before the cursor moves; a failed write fails the run here
         if (sync.status() != SyncStatus.RUNNING) {
             return;
         }
