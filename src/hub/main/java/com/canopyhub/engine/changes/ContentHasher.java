@@ -1,21 +1,52 @@
 package com.canopyhub.engine.changes;
 
-import com.canopyhub.canonical.CanonicalRecord;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * SHA-256 of a canonical record's content, serialised with sorted keys so the same content always gives the
- * same hash on every node and JVM. Equal hashes mean "nothing to send"; that is what keeps a no-op sync free.
+ * The content hash of a canonical record: equal hashes mean "nothing to send", which is what keeps a no-op sync
+ * free; it must be the same for the same content on every node and JVM, and differ for any change.
+ *
+ * <p><b>Version 2</b> (stored as {@code v2:} and 64 hex digits): SHA-256 over a binary walk of the record's fields,
+ * no JSON. Each record's components are visited by name (so reordering them in the source changes nothing), each name
+ * and value written with a type tag, strings and collections with their length, a null as a tag of its own; maps by
+ * sorted key, JSON values (mapping attributes) as their tree. A component the JSON leaves out when null or empty
+ * ({@code @JsonInclude}) is left out of the hash the same way, so adding such a component keeps old hashes.
+ *
+ * <p><b>Version 1</b> (a bare 64-digit hash, what rows written before version 2 hold): SHA-256 of the record's
+ * canonical JSON with sorted keys. It is never written again; a record stored under it is compared by version 1
+ * ({@link #unchanged}) until it changes, and a record whose content did not change writes nothing, whatever its
+ * hash's version.
  */
 public final class ContentHasher {
+
+    /** The prefix of a version-2 hash. */
+    public static final String V2 = "v2:";
 
     private static final ObjectMapper CANONICAL_JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -24,39 +55,46 @@ public final class ContentHasher {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static final ThreadLocal<Walk> WALK = ThreadLocal.withInitial(Walk::new);
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            return Shape.of(type);
         }
-    });
+    };
 
     private ContentHasher() {
     }
 
-    /** A record's canonical JSON and its hash, computed once (the outbox reuses the JSON as the event's record). */
-    public record Hashed(String json, String hash) {
-    }
-
-    public static Hashed hashed(Object record) {
-        try {
-            byte[] json = CANONICAL_JSON.writeValueAsBytes(record);
-            return new Hashed(new String(json, java.nio.charset.StandardCharsets.UTF_8), HexFormat.of().formatHex(SHA_256.get().digest(json)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot hash " + record.getClass().getSimpleName(), e);
-        }
-    }
-
+    /** The record's version-2 hash. */
     public static String hash(Object record) {
+        Walk w = WALK.get();
+        w.reset();
+        w.value(record);
+        return V2 + HexFormat.of().formatHex(w.digest());
+    }
+
+    /** True when {@code stored} (a hash of either version, or null) is the hash of this record's content. */
+    public static boolean unchanged(Object record, String hash, String stored) {
+        if (stored == null) {
+            return false;
+        }
+        if (stored.startsWith(V2)) {
+            return stored.equals(hash);
+        }
+        return stored.equals(legacyHash(record));
+    }
+
+    /** Version 1: SHA-256 of the canonical JSON (kept to compare the rows written under it). */
+    static String legacyHash(Object record) {
         try {
-            return HexFormat.of().formatHex(SHA_256.get().digest(CANONICAL_JSON.writeValueAsBytes(record)));
+            return HexFormat.of().formatHex(sha256().digest(CANONICAL_JSON.writeValueAsBytes(record)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot hash " + record.getClass().getSimpleName(), e);
         }
     }
 
-    /** The same canonical JSON the hash is taken of, as text (e.g. the payload of a record's dead letter). */
+    /** The record's canonical JSON (sorted keys): the {@code record} of its events, the payload of its dead letter. */
     public static String json(Object record) {
         try {
             return CANONICAL_JSON.writeValueAsString(record);
@@ -65,7 +103,237 @@ public final class ContentHasher {
         }
     }
 
-    public static String hash(CanonicalRecord record) {
-        return hash((Object) record);
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record type's components in name order, with whether each is left out when null or empty. */
+    private record Shape(byte[] typeName, Field[] fields) {
+        static Shape of(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            if (components == null) {
+                return new Shape(type.getName().getBytes(StandardCharsets.UTF_8), null);
+            }
+            Field[] fields = Arrays.stream(components).map(Field::of).sorted(Comparator.comparing(Field::name)).toArray(Field[]::new);
+            return new Shape(type.getSimpleName().getBytes(StandardCharsets.UTF_8), fields);
+        }
+    }
+
+    private record Field(String name, byte[] nameBytes, Method accessor, JsonInclude.Include include) {
+        static Field of(RecordComponent c) {
+            Method accessor = c.getAccessor();
+            accessor.setAccessible(true);
+            JsonInclude inc = accessor.getAnnotation(JsonInclude.class);
+            return new Field(c.getName(), c.getName().getBytes(StandardCharsets.UTF_8), accessor, inc == null ? null : inc.value());
+        }
+
+        Object read(Object record) {
+            try {
+                return accessor.invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + name + " of " + record.getClass().getSimpleName(), e);
+            }
+        }
+
+        boolean leftOut(Object value) {
+            if (include == JsonInclude.Include.NON_NULL) {
+                return value == null;
+            }
+            if (include == JsonInclude.Include.NON_EMPTY) {
+                return value == null || (value instanceof Map<?, ?> m && m.isEmpty())
+                        || (value instanceof Collection<?> c && c.isEmpty()) || (value instanceof String s && s.isEmpty());
+            }
+            return false;
+        }
+    }
+
+    /** One thread's encoding buffer and digest, reused record after record. */
+    private static final class Walk {
+        private final MessageDigest sha = sha256();
+        private byte[] buf = new byte[8192];
+        private int n;
+
+        void reset() {
+            n = 0;
+        }
+
+        byte[] digest() {
+            sha.update(buf, 0, n);
+            return sha.digest();
+        }
+
+        private void room(int more) {
+            if (n + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+
+        private void tag(char t) {
+            room(1);
+            buf[n++] = (byte) t;
+        }
+
+        private void int32(int v) {
+            room(4);
+            buf[n++] = (byte) (v >>> 24);
+            buf[n++] = (byte) (v >>> 16);
+            buf[n++] = (byte) (v >>> 8);
+            buf[n++] = (byte) v;
+        }
+
+        private void int64(long v) {
+            int32((int) (v >>> 32));
+            int32((int) v);
+        }
+
+        private void bytes(byte[] b) {
+            int32(b.length);
+            room(b.length);
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+        }
+
+        /** A string as its length and UTF-16 code units (no encoding step; stable on every JVM). */
+        private void chars(String s) {
+            int len = s.length();
+            int32(len);
+            room(len * 2);
+            for (int i = 0; i < len; i++) {
+                char c = s.charAt(i);
+                buf[n++] = (byte) (c >>> 8);
+                buf[n++] = (byte) c;
+            }
+        }
+
+        void value(Object v) {
+            if (v == null) {
+                tag('0');
+            } else if (v instanceof String s) {
+                tag('s');
+                chars(s);
+            } else if (v instanceof BigDecimal d) {
+                // unscaled value and scale: 5.0 and 5.00 differ, as the upstream's text did (and version 1's JSON)
+                tag('d');
+                int32(d.scale());
+                if (d.precision() <= 18) {
+                    tag('l');
+                    int64(d.unscaledValue().longValue());
+                } else {
+                    tag('L');
+                    bytes(d.unscaledValue().toByteArray());
+                }
+            } else if (v instanceof Instant t) {
+                tag('t');
+                int64(t.getEpochSecond());
+                int32(t.getNano());
+            } else if (v instanceof Boolean b) {
+                tag(b ? 'T' : 'F');
+            } else if (v instanceof Integer i) {
+                tag('i');
+                int64(i);
+            } else if (v instanceof Long l) {
+                tag('i');
+                int64(l);
+            } else if (v instanceof UUID u) {
+                tag('u');
+                int64(u.getMostSignificantBits());
+                int64(u.getLeastSignificantBits());
+            } else if (v instanceof Enum<?> e) {
+                tag('e');
+                chars(e.name());
+            } else if (v instanceof LocalDate d) {
+                tag('D');
+                int64(d.toEpochDay());
+            } else if (v instanceof LocalDateTime t) {
+                tag('W');
+                int64(t.toLocalDate().toEpochDay());
+                int64(t.toLocalTime().toNanoOfDay());
+            } else if (v instanceof JsonNode j) {
+                json(j);
+            } else if (v instanceof Map<?, ?> m) {
+                map(m);
+            } else if (v instanceof Collection<?> c) {
+                tag('[');
+                int32(c.size());
+                for (Object e : c) {
+                    value(e);
+                }
+            } else if (v instanceof BigInteger b) {
+                tag('I');
+                bytes(b.toByteArray());
+            } else if (v.getClass().isRecord()) {
+                record(v);
+            } else {
+                // a type the model does not use today: its class and text, so it still hashes by content
+                tag('?');
+                chars(v.getClass().getName());
+                chars(v.toString());
+            }
+        }
+
+        private void record(Object r) {
+            Shape shape = SHAPES.get(r.getClass());
+            tag('r');
+            bytes(shape.typeName());
+            for (Field f : shape.fields()) {
+                Object value = f.read(r);
+                if (f.leftOut(value)) {
+                    continue;
+                }
+                tag('f');
+                bytes(f.nameBytes());
+                value(value);
+            }
+            tag(')');
+        }
+
+        private void map(Map<?, ?> m) {
+            tag('m');
+            int32(m.size());
+            Map<?, ?> sorted = m instanceof SortedMap<?, ?> || m.size() <= 1 ? m : new TreeMap<>(m);
+            for (Map.Entry<?, ?> e : sorted.entrySet()) {
+                value(e.getKey());
+                value(e.getValue());
+            }
+        }
+
+        private void json(JsonNode j) {
+            switch (j.getNodeType()) {
+                case OBJECT -> {
+                    tag('{');
+                    int32(j.size());
+                    for (Iterator<Map.Entry<String, JsonNode>> it = j.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        chars(e.getKey());
+                        json(e.getValue());
+                    }
+                }
+                case ARRAY -> {
+                    tag('[');
+                    int32(j.size());
+                    for (JsonNode e : j) {
+                        json(e);
+                    }
+                }
+                case STRING -> {
+                    tag('s');
+                    chars(j.textValue());
+                }
+                case NUMBER -> {
+                    tag('n');
+                    chars(j.asText());
+                }
+                case BOOLEAN -> tag(j.booleanValue() ? 'T' : 'F');
+                case NULL, MISSING -> tag('0');
+                default -> {
+                    tag('?');
+                    chars(j.toString());
+                }
+            }
+        }
     }
 }

@@ -125,9 +125,9 @@ public class Absences {
             List<Change> changes = new ArrayList<>();
             for (StoredRecords.Stored s : last) {
                 CanonicalRecord after = gone.gone().apply(s.record());
-                ContentHasher.Hashed hashed = ContentHasher.hashed(after);
-                if (!hashed.hash().equals(s.contentHash())) {
-                    changes.add(new Change(after, s.contentHash(), hashed.hash(), hashed.json()));
+                String hash = ContentHasher.hash(after);
+                if (!ContentHasher.unchanged(after, hash, s.contentHash())) {
+                    changes.add(new Change(after, s.contentHash(), hash, ContentHasher.json(after)));
                 }
             }
             if (!changes.isEmpty()) {

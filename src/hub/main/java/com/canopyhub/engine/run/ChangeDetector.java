@@ -18,8 +18,8 @@ import com.canopyhub.engine.changes.ChangeBatch;
 import com.canopyhub.engine.changes.ContentHasher;
 
 /**
- * Keeps only new or changed records: hashes each record and compares it with the hash the reporting table
- * holds for it, in one query per page. The reporting table is the hub's record of what its sinks have taken.
+ * Keeps only new or changed records: hashes each record (ContentHasher, no JSON) and compares it with the hash the
+ * reporting table holds for it, in one query per page. The reporting table is the hub's record of what its sinks have taken.
  */
 public class ChangeDetector {
 
@@ -57,8 +57,8 @@ public class ChangeDetector {
         List<Change> changes = new ArrayList<>();
         ServedVersions served = sync.served();
         for (CanonicalRecord r : bySourceId.values()) {
-            ContentHasher.Hashed hashed = ContentHasher.hashed(r);
-            if (served != null && served.servedAgainChanged(r.provenance().sourceId(), hashed.hash())) {
+            String hash = ContentHasher.hash(r);
+            if (served != null && served.servedAgainChanged(r.provenance().sourceId(), hash)) {
                 // changed and served again: it moved in a list not kept in creation order, and may have pushed
                 // another record past the read position (docs/sync-engine.md, "Lists not in creation order")
                 sync.holdCursor("record " + r.provenance().sourceId() + " changed and was served again on page "
@@ -66,9 +66,11 @@ public class ChangeDetector {
             }
             Stored before = known.get(r.provenance().sourceId());
             String oldHash = before == null ? null : before.hash();
-            if (!hashed.hash().equals(oldHash)) {
-                // a record the hub holds as deleted that is served again came back (its stored hash is its tombstone's)
-                changes.add(new Change(r, oldHash, hashed.hash(), hashed.json(), before != null && before.deleted()));
+            if (!ContentHasher.unchanged(r, hash, oldHash)) {
+                // a record the hub holds as deleted that is served again came back (its stored hash is its tombstone's);
+                // its canonical JSON (the events' record) is made here, on the run's thread, only for what changed
+                changes.add(new Change(r, oldHash, hash, r.withoutPersonalData() == r ? ContentHasher.json(r) : null,
+                        before != null && before.deleted()));
             }
         }
         sync.recordChanged(changes.size());

@@ -83,7 +83,7 @@ class DistruFullSyncTest {
             assertThat(JSON.readValue(row.get("custom_data").toString(), Map.class)).isEqualTo(custom);
             assertThat(JSON.readTree(row.get("image_urls").toString()).size()).isEqualTo(src.get("images").size());
             assertThat(row.get("canonical_id")).isNotNull();
-            assertThat(row.get("content_hash").toString()).hasSize(64);
+            assertThat(row.get("content_hash").toString()).startsWith("v2:").hasSize(67);
         }
         // the sandbox gives every seventh product no brand: stored as SQL NULL, not the string "null"
         assertThat(h.count("SELECT count(*) FROM reporting.products WHERE brand_name IS NULL")).isEqualTo((N + 6) / 7);
