@@ -1,7 +1,9 @@
 package com.canopyhub.db;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,22 +13,29 @@ import org.postgresql.PGConnection;
 
 /**
  * Builds rows in PostgreSQL's COPY text format and streams them in with pgjdbc's CopyManager: the bulk path
- * (one round-trip per page, no per-parameter binding).
+ * (one round-trip per page, no per-parameter binding). The rows can be encoded ({@link #encode}) before the
+ * transaction that sends them, so the transaction's thread only sends bytes (the sync's writer, PageWrites).
  */
 public final class CopyIn {
 
-    private final String copySql;
+    private final String table;
+    private final String columns;
     private final StringBuilder buffer = new StringBuilder(1 << 16);
     private int rows;
     private boolean rowOpen;
+    private byte[] encoded;
 
     /** COPY into {@code table (columns)}; table may be schema-qualified or a temp table. */
     public CopyIn(String table, List<String> columns) {
-        this.copySql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
+        this.table = table;
+        this.columns = String.join(", ", columns);
     }
 
     /** Appends one field of the current row; call {@link #endRow()} after the last one. */
     public CopyIn field(Object value) {
+        if (encoded != null) {
+            throw new IllegalStateException("rows already encoded");
+        }
         if (rowOpen) {
             buffer.append('\t');
         }
@@ -37,6 +46,8 @@ public final class CopyIn {
             buffer.append(d.toPlainString());
         } else if (value instanceof Boolean b) {
             buffer.append(b ? 't' : 'f');
+        } else if (value instanceof Instant t) {
+            buffer.append(t); // ISO-8601 in UTC (…Z): timestamptz reads it as is
         } else if (value instanceof OffsetDateTime t) {
             buffer.append(t);
         } else if (value instanceof Number || value instanceof java.util.UUID) {
@@ -57,13 +68,29 @@ public final class CopyIn {
         return rows;
     }
 
+    /** The rows as the UTF-8 bytes COPY reads; encoded once (no row may be added after). */
+    public CopyIn encode() {
+        if (encoded == null) {
+            encoded = buffer.toString().getBytes(StandardCharsets.UTF_8);
+            buffer.setLength(0);
+            buffer.trimToSize();
+        }
+        return this;
+    }
+
     /** Sends the rows on {@code tx} (inside the caller's transaction). */
     public long execute(Connection tx) throws SQLException {
+        return execute(tx, table);
+    }
+
+    /** Sends the same rows into another table with the same columns (e.g. a staging table). */
+    public long execute(Connection tx, String target) throws SQLException {
         if (rows == 0) {
             return 0;
         }
+        String copySql = "COPY " + target + " (" + columns + ") FROM STDIN";
         try {
-            return tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(buffer.toString()));
+            return tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(encode().encoded));
         } catch (IOException e) {
             throw new SQLException("COPY failed: " + copySql, e);
         }

@@ -36,6 +36,7 @@ public class OutboxSink implements ChangeSink {
     private static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
             "source_system", "stream", "partition", "sync_run_id", "trace_parent");
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final boolean skipInitialLoad;
 
@@ -60,9 +61,36 @@ public class OutboxSink implements ChangeSink {
         }
         List<String> compared = EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of());
         Map<String, Map<String, String>> previous = compared.isEmpty() ? Map.of() : previousValues(tx, batch, compared);
+        send(tx, events(batch, previous));
+    }
+
+    /**
+     * The events serialised and encoded before the transaction, unless they depend on what the transaction reads (the
+     * previous status of an order, a farm, a shipment: a transition is only known against the stored row).
+     */
+    @Override
+    public Write prepare(ChangeBatch batch) {
+        if (skipInitialLoad && batch.initialLoad()) {
+            return tx -> { };
+        }
+        if (!EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of()).isEmpty()) {
+            return tx -> accept(tx, batch);
+        }
+        CopyIn events = events(batch, Map.of());
+        return tx -> send(tx, events);
+    }
+
+    private static void send(Connection tx, CopyIn events) throws SQLException {
+        if (events.rows() > 0) {
+            events.execute(tx);
+            notifyCommit(tx);
+        }
+    }
+
+    /** The page's events as COPY rows, encoded. */
+    private static CopyIn events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
         CopyIn copy = new CopyIn("hub.outbox", COLUMNS);
         String traceParent = traceParent();
-        int rows = 0;
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();
             Map<String, String> before = change.created() ? Map.of()
@@ -82,13 +110,9 @@ public class OutboxSink implements ChangeSink {
                         .field(batch.syncRunId() > 0 ? batch.syncRunId() : null)
                         .field(traceParent);
                 copy.endRow();
-                rows++;
             }
         }
-        if (rows > 0) {
-            copy.execute(tx);
-            notifyCommit(tx);
-        }
+        return copy.encode();
     }
 
     /**
@@ -113,7 +137,7 @@ public class OutboxSink implements ChangeSink {
     /** {@code evt_} and 32 random hex digits: unique, fixed once written (a redelivery carries the same id). */
     public static String eventId() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        return "evt_" + String.format(java.util.Locale.ROOT, "%016x%016x", r.nextLong(), r.nextLong());
+        return "evt_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 
     /**

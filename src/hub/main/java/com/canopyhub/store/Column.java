@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -35,10 +33,7 @@ record Column<T>(String name, Function<T, Object> value) {
     }
 
     static <T> Column<T> timestamp(String name, Function<T, Instant> f) {
-        return new Column<>(name, r -> {
-                    Instant i = f.apply(r);
-                    return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-                });
+        return new Column<>(name, f::apply);
     }
 
     static <T> Column<T> date(String name, Function<T, java.time.LocalDate> f) {

@@ -1,6 +1,7 @@
 package com.canopyhub.store;
 
 import com.canopyhub.canonical.EntityType;
+import com.canopyhub.db.CopyIn;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.OrderLine;
 import com.canopyhub.engine.changes.Change;
@@ -26,6 +27,12 @@ public class ReportingSink implements ChangeSink {
 
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        prepare(batch).to(tx);
+    }
+
+    /** New and changed rows encoded before the transaction; the transaction sends them, marks deletions, writes order lines. */
+    @Override
+    public Write prepare(ChangeBatch batch) {
         TableSpec<Change> spec = ReportingTables.BY_TYPE.get(batch.type());
         if (spec == null) {
             throw new IllegalStateException("No reporting table for " + batch.type());
@@ -36,12 +43,16 @@ public class ReportingSink implements ChangeSink {
         for (Change c : batch.changes()) {
             (c.deleted() ? deleted : c.created() ? created : updated).add(c);
         }
-        spec.insertNew(tx, created);
-        spec.upsert(tx, updated);
-        markDeleted(tx, batch, deleted);
-        if (batch.type() == EntityType.ORDER) {
-            writeOrderLines(tx, batch);
-        }
+        CopyIn newRows = spec.encode(created);
+        CopyIn changedRows = spec.encode(updated);
+        return tx -> {
+            spec.insertNew(tx, newRows);
+            spec.upsert(tx, changedRows);
+            markDeleted(tx, batch, deleted);
+            if (batch.type() == EntityType.ORDER) {
+                writeOrderLines(tx, batch);
+            }
+        };
     }
 
     /**

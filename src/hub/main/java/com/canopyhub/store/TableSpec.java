@@ -42,12 +42,17 @@ final class TableSpec<T> {
 
     /** Writes {@code rows} inside the caller's transaction: staged, then merged. */
     void upsert(Connection tx, List<T> rows) throws SQLException {
-        if (rows.isEmpty()) {
+        upsert(tx, encode(rows));
+    }
+
+    /** Writes encoded rows ({@link #encode}) inside the caller's transaction: staged, then merged. */
+    void upsert(Connection tx, CopyIn rows) throws SQLException {
+        if (rows.rows() == 0) {
             return;
         }
         try (Statement st = tx.createStatement()) {
             st.execute(createStaging);
-            copy(staging(), rows).execute(tx);
+            rows.execute(tx, staging());
             st.executeUpdate(merge);
         }
     }
@@ -57,12 +62,16 @@ final class TableSpec<T> {
      * Should one have appeared meanwhile, the unique key rejects the COPY and the rows are merged instead.
      */
     void insertNew(Connection tx, List<T> rows) throws SQLException {
-        if (rows.isEmpty()) {
+        insertNew(tx, encode(rows));
+    }
+
+    void insertNew(Connection tx, CopyIn rows) throws SQLException {
+        if (rows.rows() == 0) {
             return;
         }
         Savepoint before = tx.setSavepoint();
         try {
-            copy("reporting." + table, rows).execute(tx);
+            rows.execute(tx, "reporting." + table);
             tx.releaseSavepoint(before);
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState())) {
@@ -73,14 +82,15 @@ final class TableSpec<T> {
         }
     }
 
-    private CopyIn copy(String target, List<T> rows) {
-        CopyIn copy = new CopyIn(target, names);
+    /** The rows in COPY's encoding, made before the transaction that sends them (into the table or its staging table). */
+    CopyIn encode(List<T> rows) {
+        CopyIn copy = new CopyIn("reporting." + table, names);
         for (T row : rows) {
             for (Column<T> c : columns) {
                 copy.field(c.value().apply(row));
             }
             copy.endRow();
         }
-        return copy;
+        return copy.encode();
     }
 }

@@ -12,4 +12,19 @@ public interface ChangeSink {
     String name();
 
     void accept(Connection tx, ChangeBatch batch) throws SQLException;
+
+    /**
+     * This sink's part of a page, made ready before its transaction: work that needs no database (COPY rows encoded,
+     * events serialised) is done here, on the run's thread, while the writer's transaction only sends what was made
+     * (engine/run/PageWrites). By default everything happens in the transaction.
+     */
+    default Write prepare(ChangeBatch batch) {
+        return tx -> accept(tx, batch);
+    }
+
+    /** What a sink does in the page's transaction. */
+    @FunctionalInterface
+    interface Write {
+        void to(Connection tx) throws SQLException;
+    }
 }

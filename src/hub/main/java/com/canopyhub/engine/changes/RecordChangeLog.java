@@ -18,6 +18,12 @@ public class RecordChangeLog implements ChangeSink {
 
     @Override
     public void accept(Connection tx, ChangeBatch batch) throws SQLException {
+        prepare(batch).to(tx);
+    }
+
+    /** The rows, encoded before the transaction. */
+    @Override
+    public Write prepare(ChangeBatch batch) {
         CopyIn copy = new CopyIn("hub.record_changes", COLUMNS);
         for (Change ch : batch.changes()) {
             copy.field(batch.stream()).field(batch.partition()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
@@ -25,6 +31,7 @@ public class RecordChangeLog implements ChangeSink {
                     .field(ch.oldHash()).field(ch.newHash()).field(batch.syncRunId());
             copy.endRow();
         }
-        copy.execute(tx);
+        copy.encode();
+        return copy::execute;
     }
 }

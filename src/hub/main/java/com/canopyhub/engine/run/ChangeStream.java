@@ -68,10 +68,15 @@ public class ChangeStream {
         if (batch.isEmpty()) {
             return;
         }
+        // each sink's work that needs no transaction is done now, on the run's thread
+        List<ChangeSink.Write> prepared = new ArrayList<>(sinks.size());
+        for (ChangeSink sink : sinks) {
+            prepared.add(sink.prepare(batch));
+        }
         if (writeBehindPages == 0) {
-            writeTraced(batch, sync);
+            writeTraced(batch, prepared, sync);
         } else {
-            sync.writes(() -> new PageWrites(writer, writeBehindPages)).submit(sourceIds(batch), () -> writeTraced(batch, sync));
+            sync.writes(() -> new PageWrites(writer, writeBehindPages)).submit(sourceIds(batch), () -> writeTraced(batch, prepared, sync));
         }
     }
 
@@ -79,10 +84,10 @@ public class ChangeStream {
      * The page's transaction as a child span of the page (the page's context is current here, on either thread; the
      * events carry the page's traceparent, which deliveries link to).
      */
-    private void writeTraced(ChangeBatch batch, StreamRun sync) throws SQLException {
+    private void writeTraced(ChangeBatch batch, List<ChangeSink.Write> prepared, StreamRun sync) throws SQLException {
         io.opentelemetry.api.trace.Span span = tracer.spanBuilder("database transaction").startSpan();
         try {
-            writeNow(batch, sync);
+            writeNow(batch, prepared, sync);
         } catch (SQLException | RuntimeException e) {
             span.recordException(e);
             span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
@@ -100,12 +105,12 @@ public class ChangeStream {
         return ids;
     }
 
-    private void writeNow(ChangeBatch batch, StreamRun sync) throws SQLException {
+    private void writeNow(ChangeBatch batch, List<ChangeSink.Write> prepared, StreamRun sync) throws SQLException {
         List<RejectedChange> rejected = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                write(c, batch, rejected);
+                write(c, batch, prepared, rejected);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -116,9 +121,12 @@ public class ChangeStream {
         sync.recordDeadLettered(rejected.size());
     }
 
-    private void write(Connection tx, ChangeBatch batch, List<RejectedChange> rejected) throws SQLException {
+    private void write(Connection tx, ChangeBatch batch, List<ChangeSink.Write> prepared, List<RejectedChange> rejected)
+            throws SQLException {
         try {
-            writeAll(tx, batch);
+            for (ChangeSink.Write w : prepared) {
+                w.to(tx);
+            }
             return;
         } catch (SQLException e) {
             if (!DatabaseErrors.blamesData(e)) {
