@@ -20,15 +20,21 @@ public final class CopyIn {
 
     private final String table;
     private final String columns;
-    private final StringBuilder buffer = new StringBuilder(1 << 16);
+    private final StringBuilder buffer;
     private int rows;
     private boolean rowOpen;
     private byte[] encoded;
 
     /** COPY into {@code table (columns)}; table may be schema-qualified or a temp table. */
     public CopyIn(String table, List<String> columns) {
+        this(table, columns, 1 << 16);
+    }
+
+    /** @param expectedChars about how long the rows will be (a page's worth: no growing and copying on the way) */
+    public CopyIn(String table, List<String> columns, int expectedChars) {
         this.table = table;
         this.columns = String.join(", ", columns);
+        this.buffer = new StringBuilder(Math.max(16, expectedChars));
     }
 
     /** Appends one field of the current row; call {@link #endRow()} after the last one. */
@@ -43,7 +49,8 @@ public final class CopyIn {
         if (value == null) {
             buffer.append("\\N");
         } else if (value instanceof BigDecimal d) {
-            buffer.append(d.toPlainString());
+            // toString is cached by BigDecimal (the record's JSON already made it); numeric reads its exponent form too
+            buffer.append(d.toString());
         } else if (value instanceof Boolean b) {
             buffer.append(b ? 't' : 'f');
         } else if (value instanceof Instant t) {

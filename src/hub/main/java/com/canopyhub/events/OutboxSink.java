@@ -89,7 +89,11 @@ public class OutboxSink implements ChangeSink {
 
     /** The page's events as COPY rows, encoded. */
     private static CopyIn events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
-        CopyIn copy = new CopyIn("hub.outbox", COLUMNS);
+        long expected = 0;
+        for (Change change : batch.changes()) {
+            expected += (change.json() == null ? 1024 : change.json().length()) + 512;
+        }
+        CopyIn copy = new CopyIn("hub.outbox", COLUMNS, (int) Math.min(expected, Integer.MAX_VALUE - 16));
         String traceParent = traceParent();
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();

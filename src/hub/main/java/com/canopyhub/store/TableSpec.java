@@ -84,7 +84,8 @@ final class TableSpec<T> {
 
     /** The rows in COPY's encoding, made before the transaction that sends them (into the table or its staging table). */
     CopyIn encode(List<T> rows) {
-        CopyIn copy = new CopyIn("reporting." + table, names);
+        // about 64 characters a column: a page's rows without growing the buffer on the way
+        CopyIn copy = new CopyIn("reporting." + table, names, rows.size() * columns.size() * 64);
         for (T row : rows) {
             for (Column<T> c : columns) {
                 copy.field(c.value().apply(row));

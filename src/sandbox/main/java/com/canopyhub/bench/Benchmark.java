@@ -884,7 +884,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
 
     /**
      * The physical limit: the rows the full sync persisted, copied out and COPYed (binary) into scratch tables with the
-     * same indexes. {@code everything}: its reporting rows, change-log rows and outbox events (what the sync must
+     * same indexes, the best of three loads of each table. {@code everything}: its reporting rows, change-log rows and outbox events (what the sync must
      * write); otherwise the reporting rows alone (the baseline of the earlier benchmarks).
      */
     private static Copied copyBaseline(DataSource ds, Path dir, List<Long> runIds, boolean everything) throws Exception {
@@ -909,11 +909,20 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
                     copy.copyOut("COPY (" + source.getValue() + ") TO STDOUT (FORMAT binary)", out);
                 }
-                long start = System.nanoTime();
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-                    rows += copy.copyIn("COPY " + scratch + " FROM STDIN (FORMAT binary)", in);
+                // the best of three loads: the limit, not the noise of one run
+                double best = Double.MAX_VALUE;
+                long copied = 0;
+                for (int round = 0; round < 3; round++) {
+                    st.execute("TRUNCATE " + scratch);
+                    st.execute("CHECKPOINT");
+                    long start = System.nanoTime();
+                    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                        copied = copy.copyIn("COPY " + scratch + " FROM STDIN (FORMAT binary)", in);
+                    }
+                    best = Math.min(best, (System.nanoTime() - start) / 1e9);
                 }
-                seconds += (System.nanoTime() - start) / 1e9;
+                rows += copied;
+                seconds += best;
                 Files.delete(file);
             }
             st.execute("DROP SCHEMA bench CASCADE");

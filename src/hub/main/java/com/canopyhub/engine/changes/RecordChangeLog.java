@@ -24,7 +24,7 @@ public class RecordChangeLog implements ChangeSink {
     /** The rows, encoded before the transaction. */
     @Override
     public Write prepare(ChangeBatch batch) {
-        CopyIn copy = new CopyIn("hub.record_changes", COLUMNS);
+        CopyIn copy = new CopyIn("hub.record_changes", COLUMNS, batch.changes().size() * 300);
         for (Change ch : batch.changes()) {
             copy.field(batch.stream()).field(batch.partition()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
                     .field(ch.record().canonicalId()).field(ch.kind())

@@ -31,7 +31,7 @@ public class ChangeDetector {
 
     public ChangeBatch detect(@org.apache.camel.Body MappedPage page, @org.apache.camel.ExchangeProperty(StreamRun.PROPERTY) StreamRun sync) throws SQLException {
         // A record may appear twice in one page if it moved while we paged; the last copy wins.
-        Map<String, CanonicalRecord> bySourceId = new LinkedHashMap<>();
+        Map<String, CanonicalRecord> bySourceId = new LinkedHashMap<>(page.records().size() * 2);
         for (CanonicalRecord r : page.records()) {
             bySourceId.put(r.provenance().sourceId(), r);
         }
@@ -54,7 +54,7 @@ public class ChangeDetector {
             writes.drain();
         }
         Map<String, Stored> known = stored(page, bySourceId.keySet().toArray(String[]::new));
-        List<Change> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>(bySourceId.size());
         ServedVersions served = sync.served();
         for (CanonicalRecord r : bySourceId.values()) {
             String hash = ContentHasher.hash(r);
