@@ -31,7 +31,39 @@ public final class JsonFields {
 
     /** Text at a path of nested fields, e.g. {@code text(product, "brand", "name")}. */
     public static String text(JsonNode node, String... path) {
-        JsonNode n = at(node, path);
+        return textOf(at(node, path), path);
+    }
+
+    /** Text of a field of an object read once (its first path element looked up in the object's table). */
+    public static String text(UpstreamObject o, String... path) {
+        return textOf(at(o, path), path);
+    }
+
+    public static String requiredText(UpstreamObject o, String... path) {
+        return required(text(o, path), path);
+    }
+
+    public static BigDecimal decimal(UpstreamObject o, String... path) {
+        return decimalOf(at(o, path), path);
+    }
+
+    public static Instant instant(UpstreamObject o, String... path) {
+        return instantOf(text(o, path), path);
+    }
+
+    public static boolean bool(UpstreamObject o, String field) {
+        return boolOf(o.get(field), field);
+    }
+
+    public static Map<String, String> customData(UpstreamObject o, String field) {
+        return customDataOf(o.get(field), field);
+    }
+
+    public static List<String> textsOf(UpstreamObject o, String arrayField, String field) {
+        return textsOf(o.get(arrayField), arrayField, field, true);
+    }
+
+    private static String textOf(JsonNode n, String... path) {
         if (n == null) {
             return null;
         }
@@ -67,7 +99,10 @@ public final class JsonFields {
     }
 
     public static String requiredText(JsonNode node, String... path) {
-        String v = text(node, path);
+        return required(text(node, path), path);
+    }
+
+    private static String required(String v, String... path) {
         if (v == null || v.isBlank()) {
             throw new RecordRejectedException(String.join(".", path) + ": required but missing");
         }
@@ -76,7 +111,10 @@ public final class JsonFields {
 
     /** An exact decimal from a decimal string ("5.000000000") or a JSON number; never via double. */
     public static BigDecimal decimal(JsonNode node, String... path) {
-        JsonNode n = at(node, path);
+        return decimalOf(at(node, path), path);
+    }
+
+    private static BigDecimal decimalOf(JsonNode n, String... path) {
         if (n == null) {
             return null;
         }
@@ -100,7 +138,10 @@ public final class JsonFields {
     }
 
     public static Instant instant(JsonNode node, String... path) {
-        String t = text(node, path);
+        return instantOf(text(node, path), path);
+    }
+
+    private static Instant instantOf(String t, String... path) {
         if (t == null || t.isBlank()) {
             return null;
         }
@@ -127,7 +168,10 @@ public final class JsonFields {
     }
 
     public static boolean bool(JsonNode node, String field) {
-        JsonNode n = at(node, field);
+        return boolOf(at(node, field), field);
+    }
+
+    private static boolean boolOf(JsonNode n, String field) {
         if (n == null) {
             return false;
         }
@@ -139,8 +183,11 @@ public final class JsonFields {
 
     /** Distru custom fields ({@code [{id, name, value}]}) as a sorted name→value map. */
     public static Map<String, String> customData(JsonNode node, String field) {
-        JsonNode n = at(node, field);
-        if (n == null) {
+        return customDataOf(at(node, field), field);
+    }
+
+    private static Map<String, String> customDataOf(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
             return Map.of();
         }
         if (!n.isArray()) {
@@ -158,8 +205,11 @@ public final class JsonFields {
 
     /** The given field of each element of an array field. */
     public static List<String> textsOf(JsonNode node, String arrayField, String field) {
-        JsonNode n = at(node, arrayField);
-        if (n == null) {
+        return textsOf(at(node, arrayField), arrayField, field, true);
+    }
+
+    private static List<String> textsOf(JsonNode n, String arrayField, String field, boolean resolved) {
+        if (n == null || n.isNull()) {
             return List.of();
         }
         if (!n.isArray()) {
@@ -173,6 +223,18 @@ public final class JsonFields {
             }
         });
         return List.copyOf(out);
+    }
+
+    /** The value at a path whose first field is read from the object's table, the rest from the nested tree. */
+    private static JsonNode at(UpstreamObject o, String... path) {
+        JsonNode n = o.get(path[0]);
+        for (int i = 1; i < path.length && n != null; i++) {
+            n = n.get(path[i]);
+            if (n != null && n.isNull()) {
+                n = null;
+            }
+        }
+        return n;
     }
 
     private static JsonNode at(JsonNode node, String... path) {

@@ -111,7 +111,7 @@ public final class DistruInventoryStream implements Stream {
                 return false;
             }
             try {
-                present.add(mapper.stockLevel(g).provenance().sourceId());
+                present.add(mapper.stockLevel(com.canopyhub.source.UpstreamObject.of(g)).provenance().sourceId());
             } catch (RuntimeException unmappable) {
                 return true; // cannot tell which group it is: confirm nothing of these products
             }

@@ -25,6 +25,7 @@ import com.canopyhub.canonical.Strain;
 import com.canopyhub.canonical.TestResult;
 import com.canopyhub.source.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
+import com.canopyhub.source.UpstreamObject;
 import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.RejectedRecord;
 import com.canopyhub.engine.spi.SourcePage;
@@ -55,8 +56,8 @@ public class DistruMapper {
     }
 
     /** The record's extra fields declared for its stream (empty unless a mapping file declares some). */
-    private Map<String, JsonNode> attributes(DistruStream stream, JsonNode raw) {
-        return extraFields.extract(DistruClient.SYSTEM, stream.configName(), raw);
+    private Map<String, JsonNode> attributes(DistruStream stream, UpstreamObject raw) {
+        return extraFields.extract(DistruClient.SYSTEM, stream.configName(), raw.node());
     }
 
     public MappedPage map(SourcePage page) {
@@ -75,7 +76,9 @@ public class DistruMapper {
                 page.request().number(), records, rejects);
     }
 
-    CanonicalRecord map(DistruStream stream, JsonNode r) {
+    /** One record: its object read once (UpstreamObject), then mapped by its stream. */
+    CanonicalRecord map(DistruStream stream, JsonNode raw) {
+        UpstreamObject r = UpstreamObject.of(raw);
         return switch (stream) {
             case STRAINS -> strain(r);
             case COMPANIES -> company(r);
@@ -88,13 +91,13 @@ public class DistruMapper {
         };
     }
 
-    Strain strain(JsonNode r) {
+    Strain strain(UpstreamObject r) {
         String id = requiredText(r, "id");
         return new Strain(id(EntityType.STRAIN, id), provenance(id, null), text(r, "name"), instant(r, "updated_datetime"),
                 attributes(DistruStream.STRAINS, r));
     }
 
-    Company company(JsonNode r) {
+    Company company(UpstreamObject r) {
         String id = requiredText(r, "id");
         List<String> licenses = textsOf(r, "licenses", "license_number");
         return new Company(id(EntityType.COMPANY, id), provenance(id, licenses.isEmpty() ? null : licenses.get(0)),
@@ -104,14 +107,14 @@ public class DistruMapper {
                 attributes(DistruStream.COMPANIES, r));
     }
 
-    Location location(JsonNode r) {
+    Location location(UpstreamObject r) {
         String id = requiredText(r, "id");
         return new Location(id(EntityType.LOCATION, id), provenance(id, text(r, "license", "license_number")),
                 text(r, "name"), text(r, "address"), text(r, "company_id"), text(r, "license_id"),
                 instant(r, "updated_datetime"), attributes(DistruStream.LOCATIONS, r));
     }
 
-    Product product(JsonNode r) {
+    Product product(UpstreamObject r) {
         String id = requiredText(r, "id");
         return new Product(id(EntityType.PRODUCT, id), provenance(id, null), text(r, "name"), text(r, "sku"),
                 text(r, "description"), bool(r, "is_active"), text(r, "brand", "name"), text(r, "category", "name"),
@@ -122,7 +125,7 @@ public class DistruMapper {
                 attributes(DistruStream.PRODUCTS, r));
     }
 
-    Batch batch(JsonNode r) {
+    Batch batch(UpstreamObject r) {
         String id = requiredText(r, "id");
         return new Batch(id(EntityType.BATCH, id), provenance(id, null), text(r, "name"), text(r, "batch_number"),
                 text(r, "product_id"), text(r, "description"), instant(r, "expiration_date"), text(r, "owner_id"),
@@ -130,7 +133,7 @@ public class DistruMapper {
                 attributes(DistruStream.BATCHES, r));
     }
 
-    InventoryLot inventoryLot(JsonNode r) {
+    InventoryLot inventoryLot(UpstreamObject r) {
         String id = requiredText(r, "id");
         String unit = text(r, "unit_type", "name");
         String compliance = text(r, "compliance_label");
@@ -145,7 +148,7 @@ public class DistruMapper {
                 customData(r, "custom_data"), instant(r, "updated_datetime"), attributes(DistruStream.PACKAGES, r));
     }
 
-    StockLevel stockLevel(JsonNode r) {
+    StockLevel stockLevel(UpstreamObject r) {
         String productId = requiredText(r, "product_id");
         String locationId = text(r, "location_id");
         String batchNumber = text(r, "batch_number");
@@ -157,7 +160,7 @@ public class DistruMapper {
                 attributes(DistruStream.INVENTORY, r));
     }
 
-    Order order(JsonNode r) {
+    Order order(UpstreamObject r) {
         String id = requiredText(r, "id");
         List<OrderLine> lines = new ArrayList<>();
         JsonNode items = r.get("items");
@@ -165,7 +168,8 @@ public class DistruMapper {
             if (!items.isArray()) {
                 throw new RecordRejectedException("items: expected an array");
             }
-            for (JsonNode item : items) {
+            for (JsonNode itemNode : items) {
+                UpstreamObject item = UpstreamObject.of(itemNode);
                 String lineId = requiredText(item, "id");
                 lines.add(new OrderLine(CanonicalRecord.canonicalId(EntityType.ORDER, DistruClient.SYSTEM, id + "/" + lineId),
                         lineId, text(item, "product", "id"), text(item, "product", "name"), text(item, "product", "sku"),
@@ -184,17 +188,18 @@ public class DistruMapper {
                 attributes(DistruStream.ORDERS, r));
     }
 
-    private static TestResult testResult(JsonNode t) {
-        if (t == null || t.isNull()) {
+    private static TestResult testResult(JsonNode node) {
+        if (node == null || node.isNull()) {
             return null;
         }
+        UpstreamObject t = UpstreamObject.of(node);
         return new TestResult(text(t, "name"), decimal(t, "thc_percentage"), decimal(t, "thc_percentage_total"),
                 decimal(t, "cbd_percentage"), decimal(t, "cbd_percentage_total"), decimal(t, "thc_mg_per_unit"),
                 decimal(t, "thc_mg_per_unit_total"), decimal(t, "cbd_mg_per_unit"), decimal(t, "cbd_mg_per_unit_total"),
                 text(t, "mg_per_unit_type"));
     }
 
-    private static BigDecimal requireDecimal(JsonNode r, String field) {
+    private static BigDecimal requireDecimal(UpstreamObject r, String field) {
         BigDecimal d = decimal(r, field);
         if (d == null) {
             throw new RecordRejectedException(field + ": required but missing");

@@ -28,6 +28,7 @@ import com.canopyhub.engine.spi.MappedPage;
 import com.canopyhub.engine.spi.RejectedRecord;
 import com.canopyhub.engine.spi.SourcePage;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.canopyhub.source.UpstreamObject;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,8 +80,10 @@ public class MetrcMapper {
                 records, rejects);
     }
 
-    CanonicalRecord map(MetrcStream stream, String licenseNumber, JsonNode r) {
-        Map<String, JsonNode> attributes = extraFields.extract(MetrcClient.SYSTEM, stream.configName(), r);
+    /** One record: its object read once (UpstreamObject), then mapped by its stream's type. */
+    CanonicalRecord map(MetrcStream stream, String licenseNumber, JsonNode raw) {
+        Map<String, JsonNode> attributes = extraFields.extract(MetrcClient.SYSTEM, stream.configName(), raw);
+        UpstreamObject r = UpstreamObject.of(raw);
         return switch (stream.canonicalType()) {
             case INVENTORY_LOT -> lot(stream, licenseNumber, r, attributes);
             case PRODUCT -> product(stream, licenseNumber, r, attributes);
@@ -102,7 +105,7 @@ public class MetrcMapper {
         };
     }
 
-    InventoryLot lot(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    InventoryLot lot(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         String label = requiredText(r, "Label");
         String unit = requiredText(r, "UnitOfMeasureName");
@@ -119,7 +122,7 @@ public class MetrcMapper {
                 bool(r, "IsTradeSample"), null, compliance, instant(r, "LastModified"), attributes);
     }
 
-    Product product(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Product product(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Product(CanonicalRecord.canonicalId(EntityType.PRODUCT, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, text(r, "Description"),
@@ -128,20 +131,20 @@ public class MetrcMapper {
                 text(r, "UnitOfMeasureName"), null, null, null, List.of(), Map.of(), instant(r, "LastModified"), attributes);
     }
 
-    Strain strain(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Strain strain(String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Strain(CanonicalRecord.canonicalId(EntityType.STRAIN, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), instant(r, "LastModified"), attributes);
     }
 
-    Location location(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Location location(String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Location(CanonicalRecord.canonicalId(EntityType.LOCATION, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), null, null, null,
                 instant(r, "LastModified"), attributes);
     }
 
-    Harvest harvest(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Harvest harvest(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Harvest(CanonicalRecord.canonicalId(EntityType.HARVEST, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), text(r, "HarvestType"), stream.state(),
@@ -150,7 +153,7 @@ public class MetrcMapper {
                 date(r, "HarvestStartDate"), date(r, "FinishedDate"), instant(r, "LastModified"), attributes);
     }
 
-    PlantBatch plantBatch(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    PlantBatch plantBatch(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new PlantBatch(CanonicalRecord.canonicalId(EntityType.PLANT_BATCH, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Name"), text(r, "PlantBatchTypeName"),
@@ -159,7 +162,7 @@ public class MetrcMapper {
                 date(r, "PlantedDate"), instant(r, "LastModified"), attributes);
     }
 
-    Plant plant(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Plant plant(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         return new Plant(CanonicalRecord.canonicalId(EntityType.PLANT, MetrcClient.SYSTEM, id),
                 new Provenance(MetrcClient.SYSTEM, id, licenseNumber), text(r, "Label"), text(r, "GrowthPhase"),
@@ -168,7 +171,7 @@ public class MetrcMapper {
                 date(r, "HarvestedDate"), date(r, "DestroyedDate"), instant(r, "LastModified"), attributes);
     }
 
-    SalesReceipt salesReceipt(MetrcStream stream, String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    SalesReceipt salesReceipt(MetrcStream stream, String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         List<SalesReceipt.Line> lines = new ArrayList<>();
         JsonNode transactions = r.get("Transactions");
@@ -176,7 +179,8 @@ public class MetrcMapper {
             if (!transactions.isArray()) {
                 throw new RecordRejectedException("Transactions: expected an array");
             }
-            for (JsonNode t : transactions) {
+            for (JsonNode line : transactions) {
+                UpstreamObject t = UpstreamObject.of(line);
                 lines.add(new SalesReceipt.Line(text(t, "PackageId"), text(t, "PackageLabel"), text(t, "ProductName"),
                         text(t, "ProductCategoryName"), quantity(t, "QuantitySold", "UnitOfMeasureName"),
                         money(decimal(t, "TotalAmount"))));
@@ -197,9 +201,11 @@ public class MetrcMapper {
     }
 
     /** The tests of one package's lab results (a package record of the labresults stream with its LabResults). */
-    List<LabResult> labResults(String licenseNumber, JsonNode p) {
+    List<LabResult> labResults(String licenseNumber, JsonNode raw) {
         List<LabResult> out = new ArrayList<>();
-        for (JsonNode r : array(p, "LabResults")) {
+        UpstreamObject p = UpstreamObject.of(raw);
+        for (JsonNode result : array(p, "LabResults")) {
+            UpstreamObject r = UpstreamObject.of(result);
             String resultId = requiredText(r, "LabTestResultId");
             String type = requiredText(r, "TestTypeName");
             String id = resultId + "/" + type;
@@ -211,22 +217,24 @@ public class MetrcMapper {
                     optionalBool(r, "TestPassed"), optionalBool(r, "OverallPassed"), decimal(r, "TestResultLevel"),
                     text(r, "TestComment"), date(r, "TestPerformedDate"), instant(r, "ResultReleaseDateTime"),
                     instant(r, "ExpirationDateTime"), date(r, "RevokedDate"), null,
-                    extraFields.extract(MetrcClient.SYSTEM, MetrcStream.LAB_RESULTS.configName(), r)));
+                    extraFields.extract(MetrcClient.SYSTEM, MetrcStream.LAB_RESULTS.configName(), result)));
         }
         return out;
     }
 
-    private static Boolean optionalBool(JsonNode r, String field) {
+    private static Boolean optionalBool(UpstreamObject r, String field) {
         JsonNode n = r.get(field);
         return n == null || n.isNull() ? null : bool(r, field);
     }
 
-    Transfer transfer(String licenseNumber, JsonNode r, Map<String, JsonNode> attributes) {
+    Transfer transfer(String licenseNumber, UpstreamObject r, Map<String, JsonNode> attributes) {
         String id = requiredText(r, "Id");
         List<Transfer.Delivery> deliveries = new ArrayList<>();
-        for (JsonNode d : array(r, "Deliveries")) {
+        for (JsonNode delivery : array(r, "Deliveries")) {
+            UpstreamObject d = UpstreamObject.of(delivery);
             List<Transfer.DeliveryPackage> packages = new ArrayList<>();
-            for (JsonNode p : array(d, "Packages")) {
+            for (JsonNode deliveryPackage : array(d, "Packages")) {
+                UpstreamObject p = UpstreamObject.of(deliveryPackage);
                 packages.add(new Transfer.DeliveryPackage(text(p, "PackageId"), text(p, "PackageLabel"), text(p, "ItemName"),
                         text(p, "ItemCategoryName"), text(p, "ShipmentPackageState"),
                         quantity(p, "ShippedQuantity", "ShippedUnitOfMeasureName"),
@@ -245,7 +253,7 @@ public class MetrcMapper {
                 instant(r, "CreatedDateTime"), List.copyOf(deliveries), instant(r, "LastModified"), attributes);
     }
 
-    private static Iterable<JsonNode> array(JsonNode node, String field) {
+    private static Iterable<JsonNode> array(UpstreamObject node, String field) {
         JsonNode a = node.get(field);
         if (a == null || a.isNull()) {
             return List.of();
@@ -257,7 +265,7 @@ public class MetrcMapper {
     }
 
     /** An amount with its unit field; an amount without a unit is a mapping error, never a guess. */
-    private static Quantity quantity(JsonNode r, String amountField, String unitField) {
+    private static Quantity quantity(UpstreamObject r, String amountField, String unitField) {
         BigDecimal amount = decimal(r, amountField);
         if (amount == null) {
             return null;
@@ -273,7 +281,7 @@ public class MetrcMapper {
      * What a delivery package's recipient received; null while it is not received: {@code ReceivedQuantity} null, or 0
      * without a unit (Metrc's placeholder before receipt). A quantity above 0 without its unit is still a broken record.
      */
-    private static Quantity received(JsonNode p) {
+    private static Quantity received(UpstreamObject p) {
         BigDecimal amount = decimal(p, "ReceivedQuantity");
         String unit = text(p, "ReceivedUnitOfMeasureName");
         if (amount == null || (amount.signum() == 0 && (unit == null || unit.isBlank()))) {
@@ -283,7 +291,7 @@ public class MetrcMapper {
     }
 
     /** A Metrc date-time without an offset (the facility's local time), kept as such. */
-    private static LocalDateTime local(JsonNode r, String field) {
+    private static LocalDateTime local(UpstreamObject r, String field) {
         String t = text(r, field);
         if (t == null || t.isBlank()) {
             return null;
@@ -299,7 +307,7 @@ public class MetrcMapper {
         return amount == null ? null : new Money(amount, currency);
     }
 
-    private static Integer integer(JsonNode r, String field) {
+    private static Integer integer(UpstreamObject r, String field) {
         BigDecimal d = decimal(r, field);
         if (d == null) {
             return null;
@@ -312,7 +320,7 @@ public class MetrcMapper {
     }
 
     /** Metrc dates are {@code YYYY-MM-DD} or full ISO-8601; a date is its start of day, UTC. */
-    static Instant date(JsonNode r, String field) {
+    static Instant date(UpstreamObject r, String field) {
         String t = text(r, field);
         if (t == null || t.isBlank()) {
             return null;

@@ -18,6 +18,7 @@ import com.canopyhub.engine.spi.SourcePage;
 import com.canopyhub.source.ExtraFields;
 import com.canopyhub.source.RecordRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.canopyhub.source.UpstreamObject;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -63,12 +64,14 @@ public final class OriginTraceMapper {
                 records, rejects);
     }
 
-    CanonicalRecord map(OriginTraceStream stream, JsonNode r, String phone) {
-        if (!r.isObject()) {
-            throw new RecordRejectedException("expected a JSON object, got " + r.getNodeType());
+    /** One record: its object read once (UpstreamObject), then mapped by its stream. */
+    CanonicalRecord map(OriginTraceStream stream, JsonNode raw, String phone) {
+        if (!raw.isObject()) {
+            throw new RecordRejectedException("expected a JSON object, got " + raw.getNodeType());
         }
+        UpstreamObject r = UpstreamObject.of(raw);
         String id = requiredText(r, "id");
-        Map<String, JsonNode> attributes = extraFields.extract(OriginTraceClient.SYSTEM, stream.configName(), r);
+        Map<String, JsonNode> attributes = extraFields.extract(OriginTraceClient.SYSTEM, stream.configName(), raw);
         Provenance provenance = new Provenance(OriginTraceClient.SYSTEM, id, null);
         return switch (stream) {
             case FARMS -> new Farm(CanonicalRecord.canonicalId(EntityType.FARM, OriginTraceClient.SYSTEM, id), provenance,
@@ -96,7 +99,7 @@ public final class OriginTraceMapper {
         };
     }
 
-    private static Integer integer(JsonNode r, String field) {
+    private static Integer integer(UpstreamObject r, String field) {
         BigDecimal d = decimal(r, field);
         if (d == null) {
             return null;
@@ -108,7 +111,7 @@ public final class OriginTraceMapper {
         }
     }
 
-    private static LocalDate date(JsonNode r, String field) {
+    private static LocalDate date(UpstreamObject r, String field) {
         String t = text(r, field);
         if (t == null || t.isBlank()) {
             return null;
