@@ -41,7 +41,7 @@ public final class UpstreamObject {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             JsonNode value = field.getValue();
-            if (value.isNull()) {
+            if (value instanceof com.fasterxml.jackson.databind.node.NullNode) {
                 continue; // null and absent read alike
             }
             int i = field.getKey().hashCode() & mask;

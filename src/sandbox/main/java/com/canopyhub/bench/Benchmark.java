@@ -182,6 +182,8 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
             try (PageReplay.Replayer replay = PageReplay.spawn(pages)) {
                 Map<String, String> replayed = new LinkedHashMap<>(overrides);
                 replayed.put("hub.distru.base-url", replay.baseUrl().toString());
+                // the sync alone: webhook delivery (its own figures below) would share the 2 cores and the database
+                replayed.put("hub.webhooks.enabled", "false");
                 try (HubRuntime hub = startHub(replayed)) {
                     full = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
                     require(full);
@@ -199,8 +201,9 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 long fullRows = full.total(StreamResult::written);
                 double fullSeconds = full.results().stream().mapToDouble(StreamResult::seconds).sum();
                 List<Long> runIds = full.results().stream().map(StreamResult::runId).toList();
-                Copied reportingOnly = copyBaseline(db.dataSource(), dir, runIds, false);
-                Copied everything = copyBaseline(db.dataSource(), dir, runIds, true);
+                Copied reportingOnly = copyBaseline(db.dataSource(), dir, runIds, false, "binary");
+                Copied everything = copyBaseline(db.dataSource(), dir, runIds, true, "binary");
+                Copied everythingText = copyBaseline(db.dataSource(), dir, runIds, true, "text");
                 SyncReport noop = hub.sync(new SyncRequest("distru", List.of(), false, "bench"));
                 require(noop);
                 double fullRate = fullRows / fullSeconds;
@@ -210,12 +213,14 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 row(fmt, "full sync (hub, end to end; records)", fullRows, fullSeconds);
                 row(fmt, "COPY of every row it persisted (" + everything.rows() + ")", fullRows, everything.seconds());
                 row(fmt, "COPY of the reporting rows only", fullRows, reportingOnly.seconds());
+                row(fmt, "COPY of every persisted row, text format", fullRows, everythingText.seconds());
                 row(fmt, "no-op incremental sync", noop.total(StreamResult::written), noop.results().stream().mapToDouble(StreamResult::seconds).sum());
                 figures.put("records per entity", Integer.toString(records));
                 figures.put("full sync records/s", String.format(Locale.ROOT, "%.0f", fullRate));
                 figures.put("rows the full sync persisted (reporting, change log, outbox)", Long.toString(everything.rows()));
                 figures.put("COPY of every persisted row, records/s", String.format(Locale.ROOT, "%.0f", fullRows / everything.seconds()));
                 figures.put("fair ratio: full sync / COPY of every persisted row", String.format(Locale.ROOT, "%.2f", everything.seconds() / fullSeconds));
+                figures.put("COPY of every persisted row in text format, records/s", String.format(Locale.ROOT, "%.0f", fullRows / everythingText.seconds()));
                 figures.put("COPY of the reporting rows only, records/s", String.format(Locale.ROOT, "%.0f", fullRows / reportingOnly.seconds()));
                 figures.put("old ratio: full sync / COPY of the reporting rows", String.format(Locale.ROOT, "%.2f", reportingOnly.seconds() / fullSeconds));
                 figures.put("no-op sync seconds", String.format(Locale.ROOT, "%.3f", noop.results().stream().mapToDouble(StreamResult::seconds).sum()));
@@ -887,7 +892,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
      * same indexes, the best of three loads of each table. {@code everything}: its reporting rows, change-log rows and outbox events (what the sync must
      * write); otherwise the reporting rows alone (the baseline of the earlier benchmarks).
      */
-    private static Copied copyBaseline(DataSource ds, Path dir, List<Long> runIds, boolean everything) throws Exception {
+    private static Copied copyBaseline(DataSource ds, Path dir, List<Long> runIds, boolean everything, String format) throws Exception {
         String runs = runIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
         Map<String, String> sources = new LinkedHashMap<>();
         sources.put("reporting.products", "SELECT * FROM reporting.products WHERE source_system = 'distru'");
@@ -907,7 +912,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 st.execute("CREATE TABLE " + scratch + " (LIKE " + source.getKey() + " INCLUDING ALL)");
                 Path file = dir.resolve(scratch + ".copy");
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-                    copy.copyOut("COPY (" + source.getValue() + ") TO STDOUT (FORMAT binary)", out);
+                    copy.copyOut("COPY (" + source.getValue() + ") TO STDOUT (FORMAT " + format + ")", out);
                 }
                 // the best of three loads: the limit, not the noise of one run
                 double best = Double.MAX_VALUE;
@@ -917,7 +922,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                     st.execute("CHECKPOINT");
                     long start = System.nanoTime();
                     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-                        copied = copy.copyIn("COPY " + scratch + " FROM STDIN (FORMAT binary)", in);
+                        copied = copy.copyIn("COPY " + scratch + " FROM STDIN (FORMAT " + format + ")", in);
                     }
                     best = Math.min(best, (System.nanoTime() - start) / 1e9);
                 }

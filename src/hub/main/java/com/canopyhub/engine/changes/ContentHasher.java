@@ -211,16 +211,10 @@ public final class ContentHasher {
                 tag('s');
                 chars(s);
             } else if (v instanceof BigDecimal d) {
-                // unscaled value and scale: 5.0 and 5.00 differ, as the upstream's text did (and version 1's JSON)
+                // its canonical text (unscaled value and scale: 5.0 and 5.00 differ, as the upstream's text did);
+                // BigDecimal keeps that text, which the row's COPY and the event's JSON use again
                 tag('d');
-                int32(d.scale());
-                if (d.precision() <= 18) {
-                    tag('l');
-                    int64(d.unscaledValue().longValue());
-                } else {
-                    tag('L');
-                    bytes(d.unscaledValue().toByteArray());
-                }
+                chars(d.toString());
             } else if (v instanceof Instant t) {
                 tag('t');
                 int64(t.getEpochSecond());
