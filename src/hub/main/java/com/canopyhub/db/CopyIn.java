@@ -16,7 +16,7 @@ import org.postgresql.PGConnection;
  * (one round-trip per page, no per-parameter binding). The rows can be encoded ({@link #encode}) before the
  * transaction that sends them, so the transaction's thread only sends bytes (the sync's writer, PageWrites).
  */
-public final class CopyIn {
+public final class CopyIn implements RowCopy {
 
     private final String table;
     private final String columns;
@@ -37,7 +37,7 @@ public final class CopyIn {
         this.buffer = new StringBuilder(Math.max(16, expectedChars));
     }
 
-    /** Appends one field of the current row; call {@link #endRow()} after the last one. */
+    @Override
     public CopyIn field(Object value) {
         if (encoded != null) {
             throw new IllegalStateException("rows already encoded");
@@ -65,17 +65,20 @@ public final class CopyIn {
         return this;
     }
 
+    @Override
     public void endRow() {
         buffer.append('\n');
         rowOpen = false;
         rows++;
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
     /** The rows as the UTF-8 bytes COPY reads; encoded once (no row may be added after). */
+    @Override
     public CopyIn encode() {
         if (encoded == null) {
             encoded = buffer.toString().getBytes(StandardCharsets.UTF_8);
@@ -85,12 +88,12 @@ public final class CopyIn {
         return this;
     }
 
-    /** Sends the rows on {@code tx} (inside the caller's transaction). */
+    @Override
     public long execute(Connection tx) throws SQLException {
         return execute(tx, table);
     }
 
-    /** Sends the same rows into another table with the same columns (e.g. a staging table). */
+    @Override
     public long execute(Connection tx, String target) throws SQLException {
         if (rows == 0) {
             return 0;

@@ -3,7 +3,9 @@ package com.canopyhub.events;
 import com.canopyhub.canonical.CanonicalModel;
 import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
-import com.canopyhub.db.CopyIn;
+import com.canopyhub.db.BinaryCopyIn;
+import com.canopyhub.db.BinaryCopyIn.Type;
+import com.canopyhub.db.RowCopy;
 import com.canopyhub.engine.changes.Change;
 import com.canopyhub.engine.changes.ChangeBatch;
 import com.canopyhub.engine.changes.ChangeSink;
@@ -33,8 +35,11 @@ public class OutboxSink implements ChangeSink {
     /** The channel a commit with new events notifies (PostgreSQL LISTEN/NOTIFY): delivery wakes at once. */
     public static final String CHANNEL = "canopy_outbox";
 
-    private static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
+    public static final List<String> COLUMNS = List.of("id", "aggregate_type", "aggregate_id", "type", "payload",
             "source_system", "stream", "partition", "sync_run_id", "trace_parent");
+    /** Their PostgreSQL types, for binary COPY (CopyTypesTest holds them against the catalogue). */
+    public static final List<Type> TYPES = List.of(Type.TEXT, Type.TEXT, Type.UUID, Type.TEXT, Type.TEXT, Type.TEXT, Type.TEXT,
+            Type.TEXT, Type.INT8, Type.TEXT);
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
@@ -76,11 +81,11 @@ public class OutboxSink implements ChangeSink {
         if (!EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of()).isEmpty()) {
             return tx -> accept(tx, batch);
         }
-        CopyIn events = events(batch, Map.of());
+        RowCopy events = events(batch, Map.of());
         return tx -> send(tx, events);
     }
 
-    private static void send(Connection tx, CopyIn events) throws SQLException {
+    private static void send(Connection tx, RowCopy events) throws SQLException {
         if (events.rows() > 0) {
             events.execute(tx);
             notifyCommit(tx);
@@ -88,12 +93,12 @@ public class OutboxSink implements ChangeSink {
     }
 
     /** The page's events as COPY rows, encoded. */
-    private static CopyIn events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
+    private static RowCopy events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
         long expected = 0;
         for (Change change : batch.changes()) {
             expected += (change.json() == null ? 1024 : change.json().length()) + 512;
         }
-        CopyIn copy = new CopyIn("hub.outbox", COLUMNS, (int) Math.min(expected, Integer.MAX_VALUE - 16));
+        BinaryCopyIn copy = new BinaryCopyIn("hub.outbox", COLUMNS, TYPES, (int) Math.min(expected, Integer.MAX_VALUE - 16));
         String traceParent = traceParent();
         for (Change change : batch.changes()) {
             CanonicalRecord record = change.record();

@@ -1,7 +1,7 @@
 package com.canopyhub.store;
 
 import com.canopyhub.canonical.EntityType;
-import com.canopyhub.db.CopyIn;
+import com.canopyhub.db.RowCopy;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.OrderLine;
 import com.canopyhub.engine.changes.Change;
@@ -43,8 +43,8 @@ public class ReportingSink implements ChangeSink {
         for (Change c : batch.changes()) {
             (c.deleted() ? deleted : c.created() ? created : updated).add(c);
         }
-        CopyIn newRows = spec.encode(created);
-        CopyIn changedRows = spec.encode(updated);
+        RowCopy newRows = spec.encode(created);
+        RowCopy changedRows = spec.encode(updated);
         return tx -> {
             spec.insertNew(tx, newRows);
             spec.upsert(tx, changedRows);

@@ -206,7 +206,7 @@ final class ReportingTables {
         BY_TYPE.put(EntityType.SALES_RECEIPT, spec(EntityType.SALES_RECEIPT, SalesReceipt.class, SalesReceipt::sourceUpdatedAt, List.of(
                 text("receipt_number", SalesReceipt::receiptNumber),
                 text("external_receipt_number", SalesReceipt::externalReceiptNumber),
-                new Column<SalesReceipt>("sold_at_local", SalesReceipt::soldAtLocal),
+                Column.localTimestamp("sold_at_local", SalesReceipt::soldAtLocal),
                 text("customer_type", SalesReceipt::customerType),
                 text("state", SalesReceipt::state),
                 bool("is_final", SalesReceipt::isFinal),
@@ -242,8 +242,8 @@ final class ReportingTables {
                 text("lab_name", LabResult::labName),
                 text("product_name", LabResult::productName),
                 text("test_type_name", LabResult::testTypeName),
-                new Column<LabResult>("test_passed", LabResult::testPassed),
-                new Column<LabResult>("overall_passed", LabResult::overallPassed),
+                bool("test_passed", LabResult::testPassed),
+                bool("overall_passed", LabResult::overallPassed),
                 numeric("result_level", LabResult::resultLevel),
                 text("comment", LabResult::comment),
                 timestamp("test_performed_at", LabResult::testPerformedAt),
@@ -315,8 +315,7 @@ final class ReportingTables {
                 // a record that is written is there upstream: a deleted one that came back is restored
                 timestamp("deleted_at", c -> null)));
         for (Column<R> col : own) {
-            cols.add(new Column<>(col.name(),
-                    c -> col.value().apply(recordType.cast(c.record()))));
+            cols.add(col.from(c -> recordType.cast(c.record())));
         }
         return new TableSpec<>(type.table(), KEY, cols);
     }

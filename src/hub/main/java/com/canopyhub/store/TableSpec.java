@@ -1,6 +1,7 @@
 package com.canopyhub.store;
 
-import com.canopyhub.db.CopyIn;
+import com.canopyhub.db.BinaryCopyIn;
+import com.canopyhub.db.RowCopy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -18,6 +19,7 @@ final class TableSpec<T> {
     private final String table;
     private final List<Column<T>> columns;
     private final List<String> names;
+    private final List<BinaryCopyIn.Type> types;
     private final String createStaging;
     private final String merge;
 
@@ -25,6 +27,7 @@ final class TableSpec<T> {
         this.table = table;
         this.columns = List.copyOf(columns);
         this.names = columns.stream().map(Column::name).toList();
+        this.types = columns.stream().map(Column::type).toList();
         String list = String.join(", ", names);
         String updates = names.stream().filter(n -> !conflictKey.contains(n))
                 .map(n -> n + " = EXCLUDED." + n).collect(Collectors.joining(", "));
@@ -46,7 +49,7 @@ final class TableSpec<T> {
     }
 
     /** Writes encoded rows ({@link #encode}) inside the caller's transaction: staged, then merged. */
-    void upsert(Connection tx, CopyIn rows) throws SQLException {
+    void upsert(Connection tx, RowCopy rows) throws SQLException {
         if (rows.rows() == 0) {
             return;
         }
@@ -65,7 +68,7 @@ final class TableSpec<T> {
         insertNew(tx, encode(rows));
     }
 
-    void insertNew(Connection tx, CopyIn rows) throws SQLException {
+    void insertNew(Connection tx, RowCopy rows) throws SQLException {
         if (rows.rows() == 0) {
             return;
         }
@@ -82,10 +85,13 @@ final class TableSpec<T> {
         }
     }
 
-    /** The rows in COPY's encoding, made before the transaction that sends them (into the table or its staging table). */
-    CopyIn encode(List<T> rows) {
-        // about 64 characters a column: a page's rows without growing the buffer on the way
-        CopyIn copy = new CopyIn("reporting." + table, names, rows.size() * columns.size() * 64);
+    /**
+     * The rows in binary COPY's encoding (each column as its type), made before the transaction that sends them (into
+     * the table or its staging table).
+     */
+    RowCopy encode(List<T> rows) {
+        // about 48 bytes a column: a page's rows without growing the buffer on the way
+        BinaryCopyIn copy = new BinaryCopyIn("reporting." + table, names, types, rows.size() * columns.size() * 48);
         for (T row : rows) {
             for (Column<T> c : columns) {
                 copy.field(c.value().apply(row));
@@ -93,5 +99,16 @@ final class TableSpec<T> {
             copy.endRow();
         }
         return copy.encode();
+    }
+
+    /** The table's columns and their PostgreSQL types (CopyTypesTest holds them against the catalogue). */
+    java.util.Map<String, BinaryCopyIn.Type> columnTypes() {
+        java.util.Map<String, BinaryCopyIn.Type> out = new java.util.LinkedHashMap<>();
+        columns.forEach(c -> out.put(c.name(), c.type()));
+        return out;
+    }
+
+    String table() {
+        return table;
     }
 }

@@ -1,15 +1,19 @@
 package com.canopyhub.engine.changes;
 
-import com.canopyhub.db.CopyIn;
+import com.canopyhub.db.BinaryCopyIn;
+import com.canopyhub.db.BinaryCopyIn.Type;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Appends one {@code hub.record_changes} row per changed record (by COPY): the audit trail of what changed, when and by which run. */
+/** Appends one {@code hub.record_changes} row per changed record (by binary COPY): the audit trail of what changed, when and by which run. */
 public class RecordChangeLog implements ChangeSink {
 
-    private static final List<String> COLUMNS = List.of("stream", "partition", "source_system", "source_id", "canonical_id",
+    public static final List<String> COLUMNS = List.of("stream", "partition", "source_system", "source_id", "canonical_id",
             "change_type", "old_hash", "new_hash", "sync_run_id");
+    /** Their PostgreSQL types, for binary COPY (CopyTypesTest holds them against the catalogue). */
+    public static final List<Type> TYPES = List.of(Type.TEXT, Type.TEXT, Type.TEXT, Type.TEXT, Type.UUID, Type.TEXT, Type.TEXT,
+            Type.TEXT, Type.INT8);
 
     @Override
     public String name() {
@@ -24,7 +28,7 @@ public class RecordChangeLog implements ChangeSink {
     /** The rows, encoded before the transaction. */
     @Override
     public Write prepare(ChangeBatch batch) {
-        CopyIn copy = new CopyIn("hub.record_changes", COLUMNS, batch.changes().size() * 300);
+        BinaryCopyIn copy = new BinaryCopyIn("hub.record_changes", COLUMNS, TYPES, batch.changes().size() * 300);
         for (Change ch : batch.changes()) {
             copy.field(batch.stream()).field(batch.partition()).field(batch.sourceSystem()).field(ch.record().provenance().sourceId())
                     .field(ch.record().canonicalId()).field(ch.kind())
