@@ -18,8 +18,9 @@ import java.util.UUID;
 import org.postgresql.PGConnection;
 
 /**
- * Rows in PostgreSQL's binary COPY format, typed by column: what the sync's writer sends for its wide tables
- * (reporting rows, the change log, the outbox). PostgreSQL takes binary rows without parsing numbers, instants and
+ * Rows in PostgreSQL's binary COPY format, typed by column, built field by field and encoded before the transaction
+ * that sends them (the sync's writer only sends bytes): the reporting rows, the change log and the outbox. The bulk
+ * path: one round-trip per page, no per-parameter binding. PostgreSQL takes binary rows without parsing numbers, instants and
  * escaped text (measured: docs/benchmarks.md, "Throughput"), and the encoder needs no escaping either. Each column's
  * type must be its table's: a mismatch fails the COPY loudly, and CopyTypesTest holds every declared type against the
  * database's catalogue.
@@ -27,7 +28,7 @@ import org.postgresql.PGConnection;
  * <p>The format: a signature and two 32-bit words, then per row a 16-bit field count and per field a 32-bit length
  * (-1: NULL) and the value's binary send format; a 16-bit -1 ends the data.
  */
-public final class BinaryCopyIn implements RowCopy {
+public final class BinaryCopyIn {
 
     /** The column types the encoder writes, by their PostgreSQL names. */
     public enum Type {
@@ -78,7 +79,7 @@ public final class BinaryCopyIn implements RowCopy {
         int32(0); // header extension length
     }
 
-    @Override
+    /** Appends one field of the current row; {@link #endRow()} after the last one. */
     public BinaryCopyIn field(Object value) {
         if (encoded) {
             throw new IllegalStateException("rows already encoded");
@@ -104,7 +105,6 @@ public final class BinaryCopyIn implements RowCopy {
         return this;
     }
 
-    @Override
     public void endRow() {
         if (column != types.length) {
             throw new IllegalStateException(table + ": a row of " + column + " fields, not " + types.length);
@@ -113,12 +113,11 @@ public final class BinaryCopyIn implements RowCopy {
         rows++;
     }
 
-    @Override
     public int rows() {
         return rows;
     }
 
-    @Override
+    /** Ends the data (once; no row may be added after): the rows can then be sent, before or in a transaction. */
     public BinaryCopyIn encode() {
         if (!encoded) {
             int16(-1);
@@ -127,12 +126,12 @@ public final class BinaryCopyIn implements RowCopy {
         return this;
     }
 
-    @Override
+    /** Sends the rows on {@code tx}, inside the caller's transaction. */
     public long execute(Connection tx) throws SQLException {
         return execute(tx, table);
     }
 
-    @Override
+    /** Sends the same rows into another table with the same columns (e.g. a staging table). */
     public long execute(Connection tx, String target) throws SQLException {
         if (rows == 0) {
             return 0;

@@ -5,7 +5,6 @@ import com.canopyhub.canonical.CanonicalRecord;
 import com.canopyhub.canonical.EntityType;
 import com.canopyhub.db.BinaryCopyIn;
 import com.canopyhub.db.BinaryCopyIn.Type;
-import com.canopyhub.db.RowCopy;
 import com.canopyhub.engine.changes.Change;
 import com.canopyhub.engine.changes.ChangeBatch;
 import com.canopyhub.engine.changes.ChangeSink;
@@ -81,11 +80,11 @@ public class OutboxSink implements ChangeSink {
         if (!EventTypes.PREVIOUS.getOrDefault(batch.type(), List.of()).isEmpty()) {
             return tx -> accept(tx, batch);
         }
-        RowCopy events = events(batch, Map.of());
+        BinaryCopyIn events = events(batch, Map.of());
         return tx -> send(tx, events);
     }
 
-    private static void send(Connection tx, RowCopy events) throws SQLException {
+    private static void send(Connection tx, BinaryCopyIn events) throws SQLException {
         if (events.rows() > 0) {
             events.execute(tx);
             notifyCommit(tx);
@@ -93,7 +92,7 @@ public class OutboxSink implements ChangeSink {
     }
 
     /** The page's events as COPY rows, encoded. */
-    private static RowCopy events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
+    private static BinaryCopyIn events(ChangeBatch batch, Map<String, Map<String, String>> previous) {
         long expected = 0;
         for (Change change : batch.changes()) {
             expected += (change.json() == null ? 1024 : change.json().length()) + 512;

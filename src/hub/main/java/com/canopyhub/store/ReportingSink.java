@@ -1,7 +1,7 @@
 package com.canopyhub.store;
 
 import com.canopyhub.canonical.EntityType;
-import com.canopyhub.db.RowCopy;
+import com.canopyhub.db.BinaryCopyIn;
 import com.canopyhub.canonical.Order;
 import com.canopyhub.canonical.OrderLine;
 import com.canopyhub.engine.changes.Change;
@@ -43,8 +43,8 @@ public class ReportingSink implements ChangeSink {
         for (Change c : batch.changes()) {
             (c.deleted() ? deleted : c.created() ? created : updated).add(c);
         }
-        RowCopy newRows = spec.encode(created);
-        RowCopy changedRows = spec.encode(updated);
+        BinaryCopyIn newRows = spec.encode(created);
+        BinaryCopyIn changedRows = spec.encode(updated);
         return tx -> {
             spec.insertNew(tx, newRows);
             spec.upsert(tx, changedRows);

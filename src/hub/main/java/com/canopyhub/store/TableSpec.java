@@ -1,7 +1,6 @@
 package com.canopyhub.store;
 
 import com.canopyhub.db.BinaryCopyIn;
-import com.canopyhub.db.RowCopy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -49,7 +48,7 @@ final class TableSpec<T> {
     }
 
     /** Writes encoded rows ({@link #encode}) inside the caller's transaction: staged, then merged. */
-    void upsert(Connection tx, RowCopy rows) throws SQLException {
+    void upsert(Connection tx, BinaryCopyIn rows) throws SQLException {
         if (rows.rows() == 0) {
             return;
         }
@@ -68,7 +67,7 @@ final class TableSpec<T> {
         insertNew(tx, encode(rows));
     }
 
-    void insertNew(Connection tx, RowCopy rows) throws SQLException {
+    void insertNew(Connection tx, BinaryCopyIn rows) throws SQLException {
         if (rows.rows() == 0) {
             return;
         }
@@ -89,7 +88,7 @@ final class TableSpec<T> {
      * The rows in binary COPY's encoding (each column as its type), made before the transaction that sends them (into
      * the table or its staging table).
      */
-    RowCopy encode(List<T> rows) {
+    BinaryCopyIn encode(List<T> rows) {
         // about 48 bytes a column: a page's rows without growing the buffer on the way
         BinaryCopyIn copy = new BinaryCopyIn("reporting." + table, names, types, rows.size() * columns.size() * 48);
         for (T row : rows) {
