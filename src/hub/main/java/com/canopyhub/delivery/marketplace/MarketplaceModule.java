@@ -130,7 +130,9 @@ public final class MarketplaceModule implements com.canopyhub.wiring.HubModule {
             meters.marketplaceLimits(keyLimits);
         }
         if (!checkOnly) {
-            registry.bind("marketplacePlanner", new MarketplacePlanner(pool != null ? pool : db.dataSource(), active));
+            MarketplacePlanner planner = new MarketplacePlanner(pool != null ? pool : db.dataSource(), active);
+            planner.stopWhen(() -> w.context().isStopping() || w.context().isStopped());
+            registry.bind("marketplacePlanner", planner);
             var connections = org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
                     .setMaxConnTotal(50).setMaxConnPerRoute(20).build();
             w.closeOnStop(connections);

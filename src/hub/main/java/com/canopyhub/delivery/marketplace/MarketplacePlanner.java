@@ -60,6 +60,13 @@ public final class MarketplacePlanner {
     private volatile boolean mappingsChecked;
 
     /** @param mappingHashes each sink's mapping file hash: a file edited since the last run re-pushes every listing */
+    private volatile java.util.function.BooleanSupplier stopping = () -> false;
+
+    /** The hub is stopping: a round ends after the batch it is in, not after the whole backlog of a bulk load. */
+    public void stopWhen(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+    }
+
     public MarketplacePlanner(DataSource dataSource, java.util.Map<String, String> mappingHashes) {
         this.dataSource = dataSource;
         this.sinks = List.copyOf(mappingHashes.keySet());
@@ -101,8 +108,8 @@ public final class MarketplacePlanner {
                     }
                     c.commit();
                     mappingsChecked = true;
-                    if (events < BATCH || !lock(c)) {
-                        break;
+                    if (events < BATCH || stopping.getAsBoolean() || !lock(c)) {
+                        break; // stopping: the rest is marked by the next round (or node), not before the hub may stop
                     }
                 }
                 c.commit();

@@ -68,6 +68,7 @@ public class WebhookDispatcher implements AutoCloseable {
     /** Attempts claimed on this node and not yet recorded. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.function.BooleanSupplier syncing = () -> false;
+    private volatile java.util.function.BooleanSupplier stopping = () -> false;
     private volatile int inFlightDuringSync = Integer.MAX_VALUE;
     private volatile com.canopyhub.observe.DeliveryMeters metrics;
     private volatile boolean alerting;
@@ -101,6 +102,14 @@ public class WebhookDispatcher implements AutoCloseable {
     public void yieldTo(java.util.function.BooleanSupplier syncing, int limit) {
         this.syncing = syncing;
         this.inFlightDuringSync = limit;
+    }
+
+    /**
+     * The hub is stopping: a fan-out round ends after the batch it is in, instead of draining a bulk load's whole
+     * backlog first (millions of events after a large initial load: the stop would wait for all of them).
+     */
+    public void stopWhen(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
     }
 
     /** Attempts are counted there; with {@code alerts}, exhausted deliveries and disabled endpoints raise alerts (docs/operations.md). */
@@ -165,8 +174,8 @@ public class WebhookDispatcher implements AutoCloseable {
                     c.commit();
                     total += marked;
                     analyzeAfterGrowth(c, inserted);
-                    if (marked < batch || yielding) {
-                        break;
+                    if (marked < batch || yielding || stopping.getAsBoolean()) {
+                        break; // the rest is fanned out by the next round (or the next node to start)
                     }
                     // the advisory lock went with the commit: take it again for the next batch
                     if (!fanOutLock(c)) {

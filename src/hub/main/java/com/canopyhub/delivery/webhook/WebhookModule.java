@@ -106,6 +106,7 @@ public final class WebhookModule implements HubModule {
                 com.canopyhub.observe.DeliveryMeters.NONE), settings.getBoolean(com.canopyhub.observe.Alerts.ENABLED_KEY));
         SyncRuns syncRuns = registry.lookupByNameAndType("syncRuns", SyncRuns.class);
         dispatcher.yieldTo(syncRuns::anyPassRunning, settings.getInt(WebhookSettings.IN_FLIGHT_DURING_SYNC));
+        dispatcher.stopWhen(() -> w.context().isStopping() || w.context().isStopped());
         w.closeOnStop(dispatcher); // closed after the routes stopped: gives back what was claimed but not sent
         if (!checkOnly && settings.getBoolean(WebhookSettings.ENABLED)) {
             w.wakeOnCommit(WebhookService.WAKE_URI);
