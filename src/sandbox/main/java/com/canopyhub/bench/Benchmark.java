@@ -172,6 +172,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 Map<String, String> recording = new LinkedHashMap<>(overrides);
                 recording.put("hub.reporting.jdbc-url", scratchDatabase(db, "bench_record"));
                 recording.put("hub.distru.base-url", recorder.baseUrl().toString());
+                recording.put("hub.webhooks.enabled", "false"); // only the pages matter here
                 try (HubRuntime hub = startHub(recording)) {
                     require(hub.sync(new SyncRequest("distru", List.of(), false, "bench")));
                 }
