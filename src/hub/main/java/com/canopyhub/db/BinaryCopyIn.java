@@ -213,29 +213,7 @@ public final class BinaryCopyIn {
         }
         int fractionDigits = (scale + pad) / 4;
         short[] digits = base10000(unscaled);
-        int count = digits.length;
-        int weight = count - 1 - fractionDigits;
-        int first = 0;
-        while (first < count && digits[first] == 0) { // leading zeros (0.0001: the integer part's zero digit)
-            first++;
-            weight--;
-        }
-        int last = count;
-        while (last > first && digits[last - 1] == 0) {
-            last--;
-        }
-        int ndigits = last - first;
-        if (ndigits == 0) {
-            weight = 0;
-        }
-        int32(8 + 2 * ndigits);
-        int16(ndigits);
-        int16(weight);
-        int16(d.signum() < 0 ? 0x4000 : 0x0000);
-        int16(scale);
-        for (int i = first; i < last; i++) {
-            int16(digits[i]);
-        }
+        numeric(digits, digits.length - 1 - fractionDigits, d.signum() < 0, scale);
     }
 
     /** numeric's send format from a plain decimal text ("-12345.6789"): digits grouped by four from the point. */
@@ -264,7 +242,14 @@ public final class BinaryCopyIn {
             }
             digits[intGroups + k] = (short) g;
         }
-        int weight = intGroups - 1;
+        numeric(digits, intGroups - 1, negative, scale);
+    }
+
+    /**
+     * Writes base-10000 digits (most significant first; {@code weight}: the power of 10000 of the first) without their
+     * leading and trailing zeros, which numeric does not store (0.0001: the integer part's zero digit goes).
+     */
+    private void numeric(short[] digits, int weight, boolean negative, int scale) {
         int first = 0;
         while (first < digits.length && digits[first] == 0) {
             first++;

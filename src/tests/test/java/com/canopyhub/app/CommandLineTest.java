@@ -108,7 +108,7 @@ class CommandLineTest {
 
     @Test
     void bench_completes_with_its_metrc_part_on_a_small_run_and_takes_set_like_every_verb() throws Exception {
-        Result bench = run(Map.of(), "bench", "--records", "500", "--metrc-facilities", "1", "--metrc-days", "3", "--webhook-events", "0",
+        Result bench = run(Map.of(), "bench", "--records", "500", "--metrc-facilities", "1", "--metrc-days", "1", "--webhook-events", "0",
                 "--marketplace-products", "0", "--set", "hub.sync.progress-interval-seconds=30");
         assertThat(bench.exit()).as(bench.output()).isZero();
         assertThat(bench.output()).contains("metrc one-licence backfill requests: ")

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ContentHashPropertiesTest {
 
-    private static final int TRIALS = 60;
+    private static final int TRIALS = 30;
 
     static Stream<Class<?>> canonicalTypes() {
         return Arrays.stream(CanonicalRecord.class.getPermittedSubclasses());
