@@ -57,8 +57,7 @@ public final class BinaryCopyIn {
     private final String columns;
     private final List<String> names;
     private final Type[] types;
-    private byte[] buf;
-    private int n;
+    private final BigEndianBytes out;
     private int rows;
     private int column;
     private boolean encoded;
@@ -72,11 +71,10 @@ public final class BinaryCopyIn {
         this.names = List.copyOf(columns);
         this.columns = String.join(", ", columns);
         this.types = types.toArray(Type[]::new);
-        this.buf = new byte[Math.max(64, expectedBytes)];
-        System.arraycopy(SIGNATURE, 0, buf, 0, SIGNATURE.length);
-        n = SIGNATURE.length;
-        int32(0); // flags: no OIDs
-        int32(0); // header extension length
+        this.out = new BigEndianBytes(expectedBytes);
+        out.bytes(SIGNATURE);
+        out.int32(0); // flags: no OIDs
+        out.int32(0); // header extension length
     }
 
     /** Appends one field of the current row; {@link #endRow()} after the last one. */
@@ -85,7 +83,7 @@ public final class BinaryCopyIn {
             throw new IllegalStateException("rows already encoded");
         }
         if (column == 0) {
-            int16(types.length);
+            out.int16(types.length);
         }
         if (column >= types.length) {
             throw new IllegalStateException(table + ": more fields than its " + types.length + " columns");
@@ -93,7 +91,7 @@ public final class BinaryCopyIn {
         Type type = types[column];
         try {
             if (value == null) {
-                int32(-1);
+                out.int32(-1);
             } else {
                 write(type, value);
             }
@@ -120,7 +118,7 @@ public final class BinaryCopyIn {
     /** Ends the data (once; no row may be added after): the rows can then be sent, before or in a transaction. */
     public BinaryCopyIn encode() {
         if (!encoded) {
-            int16(-1);
+            out.int16(-1);
             encoded = true;
         }
         return this;
@@ -139,7 +137,7 @@ public final class BinaryCopyIn {
         encode();
         String copySql = "COPY " + target + " (" + columns + ") FROM STDIN (FORMAT binary)";
         try {
-            return tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(buf, 0, n));
+            return tx.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(out.array(), 0, out.length()));
         } catch (IOException e) {
             throw new SQLException("COPY failed: " + copySql, e);
         }
@@ -151,36 +149,36 @@ public final class BinaryCopyIn {
             case JSONB -> bytes(((String) value).getBytes(StandardCharsets.UTF_8), true);
             case NUMERIC -> numeric((BigDecimal) value);
             case BOOL -> {
-                int32(1);
-                int8((Boolean) value ? 1 : 0);
+                out.int32(1);
+                out.int8((Boolean) value ? 1 : 0);
             }
             case INT4 -> {
-                int32(4);
-                int32(((Number) value).intValue());
+                out.int32(4);
+                out.int32(((Number) value).intValue());
             }
             case INT8 -> {
-                int32(8);
-                int64(((Number) value).longValue());
+                out.int32(8);
+                out.int64(((Number) value).longValue());
             }
             case TIMESTAMPTZ -> {
                 Instant t = value instanceof OffsetDateTime o ? o.toInstant() : (Instant) value;
-                int32(8);
-                int64(micros(t.getEpochSecond(), t.getNano()));
+                out.int32(8);
+                out.int64(micros(t.getEpochSecond(), t.getNano()));
             }
             case TIMESTAMP -> {
                 LocalDateTime t = (LocalDateTime) value;
-                int32(8);
-                int64(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+                out.int32(8);
+                out.int64(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
             }
             case DATE -> {
-                int32(4);
-                int32((int) (((LocalDate) value).toEpochDay() - PG_EPOCH_DAYS));
+                out.int32(4);
+                out.int32((int) (((LocalDate) value).toEpochDay() - PG_EPOCH_DAYS));
             }
             case UUID -> {
                 UUID u = (UUID) value;
-                int32(16);
-                int64(u.getMostSignificantBits());
-                int64(u.getLeastSignificantBits());
+                out.int32(16);
+                out.int64(u.getMostSignificantBits());
+                out.int64(u.getLeastSignificantBits());
             }
         }
     }
@@ -263,13 +261,13 @@ public final class BinaryCopyIn {
         if (ndigits == 0) {
             weight = 0;
         }
-        int32(8 + 2 * ndigits);
-        int16(ndigits);
-        int16(weight);
-        int16(negative ? 0x4000 : 0x0000);
-        int16(scale);
+        out.int32(8 + 2 * ndigits);
+        out.int16(ndigits);
+        out.int16(weight);
+        out.int16(negative ? 0x4000 : 0x0000);
+        out.int16(scale);
         for (int i = first; i < last; i++) {
-            int16(digits[i]);
+            out.int16(digits[i]);
         }
     }
 
@@ -296,43 +294,10 @@ public final class BinaryCopyIn {
     }
 
     private void bytes(byte[] b, boolean jsonb) {
-        int len = b.length + (jsonb ? 1 : 0);
-        int32(len);
-        room(len);
+        out.int32(b.length + (jsonb ? 1 : 0));
         if (jsonb) {
-            buf[n++] = 1; // jsonb's binary format version
+            out.int8(1); // jsonb's binary format version
         }
-        System.arraycopy(b, 0, buf, n, b.length);
-        n += b.length;
-    }
-
-    private void room(int more) {
-        if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-        }
-    }
-
-    private void int8(int v) {
-        room(1);
-        buf[n++] = (byte) v;
-    }
-
-    private void int16(int v) {
-        room(2);
-        buf[n++] = (byte) (v >>> 8);
-        buf[n++] = (byte) v;
-    }
-
-    private void int32(int v) {
-        room(4);
-        buf[n++] = (byte) (v >>> 24);
-        buf[n++] = (byte) (v >>> 16);
-        buf[n++] = (byte) (v >>> 8);
-        buf[n++] = (byte) v;
-    }
-
-    private void int64(long v) {
-        int32((int) (v >>> 32));
-        int32((int) v);
+        out.bytes(b);
     }
 }

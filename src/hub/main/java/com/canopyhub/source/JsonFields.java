@@ -60,7 +60,7 @@ public final class JsonFields {
     }
 
     public static List<String> textsOf(UpstreamObject o, String arrayField, String field) {
-        return textsOf(o.get(arrayField), arrayField, field, true);
+        return textsOfNode(o.get(arrayField), arrayField, field);
     }
 
     private static String textOf(JsonNode n, String... path) {
@@ -187,7 +187,7 @@ public final class JsonFields {
     }
 
     private static Map<String, String> customDataOf(JsonNode n, String field) {
-        if (n == null || n.isNull()) {
+        if (n == null) {
             return Map.of();
         }
         if (!n.isArray()) {
@@ -205,11 +205,11 @@ public final class JsonFields {
 
     /** The given field of each element of an array field. */
     public static List<String> textsOf(JsonNode node, String arrayField, String field) {
-        return textsOf(at(node, arrayField), arrayField, field, true);
+        return textsOfNode(at(node, arrayField), arrayField, field);
     }
 
-    private static List<String> textsOf(JsonNode n, String arrayField, String field, boolean resolved) {
-        if (n == null || n.isNull()) {
+    private static List<String> textsOfNode(JsonNode n, String arrayField, String field) {
+        if (n == null) {
             return List.of();
         }
         if (!n.isArray()) {

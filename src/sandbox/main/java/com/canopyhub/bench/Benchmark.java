@@ -229,7 +229,7 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
                 figures.put("no-op sync records fetched", Long.toString(noop.total(StreamResult::fetched)));
                 figures.put("no-op sync rows written", Long.toString(noop.total(StreamResult::written)));
                 figures.put("full sync: peak heap after GC MB", Long.toString(heapAfterGc.get() / (1024 * 1024)));
-                figures.put("full sync: process peak RSS MB (bench JVM, sandboxes included)", Long.toString(peakRssKb() / 1024));
+                figures.put("full sync: process peak RSS MB (bench JVM, sandboxes included)", Long.toString(peakRss.get() / 1024));
                 figures.put("max heap MB", Long.toString(Runtime.getRuntime().maxMemory() / (1024 * 1024)));
 
                 // incremental windows of several pages: what completeness costs in requests (docs/sync-engine.md)
@@ -996,10 +996,6 @@ public class Benchmark implements com.canopyhub.app.HubCommand {
         }, "bench-rss");
         rss.setDaemon(true);
         rss.start();
-    }
-
-    private long peakRssKb() {
-        return peakRss.get();
     }
 
     /** A line of /proc/self/status in kB (0 where there is none). */

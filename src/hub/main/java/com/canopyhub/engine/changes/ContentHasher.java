@@ -11,8 +11,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import com.canopyhub.db.BigEndianBytes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -115,13 +115,9 @@ public final class ContentHasher {
 
     /** A record type's components in name order, with whether each is left out when null or empty. */
     private record Shape(byte[] typeName, Field[] fields) {
-        static Shape of(Class<?> type) {
-            RecordComponent[] components = type.getRecordComponents();
-            if (components == null) {
-                return new Shape(type.getName().getBytes(StandardCharsets.UTF_8), null);
-            }
-            Field[] fields = Arrays.stream(components).map(Field::of).sorted(Comparator.comparing(Field::name)).toArray(Field[]::new);
-            return new Shape(type.getSimpleName().getBytes(StandardCharsets.UTF_8), fields);
+        static Shape of(Class<?> recordType) {
+            Field[] fields = Arrays.stream(recordType.getRecordComponents()).map(Field::of).sorted(Comparator.comparing(Field::name)).toArray(Field[]::new);
+            return new Shape(recordType.getSimpleName().getBytes(StandardCharsets.UTF_8), fields);
         }
     }
 
@@ -156,47 +152,25 @@ public final class ContentHasher {
     /** One thread's encoding buffer and digest, reused record after record. */
     private static final class Walk {
         private final MessageDigest sha = sha256();
-        private byte[] buf = new byte[8192];
-        private int n;
+        private final BigEndianBytes out = new BigEndianBytes(8192);
 
         void reset() {
-            n = 0;
+            out.clear();
         }
 
         byte[] digest() {
-            sha.update(buf, 0, n);
+            sha.update(out.array(), 0, out.length());
             return sha.digest();
         }
 
-        private void room(int more) {
-            if (n + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-            }
-        }
-
         private void tag(char t) {
-            room(1);
-            buf[n++] = (byte) t;
+            out.int8(t);
         }
 
-        private void int32(int v) {
-            room(4);
-            buf[n++] = (byte) (v >>> 24);
-            buf[n++] = (byte) (v >>> 16);
-            buf[n++] = (byte) (v >>> 8);
-            buf[n++] = (byte) v;
-        }
-
-        private void int64(long v) {
-            int32((int) (v >>> 32));
-            int32((int) v);
-        }
-
+        /** Bytes with their length before them. */
         private void bytes(byte[] b) {
-            int32(b.length);
-            room(b.length);
-            System.arraycopy(b, 0, buf, n, b.length);
-            n += b.length;
+            out.int32(b.length);
+            out.bytes(b);
         }
 
         /** A string as its UTF-8 bytes and their length (UTF-8: the JDK's fastest encoding, lossless, the same everywhere). */
@@ -217,43 +191,40 @@ public final class ContentHasher {
                 chars(d.toString());
             } else if (v instanceof Instant t) {
                 tag('t');
-                int64(t.getEpochSecond());
-                int32(t.getNano());
+                out.int64(t.getEpochSecond());
+                out.int32(t.getNano());
             } else if (v instanceof Boolean b) {
                 tag(b ? 'T' : 'F');
             } else if (v instanceof Integer i) {
                 tag('i');
-                int64(i);
+                out.int64(i);
             } else if (v instanceof Long l) {
                 tag('i');
-                int64(l);
+                out.int64(l);
             } else if (v instanceof UUID u) {
                 tag('u');
-                int64(u.getMostSignificantBits());
-                int64(u.getLeastSignificantBits());
+                out.int64(u.getMostSignificantBits());
+                out.int64(u.getLeastSignificantBits());
             } else if (v instanceof Enum<?> e) {
                 tag('e');
                 chars(e.name());
             } else if (v instanceof LocalDate d) {
                 tag('D');
-                int64(d.toEpochDay());
+                out.int64(d.toEpochDay());
             } else if (v instanceof LocalDateTime t) {
                 tag('W');
-                int64(t.toLocalDate().toEpochDay());
-                int64(t.toLocalTime().toNanoOfDay());
+                out.int64(t.toLocalDate().toEpochDay());
+                out.int64(t.toLocalTime().toNanoOfDay());
             } else if (v instanceof JsonNode j) {
                 json(j);
             } else if (v instanceof Map<?, ?> m) {
                 map(m);
             } else if (v instanceof Collection<?> c) {
                 tag('[');
-                int32(c.size());
+                out.int32(c.size());
                 for (Object e : c) {
                     value(e);
                 }
-            } else if (v instanceof BigInteger b) {
-                tag('I');
-                bytes(b.toByteArray());
             } else if (v.getClass().isRecord()) {
                 record(v);
             } else {
@@ -282,7 +253,7 @@ public final class ContentHasher {
 
         private void map(Map<?, ?> m) {
             tag('m');
-            int32(m.size());
+            out.int32(m.size());
             Map<?, ?> sorted = m instanceof SortedMap<?, ?> || m.size() <= 1 ? m : new TreeMap<>(m);
             for (Map.Entry<?, ?> e : sorted.entrySet()) {
                 value(e.getKey());
@@ -294,7 +265,7 @@ public final class ContentHasher {
             switch (j.getNodeType()) {
                 case OBJECT -> {
                     tag('{');
-                    int32(j.size());
+                    out.int32(j.size());
                     for (Iterator<Map.Entry<String, JsonNode>> it = j.fields(); it.hasNext(); ) {
                         Map.Entry<String, JsonNode> e = it.next();
                         chars(e.getKey());
@@ -303,7 +274,7 @@ public final class ContentHasher {
                 }
                 case ARRAY -> {
                     tag('[');
-                    int32(j.size());
+                    out.int32(j.size());
                     for (JsonNode e : j) {
                         json(e);
                     }

@@ -40,11 +40,6 @@ public class ChangeStream {
         void storeRejectedChanges(Connection tx, ChangeBatch batch, List<RejectedChange> rejected) throws SQLException;
     }
 
-    /** Every page written on its run's thread. */
-    public ChangeStream(DataSource dataSource, List<ChangeSink> sinks, RejectedChanges deadLetters) {
-        this(dataSource, sinks, deadLetters, null, 0, io.opentelemetry.api.OpenTelemetry.noop().getTracer("none"));
-    }
-
     /**
      * @param writer           the threads pages are written on behind their runs (PageWrites)
      * @param writeBehindPages how many pages of a run may wait for their transaction (hub.sync.write-behind-pages);
