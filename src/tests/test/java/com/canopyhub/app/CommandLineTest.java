@@ -113,7 +113,8 @@ class CommandLineTest {
         assertThat(bench.exit()).as(bench.output()).isZero();
         assertThat(bench.output()).contains("metrc one-licence backfill requests: ")
                 .contains("records missing or stale after the busy window and one more pass: 0")
-                .contains("full sync records/s: ").contains("origintrace requests per pass: ").contains("origintrace 429s: 0");
+                .contains("full sync records/s: ").contains("origintrace requests per pass: ").contains("origintrace 429s: 0")
+                .contains("fair ratio: full sync / COPY of every persisted row: ").contains("no-op sync rows written: 0");
         Result typo = run(Map.of(), "bench", "--records", "10", "--set", "hub.sync.progres-interval-seconds=30");
         assertThat(typo.exit()).as(typo.output()).isEqualTo(2);
         assertThat(typo.output()).contains("hub.sync.progres-interval-seconds").contains("did you mean");
